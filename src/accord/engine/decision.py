@@ -1,0 +1,185 @@
+"""Decisions: an outcome with every reason, its citation and the facts behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.engine.compiler import ALL, ONE, CompiledRules, compile_rules
+from accord.engine.request import DecisionRequest
+from accord.engine.store import FactStore
+from accord.law.catalogue import ruleset_hash
+from accord.law.framework import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, Context, Rule
+from accord.law.parameters import parameters_digest
+
+OUTCOMES = ("eligible", "ineligible", "undetermined")
+RULESET_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    title: str
+    status: str
+    citations: tuple[str, ...]
+    passes_when: str
+    facts: tuple[str, ...] = ()
+    not_recorded: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "status": self.status,
+            "citation": "; ".join(self.citations),
+            "citations": list(self.citations),
+            "passes_when": self.passes_when,
+            "facts": list(self.facts),
+            "not_recorded": list(self.not_recorded),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    person_id: str
+    pathway: str
+    destination: str
+    facility: str | None
+    as_of: dt.date
+    outcome: str
+    results: tuple[RuleResult, ...]
+    not_in_effect: tuple[str, ...]
+    ruleset: dict[str, str]
+    agreement: dict[str, Any]
+    parameters: tuple[dict[str, str], ...] = field(default=())
+
+    def with_status(self, status: str) -> list[RuleResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        return self.with_status(FAIL)
+
+    @property
+    def unknown(self) -> list[RuleResult]:
+        return self.with_status(UNKNOWN)
+
+    def statuses(self) -> dict[str, str]:
+        return {r.rule: r.status for r in self.results}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "pathway": self.pathway,
+            "destination": self.destination,
+            "facility": self.facility,
+            "as_of": self.as_of.isoformat(),
+            "outcome": self.outcome,
+            "failed": [r.as_dict() for r in self.failed],
+            "unknown": [r.as_dict() for r in self.unknown],
+            "passed": [r.rule for r in self.with_status(PASS)],
+            "not_applicable": [r.rule for r in self.with_status(NOT_APPLICABLE)],
+            "not_in_effect": list(self.not_in_effect),
+            "ruleset": self.ruleset,
+            "agreement": self.agreement,
+            "parameters": list(self.parameters),
+        }
+
+
+def provenance(ctx: Context) -> tuple[dict[str, str], dict[str, Any], tuple[dict[str, str], ...]]:
+    """Ruleset, agreement and parameter versions: enough to reproduce the decision."""
+    ruleset = {
+        "version": RULESET_VERSION,
+        "hash": ruleset_hash(),
+        "parameters_digest": parameters_digest(),
+        "notice_profile": ctx.params.profile,
+    }
+    agreement = {
+        "id": ctx.agreement.id,
+        "version": ctx.agreement.version,
+        "status": ctx.agreement.status,
+        "digest": ctx.agreement.digest,
+    }
+    return ruleset, agreement, tuple(ctx.params.records())
+
+
+def _result(
+    rule: Rule, ctx: Context, status: str, facts: list[str], known: dict[str, bool]
+) -> RuleResult:
+    return RuleResult(
+        rule=rule.id,
+        title=rule.title,
+        status=status,
+        citations=rule.citations_for(ctx),
+        passes_when=rule.passes_when,
+        facts=tuple(sorted(facts)),
+        not_recorded=tuple(f"{name} not recorded" for name in rule.reads if not known.get(name, True)),
+    )
+
+
+def _assemble(
+    compiled: CompiledRules,
+    row: tuple[Any, ...],
+    evidence: dict[str, list[str]],
+    known: dict[str, bool],
+) -> Decision:
+    ctx = compiled.context
+    person_id, *statuses, outcome = row
+    ruleset, agreement, parameters = provenance(ctx)
+    return Decision(
+        person_id=person_id,
+        pathway=ctx.pathway,
+        destination=ctx.destination,
+        facility=ctx.facility.id if ctx.facility else None,
+        as_of=ctx.as_of,
+        outcome=outcome,
+        results=tuple(
+            _result(rule, ctx, status, evidence.get(rule.id, []), known)
+            for rule, status in zip(compiled.rules, statuses, strict=True)
+        ),
+        not_in_effect=tuple(r.id for r in compiled.not_in_effect),
+        ruleset=ruleset,
+        agreement=agreement,
+        parameters=parameters,
+    )
+
+
+def _known_flags(store: FactStore, person_ids: list[str] | None) -> dict[str, dict[str, bool]]:
+    table = store.arrow("SELECT * FROM persons_all")
+    flags: dict[str, dict[str, bool]] = {}
+    names = [n for n in table.column_names if n.endswith("_known")]
+    for rec in table.select(["person_id", *names]).to_pylist():
+        if person_ids is None or rec["person_id"] in person_ids:
+            flags[rec["person_id"]] = {n.removesuffix("_known"): bool(rec[n]) for n in names}
+    return flags
+
+
+def decide_person(*, store: FactStore, request: DecisionRequest, person_id: str) -> Decision:
+    """Decide for one person, with the facts behind every rule."""
+    store.require_person(person_id)
+    compiled = compile_rules(request.context())
+    rows = store.query_one(compiled.status_sql[ONE], person_id)
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for _pid, rule_id, fact in store.query_one(compiled.evidence_sql[ONE], person_id):
+        evidence[rule_id].append(fact)
+    known_row = store.query_one("SELECT * FROM persons_one", person_id)
+    cols = [d[0] for d in store.con.description or []]
+    known = {
+        c.removesuffix("_known"): bool(v)
+        for c, v in zip(cols, known_row[0], strict=True)
+        if c.endswith("_known")
+    }
+    return _assemble(compiled, rows[0], evidence, known)
+
+
+def decide_all(*, store: FactStore, request: DecisionRequest) -> list[Decision]:
+    """Decide for every person in the store, with explanations (for files, not dockets)."""
+    compiled = compile_rules(request.context())
+    rows = store.con.execute(compiled.status_sql[ALL] + " ORDER BY person_id").fetchall()
+    evidence: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for pid, rule_id, fact in store.con.execute(compiled.evidence_sql[ALL]).fetchall():
+        evidence[pid][rule_id].append(fact)
+    known = _known_flags(store, None)
+    return [_assemble(compiled, row, evidence[row[0]], known[row[0]]) for row in rows]

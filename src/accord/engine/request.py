@@ -1,0 +1,84 @@
+"""A validated decision request: what is being decided, under which terms, as of when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from accord.agreements import bundled_agreements, get_agreement
+from accord.countries import country_code
+from accord.errors import InputError, UnknownFacility
+from accord.law.framework import Context
+from accord.law.parameters import resolve_parameters
+from accord.pathways import pathway as check_pathway
+
+
+def parse_date(value: str | dt.date, *, what: str = "date") -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{what} '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    agreement_id: str
+    pathway: str
+    destination: str
+    as_of: dt.date
+    facility_id: str | None = None
+    notice_profile: str = "most_protective"
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        agreement: str,
+        pathway: str,
+        destination: str,
+        as_of: str | dt.date,
+        facility: str | None = None,
+        notice_profile: str = "most_protective",
+    ) -> DecisionRequest:
+        """Validate every field; raise an InputError that names the bad one."""
+        request = cls(
+            agreement_id=get_agreement(agreement).id,
+            pathway=check_pathway(pathway),
+            destination=country_code(destination, what="destination"),
+            as_of=parse_date(as_of, what="--as-of"),
+            facility_id=facility,
+            notice_profile=notice_profile,
+        )
+        request.context()  # facility and profile are checked against the agreement here
+        return request
+
+    def context(self) -> Context:
+        agreement = get_agreement(self.agreement_id)
+        facility = None
+        if self.facility_id is not None:
+            facility = agreement.facility(self.facility_id)
+            if facility is None:
+                names = ", ".join(f.id for f in agreement.facilities) or "none"
+                raise UnknownFacility(
+                    f"agreement {agreement.id} names no facility '{self.facility_id}' "
+                    f"(facilities: {names})"
+                )
+            if facility.country != self.destination:
+                raise UnknownFacility(
+                    f"facility {facility.id} is in {facility.country}, not in {self.destination}"
+                )
+        elif self.pathway == "custody_placement":
+            names = ", ".join(f.id for f in agreement.facilities) or "none"
+            raise InputError(f"custody_placement needs --facility (facilities: {names})")
+        treaties = tuple(a for a in bundled_agreements().values() if a.status == "treaty")
+        return Context(
+            as_of=self.as_of,
+            pathway=self.pathway,
+            destination=self.destination,
+            agreement=agreement,
+            params=resolve_parameters(self.as_of, self.notice_profile),
+            facility=facility,
+            treaties=treaties,
+        )

@@ -1,0 +1,134 @@
+"""Bulk screening of a docket: one row per person, one column per rule."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from accord.engine.compiler import ALL, compile_rules
+from accord.engine.decision import OUTCOMES, provenance
+from accord.engine.request import DecisionRequest
+from accord.engine.store import FactStore
+from accord.law.framework import FAIL, UNKNOWN
+
+ProgressCallback = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ScreenSummary:
+    persons: int
+    outcomes: dict[str, int]
+    failing_rules: list[tuple[str, int]]  # most frequent first
+    unknown_rules: list[tuple[str, int]]
+    rules: list[str]
+    metadata: dict[str, Any]
+    seconds: float
+    out: Path | None = None
+
+
+def _screen_select(request: DecisionRequest) -> tuple[str, list[str], dict[str, Any]]:
+    ctx = request.context()
+    compiled = compile_rules(ctx)
+    ruleset, agreement, parameters = provenance(ctx)
+    metadata = {
+        "agreement": agreement,
+        "ruleset": ruleset,
+        "parameters": list(parameters),
+        "pathway": ctx.pathway,
+        "destination": ctx.destination,
+        "facility": ctx.facility.id if ctx.facility else None,
+        "as_of": ctx.as_of.isoformat(),
+        "not_in_effect": [r.id for r in compiled.not_in_effect],
+    }
+    return compiled.status_sql[ALL], [r.id for r in compiled.rules], metadata
+
+
+def screen_table(*, store: FactStore, request: DecisionRequest) -> pa.Table:
+    """The screen as an Arrow table (person_id, one column per rule, outcome)."""
+    sql, _rules, _meta = _screen_select(request)
+    return store.con.sql(sql + " ORDER BY person_id").to_arrow_table()
+
+
+def _run_with_progress(store: FactStore, sql: str, progress: ProgressCallback | None) -> None:
+    """Run `sql`, reporting DuckDB's own progress estimate while it works."""
+    error: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            store.con.execute(sql)
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if progress is not None:
+            done = store.con.query_progress()
+            if done >= 0:
+                progress(min(done, 100.0))
+    if error:
+        raise error[0]
+    if progress is not None:
+        progress(100.0)
+
+
+def screen_docket(
+    *,
+    store: FactStore,
+    request: DecisionRequest,
+    out: Path,
+    progress: ProgressCallback | None = None,
+) -> ScreenSummary:
+    """Screen every person and write decisions to Parquet at `out` (atomically)."""
+    started = time.perf_counter()
+    sql, rules, metadata = _screen_select(request)
+    tmp = out.with_name(out.name + ".partial")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"accord": json.dumps(metadata, sort_keys=True)}
+    kv = ", ".join(f"'{k}': '{v.replace(chr(39), chr(39) * 2)}'" for k, v in meta.items())
+    copy = (
+        f"COPY ({sql} ORDER BY person_id) TO '{_quote(tmp)}' "
+        f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
+    )
+    try:
+        _run_with_progress(store, copy, progress)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    summary = summarise(store=store, decisions=out, rules=rules, metadata=metadata)
+    return ScreenSummary(**{**summary.__dict__, "seconds": time.perf_counter() - started, "out": out})
+
+
+def summarise(
+    *, store: FactStore, decisions: Path, rules: list[str], metadata: dict[str, Any]
+) -> ScreenSummary:
+    src = f"read_parquet('{_quote(decisions)}')"
+    counts = dict(store.con.execute(f"SELECT outcome, count(*) FROM {src} GROUP BY 1").fetchall())
+    outcomes = {o: int(counts.get(o, 0)) for o in OUTCOMES}
+    tallies = ", ".join(
+        f"count_if(\"{r}\" = '{FAIL}'), count_if(\"{r}\" = '{UNKNOWN}')" for r in rules
+    )
+    row = store.con.execute(f"SELECT {tallies} FROM {src}").fetchone() or ()
+    fails = [(r, int(row[2 * i])) for i, r in enumerate(rules)]
+    unknowns = [(r, int(row[2 * i + 1])) for i, r in enumerate(rules)]
+    return ScreenSummary(
+        persons=sum(outcomes.values()),
+        outcomes=outcomes,
+        failing_rules=sorted((x for x in fails if x[1]), key=lambda x: (-x[1], x[0])),
+        unknown_rules=sorted((x for x in unknowns if x[1]), key=lambda x: (-x[1], x[0])),
+        rules=rules,
+        metadata=metadata,
+        seconds=0.0,
+    )
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

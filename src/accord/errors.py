@@ -1,0 +1,68 @@
+"""Every error Accord raises on purpose, in one place.
+
+    AccordError                 base class: callers catch this one
+    ├── InputError              bad input from a person or a file: say what and where
+    │   ├── CaseFileError       a case file record fails validation
+    │   ├── UnknownAgreement    no bundled or registered agreement with that id
+    │   ├── UnknownPathway      not one of the five pathways
+    │   ├── UnknownCountry      not an ISO 3166 alpha-2 code
+    │   ├── UnknownFacility     the agreement names no such facility
+    │   ├── UnknownPerson       no case file for that person id
+    │   └── ImportFormatError   an importer met a layout or a value it does not know
+    └── DataError               bundled law or agreement data is inconsistent (a bug, not input)
+
+The CLI turns an InputError into one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+
+class AccordError(Exception):
+    """Base class of every error Accord raises on purpose."""
+
+
+class InputError(AccordError):
+    """Input that Accord refuses, with a message that says what is wrong and where."""
+
+
+class CaseFileError(InputError):
+    """A case file record is invalid.
+
+    `location` is "file:line" when the record came from a file.
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, field: str | None = None):
+        self.location = location
+        self.field = field
+        self.reason = message
+        where = f"{location}: " if location else ""
+        what = f"field '{field}': " if field else ""
+        super().__init__(f"{where}{what}{message}")
+
+
+class UnknownAgreement(InputError):
+    """No agreement with that id."""
+
+
+class UnknownPathway(InputError):
+    """Not one of the pathways of DESIGN.md section 2."""
+
+
+class UnknownCountry(InputError):
+    """Not an ISO 3166 alpha-2 country code."""
+
+
+class UnknownFacility(InputError):
+    """The agreement names no such facility."""
+
+
+class UnknownPerson(InputError):
+    """No case file for that person id."""
+
+
+class ImportFormatError(InputError):
+    """An importer met a layout or a value it does not know."""
+
+
+class DataError(AccordError):
+    """Bundled law or agreement data is inconsistent; a defect to fix, not user input."""

@@ -1,0 +1,125 @@
+"""The vocabulary of rules: statuses, the rule spec, what a rule sees, and helpers.
+
+A rule's `evaluate` receives the fact tables (unbound Ibis tables) and the
+decision context, and returns a Verdict: a status column over `facts.persons`
+and, optionally, a table of the facts that decided it (for explanations).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+from ibis import _
+
+from accord.agreements.models import Agreement, Facility
+from accord.law.parameters import LawParameters
+
+PASS, FAIL, UNKNOWN, NOT_APPLICABLE = "pass", "fail", "unknown", "not_applicable"
+STATUSES = (PASS, FAIL, UNKNOWN, NOT_APPLICABLE)
+
+Expr = Any  # Ibis expressions are not typed for mypy
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may depend on besides the person's facts."""
+
+    as_of: dt.date
+    pathway: str
+    destination: str
+    agreement: Agreement
+    params: LawParameters
+    facility: Facility | None = None
+    treaties: tuple[Agreement, ...] = ()
+
+    @property
+    def as_of_lit(self) -> Expr:
+        return ibis.literal(self.as_of, type="date")
+
+    @property
+    def dest(self) -> Expr:
+        return ibis.literal(self.destination, type="string")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The fact tables of a docket, as Ibis tables (see facts/tables.py)."""
+
+    tables: dict[str, Expr]
+
+    def __getattr__(self, name: str) -> Expr:
+        try:
+            return self.__dict__["tables"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def known(self, list_name: str) -> Expr:
+        """The person's `<list>_known` flag: False means the list was never recorded."""
+        return self.tables["persons"][f"{list_name}_known"]
+
+    def person_in(self, subset: Expr) -> Expr:
+        """True for persons who have at least one row in `subset`."""
+        return self.tables["persons"].person_id.isin(subset.person_id)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Expr
+    evidence: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    passes_when: str
+    citations: tuple[str, ...]
+    effective_from: dt.date
+    evaluate: Callable[[Facts, Context], Verdict]
+    reads: tuple[str, ...] = ()
+    effective_to: dt.date | None = None
+    kind: str = "law"
+    term_source: Callable[[Context], str | None] = field(default=lambda ctx: None)
+
+    def in_effect(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def citations_for(self, ctx: Context) -> tuple[str, ...]:
+        extra = self.term_source(ctx)
+        return (*self.citations, extra) if extra else self.citations
+
+
+def status(*branches: tuple[Expr, str], otherwise: str) -> Expr:
+    """First matching branch wins, like a lawyer's ordered list of tests."""
+    return ibis.cases(*((cond, ibis.literal(value)) for cond, value in branches), else_=otherwise)
+
+
+def constant(value: str) -> Expr:
+    return ibis.literal(value, type="string")
+
+
+def latest_on(table: Expr, as_of: Expr, *, date_col: str, keys: tuple[str, ...] = ()) -> Expr:
+    """Rows that are the latest record on or before `as_of` per person and `keys`.
+
+    Ties on the latest day all stay, so a rule fails if any of them fails.
+    """
+    dated = table.filter(table[date_col] <= as_of)
+    window = ibis.window(group_by=["person_id", *keys], order_by=ibis.desc(date_col))
+    return dated.mutate(_rank=ibis.rank().over(window)).filter(_._rank == 0).drop("_rank")
+
+
+def describe(table: Expr, label: str, *columns: str) -> Expr:
+    """Evidence rows: `label: col=value; ...` for each row, per person."""
+    text: Expr = ibis.literal(f"{label}: ")
+    for i, col in enumerate(columns):
+        value = table[col].cast("string").fill_null("not recorded")
+        text = text + ibis.literal(("; " if i else "") + f"{col}=") + value
+    return table.select("person_id", fact=text)
+
+
+def national_of_destination(facts: Facts, ctx: Context) -> Expr:
+    return facts.person_in(facts.nationalities.filter(_.country == ctx.dest))
