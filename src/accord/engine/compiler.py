@@ -1,15 +1,23 @@
 """Compile the rules of a context to SQL, once, for both uses.
 
-The same Ibis expressions are compiled against two sets of table names:
-`<table>_all` (the whole docket, for screening) and `<table>_one` (views that
-hold only the person named by the DuckDB variable `accord_person`). So the
-per-person path and the bulk path run the very same rules.
+The same rule functions are compiled twice:
+
+* for a docket, over the `<table>_all` tables: each `person_in(subset)` is a
+  semi-join, and one statement gives every person's statuses;
+* for one person, over the same tables filtered by a `$pid` parameter. Here a chain of semi-joins costs DuckDB
+  time that grows faster than the number of rules, so the work is split in
+  two cheap statements: a UNION ALL that says which subsets hold the person
+  (and gathers the evidence), then the rules' status expressions over one row
+  of those membership flags.
+
+Either way the rules' own expressions decide; only the plumbing differs.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
+import re
 import threading
 from dataclasses import dataclass
 
@@ -20,6 +28,7 @@ from accord.law.catalogue import rules_for
 from accord.law.framework import FAIL, UNKNOWN, Context, Expr, Facts, Rule
 
 ALL, ONE = "_all", "_one"
+FLAGS_TABLE = "persons_flags"
 
 
 @dataclass(frozen=True)
@@ -27,17 +36,18 @@ class CompiledRules:
     context: Context
     rules: tuple[Rule, ...]
     not_in_effect: tuple[Rule, ...]
-    status_sql: dict[str, str]  # suffix -> SQL giving person_id, one column per rule, outcome
-    evidence_sql: dict[str, str]  # suffix -> SQL giving person_id, rule, fact
+    docket_status_sql: str  # person_id, one column per rule, outcome
+    docket_evidence_sql: str  # person_id, rule, fact
+    person_members_sql: str  # the numbers of the subsets that hold the person; $pid
+    person_evidence_sql: dict[str, str]  # rule id -> fact texts for the person; $pid
+    person_status_sql: str  # person_id, <list>_known flags, statuses, outcome; $pid, $members
 
 
-def _facts(suffix: str) -> Facts:
-    return Facts(
-        {
-            name: ibis.table(ibis.Schema.from_pyarrow(schema), name=f"{name}{suffix}")
-            for name, schema in FACT_SCHEMAS.items()
-        }
-    )
+def _tables(suffix: str) -> dict[str, Expr]:
+    return {
+        name: ibis.table(ibis.Schema.from_pyarrow(schema), name=f"{name}{suffix}")
+        for name, schema in FACT_SCHEMAS.items()
+    }
 
 
 def outcome_of(columns: list[Expr]) -> Expr:
@@ -46,20 +56,85 @@ def outcome_of(columns: list[Expr]) -> Expr:
     return ibis.cases((any_fail, "ineligible"), (any_unknown, "undetermined"), else_="eligible")
 
 
-def _compile(ctx: Context, suffix: str, rules: list[Rule]) -> tuple[str, str]:
-    facts = _facts(suffix)
-    verdicts = {rule.id: rule.evaluate(facts, ctx) for rule in rules}
-    columns = {rid: v.status.cast("string") for rid, v in verdicts.items()}
-    status = facts.persons.select(
-        "person_id", **columns, outcome=outcome_of(list(columns.values()))
+def _status_table(
+    facts: Facts, ctx: Context, rules: list[Rule], keep: tuple[str, ...] = ()
+) -> Expr:
+    columns = {rule.id: rule.evaluate(facts, ctx).status.cast("string") for rule in rules}
+    return facts.persons.select(
+        "person_id", *keep, **columns, outcome=outcome_of(list(columns.values()))
     )
-    evidence = [
-        v.evidence.select("person_id", rule=ibis.literal(rid), fact=v.evidence.fact)
-        for rid, v in verdicts.items()
-        if v.evidence is not None
-    ]
-    union = functools.reduce(lambda a, b: a.union(b), evidence)
-    return ibis.to_sql(status, dialect="duckdb"), ibis.to_sql(union, dialect="duckdb")
+
+
+def _evidence_by_rule(facts: Facts, ctx: Context, rules: list[Rule]) -> dict[str, Expr]:
+    """Rule id -> the facts that decided it: person_id, rule, fact."""
+    branches = {}
+    for rule in rules:
+        evidence = rule.evaluate(facts, ctx).evidence
+        if evidence is not None:
+            branches[rule.id] = evidence.select(
+                "person_id", rule=ibis.literal(rule.id), fact=evidence.fact
+            )
+    return branches
+
+
+def _union(branches: list[Expr]) -> Expr:
+    return functools.reduce(lambda a, b: a.union(b), branches)
+
+
+def _sql(expr: Expr) -> str:
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str]:
+    facts = Facts(_tables(ALL))
+    status = _status_table(facts, ctx, rules)
+    return _sql(status), _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
+
+
+def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str]:
+    # Pass 1: record every subset the rules ask about, over the one-person views.
+    subsets: list[Expr] = []
+
+    def record(subset: Expr) -> Expr:
+        subsets.append(subset)
+        return ibis.literal(False)
+
+    tables = _tables(ONE)
+    recording = Facts(tables, membership=record)
+    _status_table(recording, ctx, rules)
+    members = [s.select(member=ibis.literal(str(k))).limit(1) for k, s in enumerate(subsets)]
+    # Branches compiled one by one and joined flat: DuckDB binds a flat UNION ALL
+    # much faster than the nested one Ibis builds.
+    members_sql = " UNION ALL ".join(f"({_sql(m)})" for m in members)
+    evidence = {
+        rule_id: _bind_person(_sql(e.select("fact")))
+        for rule_id, e in _evidence_by_rule(Facts(tables), ctx, rules).items()
+    }
+
+    # Pass 2: the same rules, each subset answered by its flag column m<k>.
+    schema = ibis.Schema.from_pyarrow(FACT_SCHEMAS["persons"])
+    flags = {f"m{k}": "boolean" for k in range(len(subsets))}
+    persons = ibis.table(ibis.schema({**dict(schema.items()), **flags}), name=FLAGS_TABLE)
+    counter = iter(range(len(subsets)))
+    answering = Facts({**tables, "persons": persons}, membership=lambda _s: persons[f"m{next(counter)}"])
+    known = tuple(n for n in schema.names if n.endswith("_known"))
+    status_sql = _sql(_status_table(answering, ctx, rules, keep=known))
+    flag_columns = ", ".join(
+        f"list_contains($members::VARCHAR[], '{k}') AS m{k}" for k in range(len(subsets))
+    )
+    prelude = f"{FLAGS_TABLE} AS (SELECT *, {flag_columns or 'NULL AS m_'} FROM persons{ONE} AS p)"
+    if status_sql.lstrip().upper().startswith("WITH "):
+        status_sql = f"WITH {prelude}, " + status_sql.lstrip()[5:]
+    else:
+        status_sql = f"WITH {prelude} " + status_sql
+    return _bind_person(members_sql), evidence, _bind_person(status_sql)
+
+
+def _bind_person(sql: str) -> str:
+    """Point every one-person table at its docket table, filtered by the $pid parameter."""
+    return re.sub(
+        rf'"?\b(\w+){ONE}\b"?', rf'(SELECT * FROM "\1{ALL}" WHERE person_id = $pid)', sql
+    )
 
 
 _cache: dict[tuple[object, ...], CompiledRules] = {}
@@ -86,14 +161,17 @@ def compile_rules(ctx: Context) -> CompiledRules:
     if cached is not None:
         return cached
     rules, not_in_effect = rules_for(ctx)
-    compiled_all = _compile(ctx, ALL, rules)
-    compiled_one = _compile(ctx, ONE, rules)
+    docket_status, docket_evidence = _compile_docket(ctx, rules)
+    person_members, person_evidence, person_status = _compile_person(ctx, rules)
     result = CompiledRules(
         context=ctx,
         rules=tuple(rules),
         not_in_effect=tuple(not_in_effect),
-        status_sql={ALL: compiled_all[0], ONE: compiled_one[0]},
-        evidence_sql={ALL: compiled_all[1], ONE: compiled_one[1]},
+        docket_status_sql=docket_status,
+        docket_evidence_sql=docket_evidence,
+        person_members_sql=person_members,
+        person_evidence_sql=person_evidence,
+        person_status_sql=person_status,
     )
     with _lock:
         if len(_cache) > 256:

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.engine.compiler import ALL, ONE, CompiledRules, compile_rules
+from accord.engine.compiler import CompiledRules, compile_rules
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
+from accord.errors import UnknownPerson
 from accord.law.catalogue import ruleset_hash
 from accord.law.framework import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, Context, Rule
 from accord.law.parameters import parameters_digest
@@ -156,30 +157,39 @@ def _known_flags(store: FactStore, person_ids: list[str] | None) -> dict[str, di
     return flags
 
 
-def decide_person(*, store: FactStore, request: DecisionRequest, person_id: str) -> Decision:
-    """Decide for one person, with the facts behind every rule."""
-    store.require_person(person_id)
+def decide_person(
+    *, store: FactStore, request: DecisionRequest, person_id: str, all_facts: bool = False
+) -> Decision:
+    """Decide for one person, with the facts behind every failed and unknown rule.
+
+    `all_facts` gathers the facts behind passing rules too (for a full explanation).
+    """
     compiled = compile_rules(request.context())
-    rows = store.query_one(compiled.status_sql[ONE], person_id)
-    evidence: dict[str, list[str]] = defaultdict(list)
-    for _pid, rule_id, fact in store.query_one(compiled.evidence_sql[ONE], person_id):
-        evidence[rule_id].append(fact)
-    known_row = store.query_one("SELECT * FROM persons_one", person_id)
-    cols = [d[0] for d in store.con.description or []]
-    known = {
-        c.removesuffix("_known"): bool(v)
-        for c, v in zip(cols, known_row[0], strict=True)
-        if c.endswith("_known")
-    }
-    return _assemble(compiled, rows[0], evidence, known)
+    members = [r[0] for r in store.execute_prepared(compiled.person_members_sql, pid=person_id).fetchall()]
+    cursor = store.execute_prepared(compiled.person_status_sql, pid=person_id, members=members)
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchall()
+    if not rows:
+        raise UnknownPerson(f"no case file for person '{person_id}'")
+    row = dict(zip(columns, rows[0], strict=True))
+    known = {c.removesuffix("_known"): bool(v) for c, v in row.items() if c.endswith("_known")}
+    evidence: dict[str, list[str]] = {}
+    for rule in compiled.rules:
+        sql = compiled.person_evidence_sql.get(rule.id)
+        nothing_recorded = bool(rule.reads) and not any(known[n] for n in rule.reads)
+        wanted = all_facts or row[rule.id] in (FAIL, UNKNOWN)
+        if sql is not None and wanted and not nothing_recorded:
+            evidence[rule.id] = [r[0] for r in store.execute_prepared(sql, pid=person_id).fetchall()]
+    status_row = tuple(v for c, v in row.items() if not c.endswith("_known"))
+    return _assemble(compiled, status_row, evidence, known)
 
 
 def decide_all(*, store: FactStore, request: DecisionRequest) -> list[Decision]:
     """Decide for every person in the store, with explanations (for files, not dockets)."""
     compiled = compile_rules(request.context())
-    rows = store.con.execute(compiled.status_sql[ALL] + " ORDER BY person_id").fetchall()
+    rows = store.con.execute(compiled.docket_status_sql + " ORDER BY person_id").fetchall()
     evidence: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for pid, rule_id, fact in store.con.execute(compiled.evidence_sql[ALL]).fetchall():
+    for pid, rule_id, fact in store.con.execute(compiled.docket_evidence_sql).fetchall():
         evidence[pid][rule_id].append(fact)
     known = _known_flags(store, None)
     return [_assemble(compiled, row, evidence[row[0]], known[row[0]]) for row in rows]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from accord.engine.compiler import ALL, compile_rules
+from accord.engine.compiler import compile_rules
 from accord.engine.decision import OUTCOMES, provenance
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
@@ -47,7 +47,7 @@ def _screen_select(request: DecisionRequest) -> tuple[str, list[str], dict[str, 
         "as_of": ctx.as_of.isoformat(),
         "not_in_effect": [r.id for r in compiled.not_in_effect],
     }
-    return compiled.status_sql[ALL], [r.id for r in compiled.rules], metadata
+    return compiled.docket_status_sql, [r.id for r in compiled.rules], metadata
 
 
 def screen_table(*, store: FactStore, request: DecisionRequest) -> pa.Table:

@@ -12,19 +12,25 @@ from accord.errors import UnknownPerson
 from accord.facts.snapshot import snapshot_paths
 from accord.facts.tables import TABLE_NAMES, FactTables
 
-PERSON_VARIABLE = "accord_person"
+
+
+def _literal(value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]::VARCHAR[]"
+    return "'" + value.replace("'", "''") + "'"
 
 
 class FactStore:
     """One DuckDB connection holding a docket's fact tables as `<name>_all`.
 
-    `<name>_one` views hold only the person named by the `accord_person`
-    variable, so one-person queries read a handful of rows.
-    Not thread-safe: use one store per thread (see `cursor`).
+    One-person statements are prepared once per connection and executed with
+    the person id as a parameter. Not thread-safe: use one store per thread
+    (see `cursor`).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        self._prepared: dict[str, str] = {}
 
     @classmethod
     def from_tables(cls, facts: FactTables) -> FactStore:
@@ -47,16 +53,13 @@ class FactStore:
 
     @classmethod
     def _ready(cls, con: duckdb.DuckDBPyConnection) -> FactStore:
-        con.execute(f"SET VARIABLE {PERSON_VARIABLE} = ''")
-        for name in TABLE_NAMES:
-            con.execute(
-                f"CREATE VIEW {name}_one AS SELECT * FROM {name}_all "
-                f"WHERE person_id = getvariable('{PERSON_VARIABLE}')"
-            )
         return cls(con)
 
     def cursor(self) -> FactStore:
-        """A store on a new cursor of the same database, for another thread."""
+        """A store on a new cursor of the same database, for another thread.
+
+        Prepared statements belong to a connection, so the cursor prepares its own.
+        """
         return FactStore(self.con.cursor())
 
     def count(self) -> int:
@@ -66,12 +69,19 @@ class FactStore:
     def person_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT person_id FROM persons_all ORDER BY 1").fetchall()]
 
-    def select_person(self, person_id: str) -> None:
-        self.con.execute(f"SET VARIABLE {PERSON_VARIABLE} = $1", [person_id])
+    def execute_prepared(self, sql: str, **params: str | list[str]) -> duckdb.DuckDBPyConnection:
+        """Execute `sql` as a statement prepared once on this connection.
 
-    def query_one(self, sql: str, person_id: str) -> list[tuple[Any, ...]]:
-        self.select_person(person_id)
-        return self.con.execute(sql).fetchall()
+        DuckDB's EXECUTE takes no bound parameters, so values are inlined as
+        quoted SQL literals (strings and lists of strings only).
+        """
+        name = self._prepared.get(sql)
+        if name is None:
+            name = f"accord_stmt_{len(self._prepared)}"
+            self.con.execute(f"PREPARE {name} AS {sql}")
+            self._prepared[sql] = name
+        args = ", ".join(f"{key} := {_literal(value)}" for key, value in params.items())
+        return self.con.execute(f"EXECUTE {name}({args})")
 
     def require_person(self, person_id: str) -> None:
         row = self.con.execute("SELECT 1 FROM persons_all WHERE person_id = $1", [person_id])

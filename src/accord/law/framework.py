@@ -47,9 +47,16 @@ class Context:
 
 @dataclass(frozen=True)
 class Facts:
-    """The fact tables of a docket, as Ibis tables (see facts/tables.py)."""
+    """The fact tables of a docket, as Ibis tables (see facts/tables.py).
+
+    `person_in` is the one primitive by which a rule asks "does the person have
+    a row here?". By default it is a semi-join, right for a whole docket. The
+    engine's one-person compiler swaps in `membership`, a callback that records
+    each subset and answers with a precomputed flag (see engine/compiler.py).
+    """
 
     tables: dict[str, Expr]
+    membership: Callable[[Expr], Expr] | None = None
 
     def __getattr__(self, name: str) -> Expr:
         try:
@@ -63,6 +70,8 @@ class Facts:
 
     def person_in(self, subset: Expr) -> Expr:
         """True for persons who have at least one row in `subset`."""
+        if self.membership is not None:
+            return self.membership(subset)
         return self.tables["persons"].person_id.isin(subset.person_id)
 
 

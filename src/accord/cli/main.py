@@ -1,0 +1,262 @@
+"""`accord`: decide, explain, screen, import, and read the catalogues.
+
+Every command is thin: parse, call the library, print. An InputError becomes
+one line on stderr and exit status 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from accord.agreements import bundled_agreements, get_agreement
+from accord.cli import render
+from accord.cli.docket import open_docket
+from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
+from accord.engine.screen import ScreenSummary
+from accord.errors import AccordError, InputError
+from accord.law.catalogue import RULES
+from accord.law.parameters import NOTICE_PROFILES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+agreements_app = typer.Typer(no_args_is_help=True, help="The bundled agreements.")
+rules_app = typer.Typer(no_args_is_help=True, help="The rule catalogue.")
+import_app = typer.Typer(no_args_is_help=True, help="Importers for real-world exports.")
+app.add_typer(agreements_app, name="agreements")
+app.add_typer(rules_app, name="rules")
+app.add_typer(import_app, name="import")
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
+
+Agreement = Annotated[str, typer.Option("--agreement", help="Agreement id (accord agreements list)")]
+Pathway = Annotated[str, typer.Option("--pathway", help="Pathway, e.g. custody_placement")]
+Destination = Annotated[str, typer.Option("--destination", help="ISO 3166 alpha-2 code")]
+Facility = Annotated[str | None, typer.Option("--facility", help="Facility id, e.g. CECOT")]
+AsOf = Annotated[str, typer.Option("--as-of", help="Decision date, YYYY-MM-DD")]
+Profile = Annotated[
+    str,
+    typer.Option("--notice-profile", help=f"Third-country notice profile: {', '.join(NOTICE_PROFILES)}"),
+]
+Cases = Annotated[Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")]
+SkipInvalid = Annotated[
+    bool, typer.Option("--skip-invalid", help="Skip invalid records; write each reject to a side file")
+]
+
+
+def _request(agreement: str, pathway: str, destination: str, facility: str | None, as_of: str, profile: str) -> DecisionRequest:
+    return DecisionRequest.build(
+        agreement=agreement,
+        pathway=pathway,
+        destination=destination,
+        facility=facility,
+        as_of=as_of,
+        notice_profile=profile,
+    )
+
+
+@app.command()
+def decide(
+    cases: Cases,
+    agreement: Agreement,
+    pathway: Pathway,
+    destination: Destination,
+    as_of: AsOf,
+    facility: Facility = None,
+    person: Annotated[str | None, typer.Option("--person", help="Decide for this person only")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines) or table")] = "table",
+    notice_profile: Profile = "most_protective",
+    skip_invalid: SkipInvalid = False,
+) -> None:
+    """One decision per person, with every failed and unknown rule and its citation."""
+    if fmt not in ("json", "table"):
+        raise InputError(f"--format '{fmt}' is not one of: json, table")
+    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    store = open_docket(cases, skip_invalid=skip_invalid, console=err)
+    if person is not None:
+        decisions = [decide_person(store=store, request=request, person_id=person)]
+    else:
+        decisions = decide_all(store=store, request=request)
+    if fmt == "json":
+        for d in decisions:
+            sys.stdout.write(json.dumps(d.as_dict()) + "\n")
+    else:
+        out.print(render.decisions_table(decisions))
+
+
+@app.command()
+def explain(
+    cases: Cases,
+    person: Annotated[str, typer.Option("--person", help="The person to explain")],
+    agreement: Agreement,
+    pathway: Pathway,
+    destination: Destination,
+    as_of: AsOf,
+    facility: Facility = None,
+    notice_profile: Profile = "most_protective",
+) -> None:
+    """A readable explanation for one person: reasons first, each with its citation and facts."""
+    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    store = open_docket(cases, console=err)
+    render.explain(out, decide_person(store=store, request=request, person_id=person, all_facts=True))
+
+
+def print_summary(summary: ScreenSummary, *, title: str = "Screen") -> None:
+    table = Table(title=f"{title}: {summary.persons:,} persons in {summary.seconds:.2f} s")
+    table.add_column("outcome")
+    table.add_column("persons", justify="right")
+    table.add_column("share", justify="right")
+    for outcome, n in summary.outcomes.items():
+        style = render.OUTCOME_STYLE[outcome]
+        share = n / summary.persons if summary.persons else 0.0
+        table.add_row(f"[{style}]{outcome}[/{style}]", f"{n:,}", f"{share:.1%}")
+    out.print(table)
+    rules = Table(title="Most frequent failing rules")
+    rules.add_column("rule")
+    rules.add_column("persons", justify="right")
+    rules.add_column("citation")
+    for rule_id, n in summary.failing_rules[:10]:
+        rules.add_row(rule_id, f"{n:,}", "; ".join(RULES[rule_id].citations) or "agreement term")
+    out.print(rules)
+
+
+def run_screen(cases: Path, request: DecisionRequest, target: Path, *, skip_invalid: bool = False) -> ScreenSummary:
+    store = open_docket(cases, skip_invalid=skip_invalid, load=False, console=err)
+    with Progress(
+        TextColumn("[bold]screening[/bold] {task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{store.count():,} persons", total=100)
+        return screen_docket(
+            store=store,
+            request=request,
+            out=target,
+            progress=lambda pct: progress.update(task, completed=pct),
+        )
+
+
+@app.command()
+def screen(
+    docket: Annotated[Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")],
+    agreement: Agreement,
+    pathway: Pathway,
+    destination: Destination,
+    as_of: AsOf,
+    target: Annotated[Path, typer.Option("--out", help="Decisions Parquet file to write")],
+    facility: Facility = None,
+    notice_profile: Profile = "most_protective",
+    skip_invalid: SkipInvalid = False,
+) -> None:
+    """Screen a whole docket: one row per person with the outcome and one column per rule."""
+    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    summary = run_screen(docket, request, target, skip_invalid=skip_invalid)
+    print_summary(summary)
+    out.print(f"Decisions written to {target}")
+
+
+@agreements_app.command("list")
+def agreements_list() -> None:
+    """Every bundled agreement, with status and effective dates."""
+    table = Table(title="Agreements")
+    for col in ("id", "version", "status", "in force", "pathways", "title"):
+        table.add_column(col)
+    for a in bundled_agreements().values():
+        span = f"{a.effective.from_} to {a.effective.to or 'open'}"
+        if not a.entered_into_force:
+            span += " (never in force)"
+        table.add_row(a.id, str(a.version), a.status, span, ", ".join(a.pathways), a.title)
+    out.print(table)
+
+
+@agreements_app.command("show")
+def agreements_show(agreement_id: Annotated[str, typer.Argument(help="Agreement id")]) -> None:
+    """Every term of one agreement, with its source."""
+    a = get_agreement(agreement_id)
+    data = a.model_dump(mode="json", by_alias=True)
+    data["digest"] = a.digest
+    out.print_json(json.dumps(data))
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """Every rule with its citations and effective dates."""
+    table = Table(title="Rule catalogue", show_lines=True)
+    for col in ("id", "kind", "passes when", "citations", "in effect"):
+        table.add_column(col)
+    for r in RULES.values():
+        table.add_row(
+            r.id,
+            r.kind,
+            r.passes_when,
+            "\n".join(r.citations) or "the agreement's own term (its source is cited)",
+            f"from {r.effective_from}" + (f" to {r.effective_to}" if r.effective_to else ""),
+        )
+    out.print(table)
+
+
+@import_app.command("ice-ero")
+def import_ice_ero(
+    source: Annotated[Path, typer.Argument(help="ICE ERO removals export (CSV)")],
+    target: Annotated[Path, typer.Option("--out", help="Case files to write (JSON Lines)")],
+) -> None:
+    """Import an ICE ERO removals export into case files, with a documented mapping."""
+    from accord.importers import read_ice_ero, write_case_files
+
+    result = read_ice_ero(source)
+    write_case_files(result.cases, target)
+    table = Table(title=f"{len(result.cases):,} case files from {source.name}")
+    table.add_column("ICE case category")
+    table.add_column("rows", justify="right")
+    for category, n in sorted(result.categories.items()):
+        table.add_row(category, f"{n:,}")
+    out.print(table)
+    out.print(f"Written to {target}")
+
+
+@app.command()
+def demo(
+    target: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs")] = Path("build/demo"),
+    as_of: AsOf = "2025-03-16",
+) -> None:
+    """The main job on the embedded default: import, screen, report."""
+    from accord.demo.job import run_demo
+
+    run_demo(out_dir=target, as_of=as_of, console=out)
+
+
+def run() -> None:
+    """Entry point: AccordError -> one line and exit 2; never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        err.print(f"accord: error: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+    except AccordError as exc:
+        err.print(f"accord: internal data error: {exc}", highlight=False, markup=False)
+        sys.exit(3)
+    except (typer.Exit, SystemExit) as exc:
+        code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Abort:
+        err.print("accord: aborted")
+        sys.exit(130)
+    except Exception as exc:  # usage errors and anything unexpected: one line, no traceback
+        message = getattr(exc, "format_message", None)
+        if callable(message):  # Typer's (vendored click's) usage errors
+            err.print(f"accord: error: {message()}", highlight=False, markup=False)
+            sys.exit(2)
+        err.print(
+            f"accord: unexpected error: {type(exc).__name__}: {exc}", highlight=False, markup=False
+        )
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""Reports: HTML pages with charts, built from screens and decisions."""

@@ -1,0 +1,360 @@
+"""A screen report: one self-contained HTML page, with its charts also written as PNG files.
+
+The page shows what was asked (agreement, pathway, destination, facility,
+date, ruleset), each docket's outcomes, which rules fail most often and
+which facts Accord does not have, with every rule's citation. The charts are
+embedded as data URIs so the single file works offline, and written beside
+it for reuse in other documents.
+
+Nothing is written until everything has been rendered, and each file lands
+by rename, so a failure leaves no partial report behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import io
+import os
+import secrets
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from accord.engine.decision import OUTCOMES
+from accord.engine.screen import ScreenSummary
+from accord.errors import InputError
+
+REPORT_FILE = "report.html"
+OUTCOMES_CHART = "outcomes.png"
+FAILING_CHART = "failing_rules.png"
+UNKNOWN_CHART = "unknown_rules.png"
+TOP_RULES = 12
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+OUTCOME_COLOURS: dict[str, str] = {
+    "eligible": "#009E73",
+    "ineligible": "#D55E00",
+    "undetermined": "#56B4E9",
+}
+OUTCOME_MEANINGS: dict[str, str] = {
+    "eligible": "every applicable rule passes: no rule Accord encodes stands in the way. "
+    "It is not an order to transfer, and counsel must still review the case.",
+    "ineligible": "at least one rule fails on recorded, adjudicated facts. A fact that is "
+    "missing elsewhere in the file cannot change this.",
+    "undetermined": "no rule fails, but at least one rule needs a fact the case file does not "
+    "record (an absent list means 'not known'). Record the fact and screen again.",
+}
+
+
+@dataclass(frozen=True)
+class _Chart:
+    file: str
+    title: str
+    alt: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def write_screen_report(
+    *,
+    summaries: list[tuple[str, ScreenSummary]],
+    out_dir: Path,
+    title: str,
+    rule_titles: dict[str, str],
+    rule_citations: dict[str, str],
+) -> Path:
+    """Write out_dir/report.html and its PNG charts; return the path of the HTML file.
+
+    `summaries` pairs each docket's name with its screen summary. Raises
+    InputError if there is nothing to report or `out_dir` cannot be created;
+    in either case nothing is written.
+    """
+    if not summaries:
+        raise InputError("a screen report needs at least one screened docket")
+    names = [name for name, _ in summaries]
+    if len(set(names)) != len(names):
+        raise InputError(f"docket names must be distinct: {', '.join(names)}")
+    failing = _rule_rows(summaries, "failing_rules", rule_titles, rule_citations)
+    unknown = _rule_rows(summaries, "unknown_rules", rule_titles, rule_citations)
+    charts = _render_charts(summaries, failing, unknown)
+    html = _render_html(
+        title=title,
+        summaries=summaries,
+        charts=charts,
+        failing=failing,
+        unknown=unknown,
+        rule_titles=rule_titles,
+    )
+    files = {c.file: c.png for c in charts}
+    files[REPORT_FILE] = html.encode("utf-8")  # last: the page appears only with its charts
+    _write_files(out_dir, files)
+    return out_dir / REPORT_FILE
+
+
+# ---- data for the page and the charts ----------------------------------------------------
+
+
+def _rule_rows(
+    summaries: list[tuple[str, ScreenSummary]],
+    which: str,
+    titles: dict[str, str],
+    citations: dict[str, str],
+) -> list[dict[str, Any]]:
+    """One row per rule: counts per docket and in total, most frequent first."""
+    per_docket: dict[str, dict[str, int]] = {}
+    for name, summary in summaries:
+        for rule, count in getattr(summary, which):
+            per_docket.setdefault(rule, {})[name] = int(count)
+    rows = [
+        {
+            "rule": rule,
+            "title": titles.get(rule, rule),
+            "citation": citations.get(rule, ""),
+            "counts": [counts.get(name, 0) for name, _ in summaries],
+            "total": sum(counts.values()),
+        }
+        for rule, counts in per_docket.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["total"], r["rule"]))
+
+
+def _short(value: Any, length: int = 12) -> str:
+    return str(value)[:length] if value else "not recorded"
+
+
+def _request_rows(metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    agreement = metadata.get("agreement") or {}
+    ruleset = metadata.get("ruleset") or {}
+    return [
+        ("Agreement", f"{agreement.get('id', '?')} v{agreement.get('version', '?')}"),
+        ("Agreement status", str(agreement.get("status") or "not recorded")),
+        ("Agreement digest", _short(agreement.get("digest"))),
+        ("Pathway", str(metadata.get("pathway") or "not recorded")),
+        ("Destination", str(metadata.get("destination") or "not recorded")),
+        ("Facility", str(metadata.get("facility") or "none")),
+        ("As of", str(metadata.get("as_of") or "not recorded")),
+        ("Ruleset", f"v{ruleset.get('version', '?')}, hash {_short(ruleset.get('hash'))}"),
+        ("Parameters digest", _short(ruleset.get("parameters_digest"))),
+        ("Notice profile", str(ruleset.get("notice_profile") or "not recorded")),
+    ]
+
+
+def _requests(summaries: list[tuple[str, ScreenSummary]]) -> list[dict[str, Any]]:
+    """The distinct requests, each with the dockets screened under it."""
+    groups: list[dict[str, Any]] = []
+    for name, summary in summaries:
+        rows = _request_rows(summary.metadata)
+        for group in groups:
+            if group["rows"] == rows:
+                group["dockets"].append(name)
+                break
+        else:
+            groups.append({"rows": rows, "dockets": [name]})
+    return groups
+
+
+def _dockets(summaries: list[tuple[str, ScreenSummary]]) -> list[dict[str, Any]]:
+    dockets = []
+    for name, s in summaries:
+        rows = []
+        for outcome in OUTCOMES:
+            count = int(s.outcomes.get(outcome, 0))
+            share = 100.0 * count / s.persons if s.persons else 0.0
+            rows.append({"outcome": outcome, "count": count, "share": f"{share:.1f}%"})
+        dockets.append(
+            {
+                "name": name,
+                "persons": s.persons,
+                "rows": rows,
+                "rules": len(s.rules),
+                "seconds": f"{s.seconds:.2f}",
+                "not_in_effect": list(s.metadata.get("not_in_effect") or []),
+            }
+        )
+    return dockets
+
+
+# ---- charts ------------------------------------------------------------------------------
+
+
+def _label(text: str) -> str:
+    """Chart text: `$` would start matplotlib mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _png(figure: Any) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)  # the Agg backend for this figure only; no global pyplot state
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _outcomes_chart(summaries: list[tuple[str, ScreenSummary]]) -> bytes:
+    from matplotlib.figure import Figure
+
+    n = len(summaries)
+    figure = Figure(figsize=(max(6.0, 2.2 * n + 2.0), 4.2))
+    ax = figure.add_subplot()
+    width = 0.8 / len(OUTCOMES)
+    for i, outcome in enumerate(OUTCOMES):
+        xs = [d + (i - 1) * width for d in range(n)]
+        counts = [int(s.outcomes.get(outcome, 0)) for _, s in summaries]
+        bars = ax.bar(xs, counts, width, label=outcome, color=OUTCOME_COLOURS[outcome])
+        ax.bar_label(bars, labels=[str(c) for c in counts], padding=2, fontsize=9)
+    ax.set_xticks(range(n), [_label("\n".join(textwrap.wrap(nm, 18))) for nm, _ in summaries])
+    ax.set_ylabel("persons")
+    ax.set_title("Outcomes per docket")
+    ax.margins(y=0.15)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    return _png(figure)
+
+
+def _rules_chart(
+    rows: Sequence[dict[str, Any]], title: str, colour: str, empty: str, xlabel: str
+) -> bytes:
+    from matplotlib.figure import Figure
+
+    top = list(rows[:TOP_RULES])
+    figure = Figure(figsize=(8.0, 0.55 * len(top) + 1.4 if top else 1.6))
+    ax = figure.add_subplot()
+    ax.set_title(title)
+    if not top:
+        ax.text(0.5, 0.5, empty, ha="center", va="center", fontsize=11)
+        ax.set_axis_off()
+        return _png(figure)
+    labels = [_label("\n".join(textwrap.wrap(f"{r['title']} ({r['rule']})", 46))) for r in top]
+    counts = [r["total"] for r in top]
+    bars = ax.barh(range(len(top)), counts, color=colour)
+    ax.bar_label(bars, labels=[str(c) for c in counts], padding=3, fontsize=9)
+    ax.set_yticks(range(len(top)), labels, fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.12)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def _render_charts(
+    summaries: list[tuple[str, ScreenSummary]],
+    failing: list[dict[str, Any]],
+    unknown: list[dict[str, Any]],
+) -> list[_Chart]:
+    several = len(summaries) > 1
+    scope = "all dockets" if several else summaries[0][0]
+    xlabel = "persons (summed over dockets)" if several else "persons"
+    return [
+        _Chart(
+            OUTCOMES_CHART,
+            "Outcomes per docket",
+            "Bar chart of eligible, ineligible and undetermined persons per docket",
+            _outcomes_chart(summaries),
+        ),
+        _Chart(
+            FAILING_CHART,
+            "Rules that fail most often",
+            f"Horizontal bar chart of the {TOP_RULES} most frequent failing rules",
+            _rules_chart(
+                failing,
+                f"Rules that fail most often ({scope})",
+                OUTCOME_COLOURS["ineligible"],
+                "No rule failed.",
+                xlabel,
+            ),
+        ),
+        _Chart(
+            UNKNOWN_CHART,
+            "Facts Accord does not have",
+            f"Horizontal bar chart of the {TOP_RULES} rules most often unknown",
+            _rules_chart(
+                unknown,
+                f"Facts Accord does not have: rules unknown ({scope})",
+                OUTCOME_COLOURS["undetermined"],
+                "No rule was unknown: every needed fact was recorded.",
+                xlabel,
+            ),
+        ),
+    ]
+
+
+# ---- page --------------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("accord.reports", "templates"),
+        autoescape=True,  # always: titles, names and citations are data, never markup
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render_html(
+    *,
+    title: str,
+    summaries: list[tuple[str, ScreenSummary]],
+    charts: list[_Chart],
+    failing: list[dict[str, Any]],
+    unknown: list[dict[str, Any]],
+    rule_titles: dict[str, str],
+) -> str:
+    template = _environment().get_template("screen_report.html")
+    return template.render(
+        title=title,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        requests=_requests(summaries),
+        dockets=_dockets(summaries),
+        docket_names=[name for name, _ in summaries],
+        charts=charts,
+        failing=failing,
+        unknown=unknown,
+        rule_titles=rule_titles,
+        outcomes=[(o, OUTCOME_COLOURS[o], OUTCOME_MEANINGS[o]) for o in OUTCOMES],
+        colours=OUTCOME_COLOURS,
+    )
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+def _write_files(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name, then rename them all into place."""
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
+    token = secrets.token_hex(4)
+    pending: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            tmp = out_dir / f".{name}.{token}.partial"
+            pending.append((tmp, out_dir / name))
+            with tmp.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, final in pending:
+            tmp.replace(final)
+    except BaseException as exc:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only if empty: never remove anything that was there
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            raise InputError(f"cannot write the report to {out_dir}: {reason}") from exc
+        raise
