@@ -95,7 +95,9 @@ def test_mix_covers_the_seeds(cases: list[CaseFile]) -> None:
     assert any(not n.served_on_counsel for c in cases for n in c.notices or [])
     assert any(f.status == "pending" for c in cases for f in c.fear_claims or [])
     assert any(s for c in cases for s in c.stays or [])
-    assert any(a.status == "pending" and a.kind == "bia_appeal" for c in cases for a in c.appeals or [])
+    assert any(
+        a.status == "pending" and a.kind == "bia_appeal" for c in cases for a in c.appeals or []
+    )
     assert any(str(c.birth_date) > "2007-03-16" for c in cases if c.birth_date)
 
 

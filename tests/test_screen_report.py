@@ -128,7 +128,7 @@ def test_report_shows_outcomes_rules_and_citations(
     assert "ab12cd34ef560" not in html
     assert "fe98dc76ba54" in html
     assert "most_protective" in html
-    assert "eligible only when every applicable rule passes" in " ".join(html.split())
+    assert "<em>eligible</em> only when every applicable rule passes" in " ".join(html.split())
 
 
 def test_charts_are_png_files_and_embedded(
@@ -244,7 +244,7 @@ def test_report_of_the_demo_screen(tmp_path: Path) -> None:
     path = _write([("demo", summary)], tmp_path / "report")
     html = _text_without_images(path.read_text("utf-8"))
     for outcome, count in summary.outcomes.items():
-        assert f"{outcome}</td>\n        <td class=\"num\">{count}</td>" in html
+        assert f'{outcome}</td>\n        <td class="num">{count}</td>' in html
     for rule, _count in summary.failing_rules:
         assert f"<code>{rule}</code>" in html
     assert summary.metadata["ruleset"]["hash"][:12] in html

@@ -27,7 +27,9 @@ def country_code(code: str, *, what: str = "country code") -> str:
     """Return `code` upper-cased if it is an ISO 3166 alpha-2 code, else raise UnknownCountry."""
     normal = code.strip().upper()
     if normal not in _codes():
-        raise UnknownCountry(f"{what} '{code}' is not an ISO 3166 alpha-2 code (for example SV, VE)")
+        raise UnknownCountry(
+            f"{what} '{code}' is not an ISO 3166 alpha-2 code (for example SV, VE)"
+        )
     return normal
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from accord.errors import UnknownPathway
 
 PATHWAYS: dict[str, str] = {
-    "return_of_nationals": "Removal of the receiving country's own nationals (8 U.S.C. 1231(b)(2)(D))",
+    "return_of_nationals": (
+        "Removal of the receiving country's own nationals (8 U.S.C. 1231(b)(2)(D))"
+    ),
     "third_country_removal": (
         "Removal to a third country that agrees to accept the person "
         "(8 U.S.C. 1231(b)(2)(E)(vii); Jama v. ICE, 543 U.S. 335 (2005))"

@@ -16,7 +16,6 @@ from accord.pathways import PATHWAYS
 CountryCode = Annotated[str, AfterValidator(lambda v: country_code(v))]
 
 
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

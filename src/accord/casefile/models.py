@@ -17,12 +17,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from accord.countries import country_code
+from accord.errors import UnknownCountry
 
 SCHEMA_VERSION = "1"
 
 
 def _country(value: str) -> str:
-    return country_code(value)
+    try:
+        return country_code(value)
+    except UnknownCountry as exc:  # a ValueError lets pydantic name the field
+        raise ValueError(str(exc)) from None
 
 
 CountryCode = Annotated[
@@ -166,7 +170,7 @@ Citizenship = Literal["us_citizen", "us_national", "lpr", "noncitizen", "unknown
 class CaseFile(_Record):
     """One person's case file, version 1."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     person_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     name: str | None = Field(default=None, description="Personal data: masked for analysts")
     birth_date: dt.date | None = None

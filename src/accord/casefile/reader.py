@@ -50,7 +50,9 @@ def parse_case_file(text: str, *, location: str | None = None) -> CaseFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CaseFileError(f"not valid JSON ({exc.msg} at column {exc.colno})", location=location)
+        raise CaseFileError(
+            f"not valid JSON ({exc.msg} at column {exc.colno})", location=location
+        ) from None
     if not isinstance(data, dict):
         raise CaseFileError("a case file must be a JSON object", location=location)
     try:
@@ -92,8 +94,9 @@ def read_case_files(
         try:
             case = parse_case_file(line, location=location)
             if case.person_id in seen:
+                first = seen[case.person_id]
                 raise CaseFileError(
-                    f"duplicate person_id '{case.person_id}' (first on line {seen[case.person_id]})",
+                    f"duplicate person_id '{case.person_id}' (first on line {first})",
                     location=location,
                     field="person_id",
                 )

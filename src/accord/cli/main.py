@@ -36,22 +36,29 @@ app.add_typer(import_app, name="import")
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
 
-Agreement = Annotated[str, typer.Option("--agreement", help="Agreement id (accord agreements list)")]
+Agreement = Annotated[
+    str, typer.Option("--agreement", help="Agreement id (accord agreements list)")
+]
 Pathway = Annotated[str, typer.Option("--pathway", help="Pathway, e.g. custody_placement")]
 Destination = Annotated[str, typer.Option("--destination", help="ISO 3166 alpha-2 code")]
 Facility = Annotated[str | None, typer.Option("--facility", help="Facility id, e.g. CECOT")]
 AsOf = Annotated[str, typer.Option("--as-of", help="Decision date, YYYY-MM-DD")]
 Profile = Annotated[
     str,
-    typer.Option("--notice-profile", help=f"Third-country notice profile: {', '.join(NOTICE_PROFILES)}"),
+    typer.Option(
+        "--notice-profile", help=f"Third-country notice profile: {', '.join(NOTICE_PROFILES)}"
+    ),
 ]
 Cases = Annotated[Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")]
 SkipInvalid = Annotated[
-    bool, typer.Option("--skip-invalid", help="Skip invalid records; write each reject to a side file")
+    bool,
+    typer.Option("--skip-invalid", help="Skip invalid records; write each reject to a side file"),
 ]
 
 
-def _request(agreement: str, pathway: str, destination: str, facility: str | None, as_of: str, profile: str) -> DecisionRequest:
+def _request(
+    agreement: str, pathway: str, destination: str, facility: str | None, as_of: str, profile: str
+) -> DecisionRequest:
     return DecisionRequest.build(
         agreement=agreement,
         pathway=pathway,
@@ -70,7 +77,9 @@ def decide(
     destination: Destination,
     as_of: AsOf,
     facility: Facility = None,
-    person: Annotated[str | None, typer.Option("--person", help="Decide for this person only")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Decide for this person only")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines) or table")] = "table",
     notice_profile: Profile = "most_protective",
     skip_invalid: SkipInvalid = False,
@@ -105,7 +114,9 @@ def explain(
     """A readable explanation for one person: reasons first, each with its citation and facts."""
     request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
     store = open_docket(cases, console=err)
-    render.explain(out, decide_person(store=store, request=request, person_id=person, all_facts=True))
+    render.explain(
+        out, decide_person(store=store, request=request, person_id=person, all_facts=True)
+    )
 
 
 def print_summary(summary: ScreenSummary, *, title: str = "Screen") -> None:
@@ -127,7 +138,9 @@ def print_summary(summary: ScreenSummary, *, title: str = "Screen") -> None:
     out.print(rules)
 
 
-def run_screen(cases: Path, request: DecisionRequest, target: Path, *, skip_invalid: bool = False) -> ScreenSummary:
+def run_screen(
+    cases: Path, request: DecisionRequest, target: Path, *, skip_invalid: bool = False
+) -> ScreenSummary:
     store = open_docket(cases, skip_invalid=skip_invalid, load=False, console=err)
     with Progress(
         TextColumn("[bold]screening[/bold] {task.description}"),
@@ -148,7 +161,9 @@ def run_screen(cases: Path, request: DecisionRequest, target: Path, *, skip_inva
 
 @app.command()
 def screen(
-    docket: Annotated[Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")],
+    docket: Annotated[
+        Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")
+    ],
     agreement: Agreement,
     pathway: Pathway,
     destination: Destination,
@@ -226,7 +241,9 @@ def import_ice_ero(
 
 @app.command()
 def demo(
-    target: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs")] = Path("build/demo"),
+    target: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs")] = Path(
+        "build/demo"
+    ),
     as_of: AsOf = "2025-03-16",
 ) -> None:
     """The main job on the embedded default: import, screen, report."""

@@ -9,7 +9,11 @@ from accord.engine.decision import Decision, RuleResult
 from accord.law.framework import FAIL, NOT_APPLICABLE, PASS, UNKNOWN
 
 OUTCOME_STYLE = {"eligible": "green", "ineligible": "bold red", "undetermined": "yellow"}
-MARK = {FAIL: "[red]✗ fail[/red]", UNKNOWN: "[yellow]? unknown[/yellow]", PASS: "[green]✓ pass[/green]"}
+MARK = {
+    FAIL: "[red]✗ fail[/red]",
+    UNKNOWN: "[yellow]? unknown[/yellow]",
+    PASS: "[green]✓ pass[/green]",
+}
 
 
 def decisions_table(decisions: list[Decision]) -> Table:

@@ -4,11 +4,11 @@ The same rule functions are compiled twice:
 
 * for a docket, over the `<table>_all` tables: each `person_in(subset)` is a
   semi-join, and one statement gives every person's statuses;
-* for one person, over the same tables filtered by a `$pid` parameter. Here a chain of semi-joins costs DuckDB
-  time that grows faster than the number of rules, so the work is split in
-  two cheap statements: a UNION ALL that says which subsets hold the person
-  (and gathers the evidence), then the rules' status expressions over one row
-  of those membership flags.
+* for one person, over the same tables filtered by a `$pid` parameter. Here
+  a chain of semi-joins costs DuckDB time that grows faster than the number
+  of rules, so the work is split in prepared statements: a UNION ALL that says
+  which subsets hold the person, the rules' status expressions over one row of
+  those membership flags, then the evidence of the rules that did not pass.
 
 Either way the rules' own expressions decide; only the plumbing differs.
 """
@@ -116,7 +116,9 @@ def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str
     flags = {f"m{k}": "boolean" for k in range(len(subsets))}
     persons = ibis.table(ibis.schema({**dict(schema.items()), **flags}), name=FLAGS_TABLE)
     counter = iter(range(len(subsets)))
-    answering = Facts({**tables, "persons": persons}, membership=lambda _s: persons[f"m{next(counter)}"])
+    answering = Facts(
+        {**tables, "persons": persons}, membership=lambda _s: persons[f"m{next(counter)}"]
+    )
     known = tuple(n for n in schema.names if n.endswith("_known"))
     status_sql = _sql(_status_table(answering, ctx, rules, keep=known))
     flag_columns = ", ".join(
@@ -132,9 +134,7 @@ def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str
 
 def _bind_person(sql: str) -> str:
     """Point every one-person table at its docket table, filtered by the $pid parameter."""
-    return re.sub(
-        rf'"?\b(\w+){ONE}\b"?', rf'(SELECT * FROM "\1{ALL}" WHERE person_id = $pid)', sql
-    )
+    return re.sub(rf'"?\b(\w+){ONE}\b"?', rf'(SELECT * FROM "\1{ALL}" WHERE person_id = $pid)', sql)
 
 
 _cache: dict[tuple[object, ...], CompiledRules] = {}

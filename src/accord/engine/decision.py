@@ -116,7 +116,9 @@ def _result(
         citations=rule.citations_for(ctx),
         passes_when=rule.passes_when,
         facts=tuple(sorted(facts)),
-        not_recorded=tuple(f"{name} not recorded" for name in rule.reads if not known.get(name, True)),
+        not_recorded=tuple(
+            f"{name} not recorded" for name in rule.reads if not known.get(name, True)
+        ),
     )
 
 
@@ -165,7 +167,9 @@ def decide_person(
     `all_facts` gathers the facts behind passing rules too (for a full explanation).
     """
     compiled = compile_rules(request.context())
-    members = [r[0] for r in store.execute_prepared(compiled.person_members_sql, pid=person_id).fetchall()]
+    members = [
+        r[0] for r in store.execute_prepared(compiled.person_members_sql, pid=person_id).fetchall()
+    ]
     cursor = store.execute_prepared(compiled.person_status_sql, pid=person_id, members=members)
     columns = [d[0] for d in cursor.description or []]
     rows = cursor.fetchall()
@@ -179,7 +183,9 @@ def decide_person(
         nothing_recorded = bool(rule.reads) and not any(known[n] for n in rule.reads)
         wanted = all_facts or row[rule.id] in (FAIL, UNKNOWN)
         if sql is not None and wanted and not nothing_recorded:
-            evidence[rule.id] = [r[0] for r in store.execute_prepared(sql, pid=person_id).fetchall()]
+            evidence[rule.id] = [
+                r[0] for r in store.execute_prepared(sql, pid=person_id).fetchall()
+            ]
     status_row = tuple(v for c, v in row.items() if not c.endswith("_known"))
     return _assemble(compiled, status_row, evidence, known)
 

@@ -104,7 +104,9 @@ def screen_docket(
     finally:
         tmp.unlink(missing_ok=True)
     summary = summarise(store=store, decisions=out, rules=rules, metadata=metadata)
-    return ScreenSummary(**{**summary.__dict__, "seconds": time.perf_counter() - started, "out": out})
+    return ScreenSummary(
+        **{**summary.__dict__, "seconds": time.perf_counter() - started, "out": out}
+    )
 
 
 def summarise(

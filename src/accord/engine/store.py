@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -11,7 +10,6 @@ import pyarrow as pa
 from accord.errors import UnknownPerson
 from accord.facts.snapshot import snapshot_paths
 from accord.facts.tables import TABLE_NAMES, FactTables
-
 
 
 def _literal(value: str | list[str]) -> str:
@@ -67,7 +65,10 @@ class FactStore:
         return int(row[0]) if row else 0
 
     def person_ids(self) -> list[str]:
-        return [r[0] for r in self.con.execute("SELECT person_id FROM persons_all ORDER BY 1").fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute("SELECT person_id FROM persons_all ORDER BY 1").fetchall()
+        ]
 
     def execute_prepared(self, sql: str, **params: str | list[str]) -> duckdb.DuckDBPyConnection:
         """Execute `sql` as a statement prepared once on this connection.

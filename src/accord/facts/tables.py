@@ -31,9 +31,7 @@ PERSONS_SCHEMA = pa.schema(
 # One schema per fact list; every row carries the person_id it belongs to.
 FACT_SCHEMAS: dict[str, pa.Schema] = {
     "persons": PERSONS_SCHEMA,
-    "citizenship_claim": pa.schema(
-        [("person_id", S), ("status", S), ("date", D), ("source", S)]
-    ),
+    "citizenship_claim": pa.schema([("person_id", S), ("status", S), ("date", D), ("source", S)]),
     "nationalities": pa.schema([("person_id", S), ("country", S)]),
     "removal_orders": pa.schema(
         [
@@ -155,8 +153,5 @@ def case_files_to_tables(cases: Iterable[CaseFile]) -> FactTables:
                     rows[list_name].append({"person_id": case.person_id, **item.model_dump()})
         rows["persons"].append(person)
     return FactTables(
-        {
-            name: pa.Table.from_pylist(rows[name], schema=FACT_SCHEMAS[name])
-            for name in TABLE_NAMES
-        }
+        {name: pa.Table.from_pylist(rows[name], schema=FACT_SCHEMAS[name]) for name in TABLE_NAMES}
     )

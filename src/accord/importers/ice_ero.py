@@ -317,8 +317,7 @@ def read_ice_ero(
         raise ImportFormatError(problems.message(path))
     cases: list[CaseFile] = []
     categories: dict[str, int] = {}
-    for row in parsed:
-        assert row is not None  # every row parsed, or problems raised above
+    for row in (r for r in parsed if r is not None):  # all of them: problems raised above
         try:
             cases.append(_case(row, f"{id_prefix}-{row.number:05d}", name))
         except ValidationError as exc:  # a bug in the mapping, not in the file: still say where

@@ -9,16 +9,16 @@ country.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 import pycountry
 
 from accord.countries import is_country
 
 # A value that says the nationality is not known, or that there is none.
-UNKNOWN: Final = "unknown"
-STATELESS: Final = "stateless"
-NotNational = str  # one of UNKNOWN, STATELESS
+NotNational = Literal["unknown", "stateless"]
+UNKNOWN: Final[NotNational] = "unknown"
+STATELESS: Final[NotNational] = "stateless"
 
 # ICE spellings that pycountry's names do not match, or match ambiguously.
 ICE_COUNTRY_OVERRIDES: dict[str, str] = {

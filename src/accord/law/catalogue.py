@@ -67,9 +67,7 @@ def ruleset_hash() -> str:
     """sha256 over the law package's code and data: a decision names the exact rules it ran."""
     digest = hashlib.sha256()
     root = resources.files("accord.law")
-    for name in sorted(
-        p.name for p in root.iterdir() if p.name.endswith(".py")
-    ):
+    for name in sorted(p.name for p in root.iterdir() if p.name.endswith(".py")):
         digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     digest.update((root / "data" / "parameters.yaml").read_bytes())
     return digest.hexdigest()

@@ -95,7 +95,9 @@ class Rule:
     term_source: Callable[[Context], str | None] = field(default=lambda ctx: None)
 
     def in_effect(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def citations_for(self, ctx: Context) -> tuple[str, ...]:
         extra = self.term_source(ctx)

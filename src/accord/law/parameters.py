@@ -53,7 +53,9 @@ class ParameterValue:
         return {
             "parameter": self.parameter,
             "effective_from": self.effective_from.isoformat(),
-            "value": str(self.value if not isinstance(self.value, NoticeTerms) else self.value.basis),
+            "value": str(
+                self.value if not isinstance(self.value, NoticeTerms) else self.value.basis
+            ),
             "source": self.source,
         }
 
@@ -126,9 +128,7 @@ def _notice(as_of: dt.date, profile: str) -> ParameterValue:
 
 def resolve_parameters(as_of: dt.date, profile: str = "most_protective") -> LawParameters:
     if profile not in NOTICE_PROFILES:
-        raise InputError(
-            f"notice profile '{profile}' is not one of: {', '.join(NOTICE_PROFILES)}"
-        )
+        raise InputError(f"notice profile '{profile}' is not one of: {', '.join(NOTICE_PROFILES)}")
     return LawParameters(
         appeal_period_days=_scalar("appeal_period_days", as_of),
         adult_age_years=_scalar("adult_age_years", as_of),

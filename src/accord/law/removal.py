@@ -137,9 +137,7 @@ def _no_stay(f: Facts, ctx: Context) -> Verdict:
         & (s.expires_on.isnull() | (a <= s.expires_on))
         & (s.lifted_on.isnull() | (s.lifted_on > a))
     )
-    pending = f.appeals.filter(
-        (_.filed_on <= a) & ((_.status == "pending") | (_.decided_on > a))
-    )
+    pending = f.appeals.filter((_.filed_on <= a) & ((_.status == "pending") | (_.decided_on > a)))
     orders = _live_orders(f, ctx)
     in_absentia = orders.filter(orders.in_absentia)
     # 8 C.F.R. 1003.6(a): a pending BIA appeal stays removal; 1003.23(b)(4)(ii): so does
@@ -184,7 +182,9 @@ def _protection_granted(kinds: tuple[str, ...], *, to_destination: bool):  # typ
             latest = latest.filter(_.country == ctx.dest)
         granted = latest.filter(_.status == "granted")
         return Verdict(
-            status((f.person_in(granted), FAIL), (~f.known("protections"), UNKNOWN), otherwise=PASS),
+            status(
+                (f.person_in(granted), FAIL), (~f.known("protections"), UNKNOWN), otherwise=PASS
+            ),
             describe(latest, "protection", "kind", "status", "country", "date", "source"),
         )
 
@@ -208,7 +208,9 @@ def _no_pending_fear(f: Facts, ctx: Context) -> Verdict:
             otherwise=PASS,
         ),
         describe(fear, "fear claim", "country", "status", "date", "source").union(
-            describe(pending_protection, "pending protection claim", "kind", "country", "date", "source")
+            describe(
+                pending_protection, "pending protection claim", "kind", "country", "date", "source"
+            )
         ),
     )
 
@@ -219,9 +221,7 @@ def _third_country_notice(f: Facts, ctx: Context) -> Verdict:
     normal = terms.waiting_days(exigent=False, assurances=assurances)
     exigent = terms.waiting_days(exigent=True, assurances=assurances)
     n = f.notices.filter((_.country == ctx.dest) & (_.served_on <= ctx.as_of_lit))
-    n = n.mutate(
-        wait_ends=n.served_on + ibis.ifelse(n.exigent, exigent, normal).as_interval("D")
-    )
+    n = n.mutate(wait_ends=n.served_on + ibis.ifelse(n.exigent, exigent, normal).as_interval("D"))
     qualifying = n.filter(n.written & (n.wait_ends <= ctx.as_of_lit))
     if terms.counsel_service:
         qualifying = qualifying.filter(_.served_on_counsel)
@@ -237,16 +237,21 @@ def _third_country_notice(f: Facts, ctx: Context) -> Verdict:
     return Verdict(
         status(*branches, otherwise=FAIL),
         describe(
-            n, "notice", "country", "served_on", "served_on_counsel", "written", "wait_ends", "source"
+            n,
+            "notice",
+            "country",
+            "served_on",
+            "served_on_counsel",
+            "written",
+            "wait_ends",
+            "source",
         ),
     )
 
 
 def _not_serving(f: Facts, ctx: Context) -> Verdict:
     a = ctx.as_of_lit
-    serving = f.sentences.filter(
-        (_.start <= a) & (_.released_on.isnull() | (_.released_on > a))
-    )
+    serving = f.sentences.filter((_.start <= a) & (_.released_on.isnull() | (_.released_on > a)))
     approved = f.early_removal_approvals.filter(_.approved_on <= a)
     is_serving = f.person_in(serving)
     return Verdict(

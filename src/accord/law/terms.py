@@ -33,7 +33,9 @@ def acceptance_problem(ctx: Context) -> str | None:
         end = a.effective.to.isoformat() if a.effective.to else "open"
         return f"{a.id} is not in force on {ctx.as_of} (in force {a.effective.from_} to {end})"
     if ctx.pathway not in a.pathways:
-        return f"{a.id} does not provide for {ctx.pathway} (it provides for {', '.join(a.pathways)})"
+        return (
+            f"{a.id} does not provide for {ctx.pathway} (it provides for {', '.join(a.pathways)})"
+        )
     if ctx.destination not in a.receiving_states:
         return f"{ctx.destination} is not a receiving party of {a.id}"
     if not a.party_in_force(ctx.destination, ctx.as_of):
@@ -89,7 +91,9 @@ def _adult(f: Facts, ctx: Context) -> Verdict:
     p = f.persons
     of_age_on = p.birth_date + ibis.interval(years=years)
     return Verdict(
-        status((p.birth_date.isnull(), UNKNOWN), (of_age_on <= ctx.as_of_lit, PASS), otherwise=FAIL),
+        status(
+            (p.birth_date.isnull(), UNKNOWN), (of_age_on <= ctx.as_of_lit, PASS), otherwise=FAIL
+        ),
         describe(p.mutate(of_age_on=of_age_on), "birth date", "birth_date", "of_age_on"),
     )
 

@@ -73,15 +73,15 @@ def _transfer_consent(f: Facts, ctx: Context) -> Verdict:
     )
     return Verdict(
         status((f.person_in(valid), PASS), (~f.known("consents"), UNKNOWN), otherwise=FAIL),
-        describe(c, "consent", "given_on", "verified_on", "verifying_officer", "revoked_on", "source"),
+        describe(
+            c, "consent", "given_on", "verified_on", "verifying_officer", "revoked_on", "source"
+        ),
     )
 
 
 def _transfer_remaining(f: Facts, ctx: Context) -> Verdict:
     months = int(ctx.params.transfer_min_remaining_months.value)
-    r = f.transfer_requests.filter(
-        (_.requested_on <= ctx.as_of_lit) & (_.country == ctx.dest)
-    )
+    r = f.transfer_requests.filter((_.requested_on <= ctx.as_of_lit) & (_.country == ctx.dest))
     s = f.sentences
     pairs = r.join(
         s,
@@ -99,9 +99,7 @@ def _transfer_remaining(f: Facts, ctx: Context) -> Verdict:
     evidence = describe(r, "transfer request", "requested_on", "country", "source").union(
         describe(s, "sentence", "start", "projected_release", "released_on", "source")
     )
-    return Verdict(
-        status((f.person_in(enough), PASS), (~known, UNKNOWN), otherwise=FAIL), evidence
-    )
+    return Verdict(status((f.person_in(enough), PASS), (~known, UNKNOWN), otherwise=FAIL), evidence)
 
 
 def _transfer_final_judgment(f: Facts, ctx: Context) -> Verdict:
@@ -132,7 +130,10 @@ TRANSFER_RULES: tuple[Rule, ...] = (
         "A national of the receiving state",
         "the person is a national of the receiving state (U.S. citizens included: no other "
         "state's prison is open to them)",
-        ("18 U.S.C. 4100(b)", "Inter-American Convention on Serving Criminal Sentences Abroad, art. III"),
+        (
+            "18 U.S.C. 4100(b)",
+            "Inter-American Convention on Serving Criminal Sentences Abroad, art. III",
+        ),
         TRANSFER_ACT,
         _transfer_nationality,
         reads=("nationalities",),

@@ -1,0 +1,240 @@
+"""Engine benchmark: bulk screen, one-person decisions, and a naive SQL baseline.
+
+Run:  .venv/bin/python benchmarks/bench_engine.py [--persons 1000000]
+
+Not a test: it prints figures. See benchmarks/README.md for what they mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from accord.engine import DecisionRequest, FactStore, decide_person, screen_docket
+from accord.engine.compiler import compile_rules
+from accord.facts.snapshot import MANIFEST, is_snapshot, write_snapshot
+from accord.synthetic import synthetic_docket
+from naive_sql import RULES, naive_sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BULK_TARGET_S = 2.0
+DECIDE_TARGET_MS = 20.0
+console = Console(width=110)
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    return {
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": model,
+        "ram": f"{mem_kb / 1024**2:.1f} GiB",
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "ibis": ibis.__version__,
+    }
+
+
+def show(title: str, rows: list[tuple[str, str]]) -> None:
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def verdict(value: float, target: float) -> str:
+    return "[green]met[/green]" if value <= target else "[red]missed[/red]"
+
+
+def snapshot_for(persons: int, seed: int, folder: Path) -> Path:
+    path = folder / f"docket-{persons}-seed{seed}"
+    if is_snapshot(path):
+        rows = json.loads((path / MANIFEST).read_text("utf-8"))["rows"]
+        if rows.get("persons") == persons:
+            console.print(f"reusing snapshot {path}")
+            return path
+    gen_s, facts = timed(lambda: synthetic_docket(persons, seed=seed))
+    write_s, _ = timed(lambda: write_snapshot(facts, path, note=f"benchmark, seed {seed}"))
+    rows_total = sum(t.num_rows for t in facts.tables.values())
+    console.print(
+        f"generated {persons:,} persons ({rows_total:,} rows) in {gen_s:.2f} s, "
+        f"wrote snapshot in {write_s:.2f} s: {path}"
+    )
+    return path
+
+
+def bulk(path: Path, request: DecisionRequest, out: Path, runs: int) -> list[float]:
+    def once() -> Any:
+        store = FactStore.from_snapshot(path, load=False)
+        try:
+            return screen_docket(store=store, request=request, out=out)
+        finally:
+            store.close()
+
+    cold, summary = timed(once)
+    warm = [timed(once)[0] for _ in range(runs)]
+    compile_s = time_compile(request)
+    best, median = min(warm), statistics.median(warm)
+    show(
+        "(a) bulk screen: FactStore.from_snapshot(load=False) + screen_docket to Parquet",
+        [
+            ("persons", f"{summary.persons:,}"),
+            ("outcomes", ", ".join(f"{k} {v:,}" for k, v in summary.outcomes.items())),
+            ("first run (cold, with compilation)", f"{cold:.2f} s"),
+            ("rule compilation alone", f"{compile_s:.2f} s" if compile_s else "n/a"),
+            (f"warm runs ({runs})", ", ".join(f"{x:.2f}" for x in warm) + " s"),
+            ("warm best / median", f"{best:.2f} s / {median:.2f} s"),
+            ("target", f"<= {BULK_TARGET_S:.1f} s: {verdict(best, BULK_TARGET_S)}"),
+        ],
+    )
+    return warm
+
+
+def time_compile(request: DecisionRequest) -> float | None:
+    """Compilation of the rules alone (the cache is emptied first; a benchmark-only peek)."""
+    from accord.engine import compiler
+
+    cache = getattr(compiler, "_cache", None)
+    if not isinstance(cache, dict):
+        return None
+    cache.clear()
+    seconds, _ = timed(lambda: compile_rules(request.context()))
+    return seconds
+
+
+def one_person(path: Path, request: DecisionRequest, persons: int, calls: int, seed: int) -> None:
+    load_s, store = timed(lambda: FactStore.from_snapshot(path, load=True))
+    rng = random.Random(seed)
+    ids = [f"syn-{rng.randint(1, persons):07d}" for _ in range(calls + 20)]
+    for pid in ids[:20]:  # warm-up
+        decide_person(store=store, request=request, person_id=pid)
+    times = []
+    for pid in ids[20:]:
+        started = time.perf_counter()
+        decide_person(store=store, request=request, person_id=pid)
+        times.append((time.perf_counter() - started) * 1000)
+    store.close()
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    p50, p95, p99 = q[49], q[94], q[98]
+    show(
+        "(b) one-person decide_person on the same snapshot, loaded (load=True)",
+        [
+            ("load snapshot into memory", f"{load_s:.2f} s"),
+            ("calls (after 20 warm-up)", f"{calls} on random person ids"),
+            ("p50 / p95 / p99", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms"),
+            ("mean / max", f"{statistics.fmean(times):.1f} / {max(times):.1f} ms"),
+            (
+                "target",
+                f"<= {DECIDE_TARGET_MS:.0f} ms: p50 {verdict(p50, DECIDE_TARGET_MS)}, "
+                f"p99 {verdict(p99, DECIDE_TARGET_MS)}",
+            ),
+        ],
+    )
+
+
+def baseline(path: Path, engine_out: Path, out: Path, runs: int, engine_warm: list[float]) -> None:
+    store = FactStore.from_snapshot(path, load=False)
+    sql = naive_sql()
+    copy = f"COPY ({sql} ORDER BY person_id) TO '{out}' (FORMAT parquet, COMPRESSION zstd)"
+    cold, _ = timed(lambda: store.con.execute(copy))
+    warm = [timed(lambda: store.con.execute(copy))[0] for _ in range(runs)]
+    engine_best, naive_best = min(engine_warm), min(warm)
+    cols = ", ".join(f"count_if(e.{c} IS DISTINCT FROM n.{c}) AS {c}" for c in (*RULES, "outcome"))
+    row = store.con.execute(
+        f"SELECT count(*), count(n.person_id), {cols} "
+        f"FROM read_parquet('{engine_out}') e LEFT JOIN read_parquet('{out}') n USING (person_id)"
+    ).fetchone()
+    assert row is not None
+    total, matched, *diffs = row
+    by_rule = dict(zip((*RULES, "outcome"), diffs, strict=True))
+    rows = [
+        ("statement", "one SELECT, correlated EXISTS per rule, over <table>_all"),
+        ("first run", f"{cold:.2f} s"),
+        (f"warm runs ({runs})", ", ".join(f"{x:.2f}" for x in warm) + " s"),
+        ("warm best / median", f"{naive_best:.2f} s / {statistics.median(warm):.2f} s"),
+        ("engine / baseline (warm best)", f"{engine_best / naive_best:.2f}x"),
+        ("persons in both", f"{matched:,} of {total:,}"),
+        ("outcomes agree", f"{total - by_rule['outcome']:,} of {total:,}"),
+    ]
+    differing = {k: v for k, v in by_rule.items() if v and k != "outcome"}
+    if differing:
+        rows.append(("rules that disagree", ", ".join(f"{k} {v:,}" for k, v in differing.items())))
+        rule = next(iter(differing))
+        examples = store.con.execute(
+            f"SELECT e.person_id, e.{rule}, n.{rule} FROM read_parquet('{engine_out}') e "
+            f"JOIN read_parquet('{out}') n USING (person_id) "
+            f"WHERE e.{rule} IS DISTINCT FROM n.{rule} LIMIT 3"
+        ).fetchall()
+        rows.append((f"e.g. {rule} (engine, naive)", "; ".join(map(str, examples))))
+    else:
+        rows.append(("rule statuses agree", "every rule, every person"))
+    store.close()
+    show("(c) baseline: naive hand-written SQL (benchmarks/naive_sql.py), same store", rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3, help="warm bulk runs")
+    parser.add_argument("--calls", type=int, default=300, help="decide_person calls")
+    parser.add_argument("--dir", type=Path, default=ROOT / "build" / "bench")
+    args = parser.parse_args()
+    folder = args.dir.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    show("machine", list(machine().items()))
+    request = DecisionRequest.build(
+        agreement="sv-2025-offer",
+        pathway="custody_placement",
+        destination="SV",
+        as_of=dt.date(2025, 3, 16),
+        facility="CECOT",
+    )
+    console.print(
+        "request: sv-2025-offer, custody_placement to SV, facility CECOT, as of 2025-03-16"
+    )
+    path = snapshot_for(args.persons, args.seed, folder)
+    engine_out = folder / "screen-engine.parquet"
+    warm = bulk(path, request, engine_out, args.runs)
+    one_person(path, request, args.persons, args.calls, args.seed)
+    baseline(path, engine_out, folder / "screen-naive.parquet", args.runs, warm)
+    console.print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The command line: outputs people rely on, and one clear line with exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import CECOT
+
+ACCORD = [sys.executable, "-c", "from accord.cli.main import run; run()"]
+
+
+def accord(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "250"}  # wide tables: ids are not wrapped mid-word
+    return subprocess.run(
+        [*ACCORD, *map(str, args)], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_decide_json_lines(two_cases: Path) -> None:
+    result = accord("decide", two_cases, *CECOT, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    decisions = {d["person_id"]: d for d in map(json.loads, result.stdout.splitlines())}
+    assert decisions["ve-001"]["outcome"] == "eligible"
+    sv = decisions["sv-001"]
+    assert sv["outcome"] == "ineligible"
+    assert [f["rule"] for f in sv["failed"]] == ["no_withholding"]
+    assert sv["failed"][0]["citation"] == "8 U.S.C. 1231(b)(3)"
+    assert any("withholding" in fact for fact in sv["failed"][0]["facts"])
+    for key in ("pathway", "destination", "as_of", "unknown", "ruleset", "agreement"):
+        assert key in sv
+    assert sv["agreement"]["id"] == "sv-2025-offer"
+
+
+def test_explain_gives_reasons_first(two_cases: Path) -> None:
+    result = accord("explain", two_cases, "--person", "sv-001", *CECOT)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert text.index("no_withholding") < text.index("Passed")
+    assert "8 U.S.C. 1231(b)(3)" in text
+
+
+def test_screen_writes_one_row_per_person_and_a_column_per_rule(
+    two_cases: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "decisions.parquet"
+    result = accord("screen", two_cases, *CECOT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(out)
+    rows = {r["person_id"]: r for r in table.to_pylist()}
+    assert rows["sv-001"]["no_withholding"] == "fail"
+    assert rows["ve-001"]["outcome"] == "eligible"
+    assert "accord" in {k.decode() for k in (pq.read_metadata(out).metadata or {})}
+    assert "no_withholding" in result.stdout
+
+
+def test_catalogue_commands() -> None:
+    listed = accord("agreements", "list")
+    assert listed.returncode == 0
+    for agreement_id in (
+        "sv-2025-offer",
+        "sv-2025-pilot",
+        "aca-2019-gt",
+        "inter-american-convention",
+    ):
+        assert agreement_id in listed.stdout
+    shown = accord("agreements", "show", "sv-2025-offer")
+    assert shown.returncode == 0
+    assert "40000" in shown.stdout
+    rules = accord("rules", "list")
+    assert rules.returncode == 0
+    assert "1231(b)(3)" in rules.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        (["--agreement", "nope"], "no agreement 'nope'"),
+        (["--pathway", "deportation"], "pathway 'deportation'"),
+        (["--destination", "ZZ"], "destination 'ZZ'"),
+        (["--as-of", "2025-02-30"], "--as-of '2025-02-30'"),
+        (["--facility", "ALCATRAZ"], "no facility 'ALCATRAZ'"),
+    ],
+)
+def test_bad_option_is_one_line_and_exit_2(
+    two_cases: Path, override: list[str], expected: str
+) -> None:
+    args = list(CECOT)
+    i = args.index(override[0])
+    args[i + 1] = override[1]
+    result = accord("decide", two_cases, *args)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_and_bad_record(tmp_path: Path) -> None:
+    missing = accord("decide", tmp_path / "none.jsonl", *CECOT)
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"person_id": "x", "sex": "m"}\n')
+    result = accord("screen", bad, *CECOT, "--out", tmp_path / "d.parquet")
+    assert result.returncode == 2
+    assert f"{bad}:1" in result.stderr
+    assert "sex" in result.stderr
+    assert not (tmp_path / "d.parquet").exists()
+
+
+def test_unknown_person_and_missing_option(two_cases: Path) -> None:
+    result = accord("explain", two_cases, "--person", "nobody", *CECOT)
+    assert result.returncode == 2
+    assert "nobody" in result.stderr
+    result = accord("decide", two_cases)
+    assert result.returncode == 2
+    assert "Missing option" in result.stderr
