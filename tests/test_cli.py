@@ -121,3 +121,20 @@ def test_unknown_person_and_missing_option(two_cases: Path) -> None:
     result = accord("decide", two_cases)
     assert result.returncode == 2
     assert "Missing option" in result.stderr
+
+
+def test_screen_reads_a_parquet_docket_snapshot(two_cases: Path, tmp_path: Path) -> None:
+    from accord.casefile.reader import read_case_files
+    from accord.facts import case_files_to_tables, write_snapshot
+
+    snapshot = write_snapshot(
+        case_files_to_tables(read_case_files(two_cases).cases), tmp_path / "snap"
+    )
+    out = tmp_path / "d.parquet"
+    result = accord("screen", snapshot, *CECOT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    rows = {r["person_id"]: r["outcome"] for r in pq.read_table(out).to_pylist()}
+    assert rows == {"ve-001": "eligible", "sv-001": "ineligible"}
+    decided = accord("decide", snapshot, *CECOT, "--person", "sv-001", "--format", "json")
+    assert decided.returncode == 0, decided.stderr
+    assert json.loads(decided.stdout)["failed"][0]["rule"] == "no_withholding"

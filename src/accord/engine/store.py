@@ -46,7 +46,9 @@ class FactStore:
         con = duckdb.connect()
         kind = "TABLE" if load else "VIEW"
         for name, file in paths.items():
-            con.execute(f"CREATE {kind} {name}_all AS SELECT * FROM read_parquet(?)", [str(file)])
+            # A view cannot be prepared with a bound parameter: inline the quoted path.
+            quoted = str(file).replace("'", "''")
+            con.execute(f"CREATE {kind} {name}_all AS SELECT * FROM read_parquet('{quoted}')")
         return cls._ready(con)
 
     @classmethod
