@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +26,9 @@ import duckdb
 import ibis
 from rich.console import Console
 from rich.table import Table
+
+import accord
+import accord.synthetic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -59,7 +64,24 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "ibis": ibis.__version__,
+        "accord": code_version(),
     }
+
+
+def code_version() -> str:
+    """Where accord was imported from, and the commit if that is this working tree."""
+    src = Path(accord.__file__).resolve().parent
+    if not src.is_relative_to(ROOT):
+        return str(src)
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "src")
+    return f"{git('rev-parse', '--short', 'HEAD')}" + (
+        " + uncommitted changes in src/" if dirty else ""
+    )
 
 
 def show(title: str, rows: list[tuple[str, str]]) -> None:
@@ -82,14 +104,15 @@ def verdict(value: float, target: float) -> str:
 
 
 def snapshot_for(persons: int, seed: int, folder: Path) -> Path:
+    """The benchmark snapshot, reused if it was made by the same generator code and seed."""
     path = folder / f"docket-{persons}-seed{seed}"
-    if is_snapshot(path):
-        rows = json.loads((path / MANIFEST).read_text("utf-8"))["rows"]
-        if rows.get("persons") == persons:
-            console.print(f"reusing snapshot {path}")
-            return path
+    code = hashlib.sha256(Path(accord.synthetic.__file__).read_bytes()).hexdigest()[:12]
+    note = f"benchmark: synthetic_docket({persons}, seed={seed}), accord/synthetic.py {code}"
+    if is_snapshot(path) and json.loads((path / MANIFEST).read_text("utf-8")).get("note") == note:
+        console.print(f"reusing snapshot {path}")
+        return path
     gen_s, facts = timed(lambda: synthetic_docket(persons, seed=seed))
-    write_s, _ = timed(lambda: write_snapshot(facts, path, note=f"benchmark, seed {seed}"))
+    write_s, _ = timed(lambda: write_snapshot(facts, path, note=note))
     rows_total = sum(t.num_rows for t in facts.tables.values())
     console.print(
         f"generated {persons:,} persons ({rows_total:,} rows) in {gen_s:.2f} s, "

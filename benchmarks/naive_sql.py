@@ -4,9 +4,12 @@ This is the query someone would write by hand for one request: custody
 placement at CECOT in El Salvador under `sv-2025-offer`, as of 2025-03-16.
 Each rule is a CASE over correlated EXISTS subqueries against the
 `<table>_all` tables of a FactStore; "the latest record" is a correlated
-max(date) subquery. The values the law gives on that date are written in:
-a 30-day appeal period, age 18, and (8 C.F.R. 1240.10(f), in force on that
-date) no waiting period after a written notice and no service on counsel.
+max(date) subquery; the last day to appeal comes from a calendar of business
+days (30 days, rolled past weekends and legal holidays, 8 C.F.R. 1003.38(b)).
+The values the law gives on that date are written in: a 30-day appeal
+period, age 18, and (8 C.F.R. 1240.10(f), in force on that date) no waiting
+period after a written notice and no service on counsel. Only the list of
+holiday dates is taken from the engine's package (accord.law.removal).
 
 It is a baseline for speed, and a second, independent reading of the rules:
 the benchmark checks that it gives every person the same statuses as the engine.
@@ -33,6 +36,20 @@ RULES = (
 )
 
 _TEMPLATE = """
+WITH calendar AS (
+  SELECT t.day::DATE AS day,
+         CASE WHEN isodow(t.day) < 6 AND t.day::DATE NOT IN ({HOLIDAYS}) THEN t.day::DATE END
+           AS business_day
+  FROM generate_series(DATE '1990-01-01', DATE '{LAST_CALENDAR_DAY}', INTERVAL 1 DAY) AS t(day)
+),
+next_business_day AS (  -- the day itself if it is a business day, else the next one
+  SELECT day, min(business_day) OVER (ORDER BY day ROWS BETWEEN CURRENT ROW AND 10 FOLLOWING)
+    AS business_day
+  FROM calendar
+),
+appeal_deadlines AS (
+  SELECT day - {APPEAL_DAYS} AS issued_on, business_day AS last_day FROM next_business_day
+)
 SELECT
   p.person_id,
 
@@ -67,27 +84,27 @@ SELECT
           SELECT 1 FROM appeals_all a
           WHERE a.person_id = o.person_id AND a.kind = 'bia_appeal' AND a.filed_on <= {D}
             AND a.status IN ('dismissed', 'withdrawn') AND a.decided_on <= {D}
-            AND a.filed_on BETWEEN o.issued_on AND o.issued_on + {APPEAL_DAYS}
+            AND a.filed_on BETWEEN o.issued_on AND {LAST_DAY}
         )
     )
     OR (p.appeals_known AND EXISTS (
       SELECT 1 FROM removal_orders_all o
       WHERE o.person_id = p.person_id AND {LIVE} AND {APPEALABLE}
-        AND o.issued_on + {APPEAL_DAYS} < {D}
+        AND {LAST_DAY} < {D}
         AND NOT EXISTS (
           SELECT 1 FROM appeals_all a
           WHERE a.person_id = o.person_id AND a.kind = 'bia_appeal' AND a.filed_on <= {D}
-            AND a.filed_on BETWEEN o.issued_on AND o.issued_on + {APPEAL_DAYS}
+            AND a.filed_on BETWEEN o.issued_on AND {LAST_DAY}
         )
     )) THEN 'pass'
     WHEN NOT p.removal_orders_known OR EXISTS (
       SELECT 1 FROM removal_orders_all o
       WHERE o.person_id = p.person_id AND {LIVE} AND {APPEALABLE}
-        AND o.issued_on + {APPEAL_DAYS} < {D}
+        AND {LAST_DAY} < {D}
         AND NOT EXISTS (
           SELECT 1 FROM appeals_all a
           WHERE a.person_id = o.person_id AND a.kind = 'bia_appeal' AND a.filed_on <= {D}
-            AND a.filed_on BETWEEN o.issued_on AND o.issued_on + {APPEAL_DAYS}
+            AND a.filed_on BETWEEN o.issued_on AND {LAST_DAY}
         )
     ) THEN 'unknown'
     ELSE 'fail'
@@ -112,7 +129,7 @@ SELECT
     OR EXISTS (
       SELECT 1 FROM removal_orders_all o
       WHERE o.person_id = p.person_id AND {LIVE} AND {APPEALABLE}
-        AND {D} <= o.issued_on + {APPEAL_DAYS}
+        AND {D} <= {LAST_DAY}
     ) THEN 'fail'
     WHEN NOT p.stays_known OR (NOT p.appeals_known AND EXISTS (
       SELECT 1 FROM removal_orders_all o
@@ -172,7 +189,7 @@ SELECT
       SELECT 1 FROM notices_all x
       WHERE x.person_id = p.person_id AND x.country = {DEST} AND x.served_on <= {D}
         AND x.written {COUNSEL}
-        AND x.served_on + CASE WHEN x.exigent THEN {EXIGENT_WAIT} ELSE {WAIT} END <= {D}
+        AND x.served_on + CASE WHEN x.exigent THEN {EXIGENT_FROM} ELSE {FROM} END <= {D}
     ) THEN 'pass'
     WHEN NOT p.notices_known OR NOT p.nationalities_known THEN 'unknown'
     ELSE 'fail'
@@ -231,14 +248,24 @@ def naive_sql(
     exigent_wait_days: int = 0,
     counsel_service: bool = False,
 ) -> str:
-    """The statement: person_id, one column per rule (named as the engine's), outcome."""
+    """The statement: person_id, one column per rule (named as the engine's), outcome.
+
+    A waiting period of N days runs through the N-th day after service, so removal may
+    follow on the day after it; no waiting period: the day of service.
+    """
+    from accord.law.removal import legal_holidays
+
+    holidays = sorted(legal_holidays(1997, as_of.year + 1))
     values = {
         "D": f"DATE '{as_of.isoformat()}'",
         "DEST": f"'{destination}'",
         "APPEAL_DAYS": str(appeal_days),
         "ADULT": str(adult_years),
-        "WAIT": str(notice_wait_days),
-        "EXIGENT_WAIT": str(exigent_wait_days),
+        "FROM": str(notice_wait_days + 1 if notice_wait_days else 0),
+        "EXIGENT_FROM": str(exigent_wait_days + 1 if exigent_wait_days else 0),
+        "HOLIDAYS": ", ".join(f"DATE '{h.isoformat()}'" for h in holidays),
+        "LAST_CALENDAR_DAY": f"{as_of.year + 2}-12-31",
+        "LAST_DAY": "(SELECT c.last_day FROM appeal_deadlines c WHERE c.issued_on = o.issued_on)",
         "COUNSEL": "AND x.served_on_counsel" if counsel_service else "",
         "LIVE": "o.issued_on <= {D} AND (o.vacated_on IS NULL OR o.vacated_on > {D})",
         "APPEALABLE": "o.kind = 'immigration_judge' AND NOT o.in_absentia AND NOT o.appeal_waived",

@@ -248,7 +248,7 @@ class _Builder:
         motion = absentia & known & (self.rand(m) < 0.25)
         late = self.rand(m) < 0.08
         filed = issued + np.where(
-            bia, np.where(late, self.ints(31, 45, m), self.ints(1, 30, m)), self.ints(5, 900, m)
+            bia, np.where(late, self.ints(31, 40, m), self.ints(1, 30, m)), self.ints(5, 900, m)
         )
         status = np.where(
             bia,
