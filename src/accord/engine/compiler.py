@@ -60,9 +60,10 @@ def _status_table(
     facts: Facts, ctx: Context, rules: list[Rule], keep: tuple[str, ...] = ()
 ) -> Expr:
     columns = {rule.id: rule.evaluate(facts, ctx).status.cast("string") for rule in rules}
-    return facts.persons.select(
-        "person_id", *keep, **columns, outcome=outcome_of(list(columns.values()))
-    )
+    statuses = facts.persons.select("person_id", *keep, **columns)
+    # The outcome reads the named rule columns, so each rule is evaluated once, not again
+    # inside the outcome expression.
+    return statuses.mutate(outcome=outcome_of([statuses[r] for r in columns]))
 
 
 def _evidence_by_rule(facts: Facts, ctx: Context, rules: list[Rule]) -> dict[str, Expr]:
