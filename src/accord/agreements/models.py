@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -116,7 +117,7 @@ class Agreement(_Model):
                 return start <= day and self.in_force(day)
         return False
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """sha256 of the canonical JSON of every term: a decision names the exact terms used."""
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)

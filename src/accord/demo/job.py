@@ -17,10 +17,10 @@ ICE_ERO_SAMPLE = Path("data/ice-ero-seattle-expedited-removals-fy2012-2019.csv")
 
 
 def _ice_ero_sample() -> Path:
+    """The sample in the working folder, else the one in the project checkout."""
     if ICE_ERO_SAMPLE.is_file():
         return ICE_ERO_SAMPLE
-    here = Path(__file__).resolve().parents[3] / ICE_ERO_SAMPLE
-    return here
+    return Path(__file__).resolve().parents[3] / ICE_ERO_SAMPLE
 
 
 def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:

@@ -149,14 +149,14 @@ def _assemble(
     )
 
 
-def _known_flags(store: FactStore, person_ids: list[str] | None) -> dict[str, dict[str, bool]]:
+def _known_flags(store: FactStore) -> dict[str, dict[str, bool]]:
+    """Person id -> which fact lists were recorded."""
     table = store.arrow("SELECT * FROM persons_all")
-    flags: dict[str, dict[str, bool]] = {}
     names = [n for n in table.column_names if n.endswith("_known")]
-    for rec in table.select(["person_id", *names]).to_pylist():
-        if person_ids is None or rec["person_id"] in person_ids:
-            flags[rec["person_id"]] = {n.removesuffix("_known"): bool(rec[n]) for n in names}
-    return flags
+    return {
+        rec["person_id"]: {n.removesuffix("_known"): bool(rec[n]) for n in names}
+        for rec in table.select(["person_id", *names]).to_pylist()
+    }
 
 
 def decide_person(
@@ -197,5 +197,5 @@ def decide_all(*, store: FactStore, request: DecisionRequest) -> list[Decision]:
     evidence: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for pid, rule_id, fact in store.con.execute(compiled.docket_evidence_sql).fetchall():
         evidence[pid][rule_id].append(fact)
-    known = _known_flags(store, None)
+    known = _known_flags(store)
     return [_assemble(compiled, row, evidence[row[0]], known[row[0]]) for row in rows]

@@ -7,7 +7,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from accord.errors import UnknownPerson
 from accord.facts.snapshot import snapshot_paths
 from accord.facts.tables import TABLE_NAMES, FactTables
 
@@ -37,7 +36,7 @@ class FactStore:
             con.register(f"{name}_arrow", facts.tables[name])
             con.execute(f"CREATE TABLE {name}_all AS SELECT * FROM {name}_arrow ORDER BY person_id")
             con.unregister(f"{name}_arrow")
-        return cls._ready(con)
+        return cls(con)
 
     @classmethod
     def from_snapshot(cls, path: Path, *, load: bool = True) -> FactStore:
@@ -49,10 +48,6 @@ class FactStore:
             # A view cannot be prepared with a bound parameter: inline the quoted path.
             quoted = str(file).replace("'", "''")
             con.execute(f"CREATE {kind} {name}_all AS SELECT * FROM read_parquet('{quoted}')")
-        return cls._ready(con)
-
-    @classmethod
-    def _ready(cls, con: duckdb.DuckDBPyConnection) -> FactStore:
         return cls(con)
 
     def cursor(self) -> FactStore:
@@ -65,12 +60,6 @@ class FactStore:
     def count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM persons_all").fetchone()
         return int(row[0]) if row else 0
-
-    def person_ids(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.con.execute("SELECT person_id FROM persons_all ORDER BY 1").fetchall()
-        ]
 
     def execute_prepared(self, sql: str, **params: str | list[str]) -> duckdb.DuckDBPyConnection:
         """Execute `sql` as a statement prepared once on this connection.
@@ -85,11 +74,6 @@ class FactStore:
             self._prepared[sql] = name
         args = ", ".join(f"{key} := {_literal(value)}" for key, value in params.items())
         return self.con.execute(f"EXECUTE {name}({args})")
-
-    def require_person(self, person_id: str) -> None:
-        row = self.con.execute("SELECT 1 FROM persons_all WHERE person_id = $1", [person_id])
-        if row.fetchone() is None:
-            raise UnknownPerson(f"no case file for person '{person_id}'")
 
     def arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()

@@ -98,6 +98,7 @@ def _load() -> dict[str, Any]:
     return data
 
 
+@cache
 def parameters_digest() -> str:
     return hashlib.sha256(_data_text().encode()).hexdigest()
 
