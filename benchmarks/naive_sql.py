@@ -253,7 +253,7 @@ def naive_sql(
     A waiting period of N days runs through the N-th day after service, so removal may
     follow on the day after it; no waiting period: the day of service.
     """
-    from accord.law.removal import legal_holidays
+    from accord.law.calendar import legal_holidays
 
     holidays = sorted(legal_holidays(1997, as_of.year + 1))
     values = {

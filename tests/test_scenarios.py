@@ -3,8 +3,9 @@
 Each file gives a plain-English `title`, a `description` of why the law decides as it does, a
 `case` (a case file v1 object), a `request` (agreement, pathway, destination, optional facility
 and notice_profile, as_of) and what to `expect`: the outcome and the exact sets of failed and
-unknown rules. Every scenario is decided twice, by the per-person path (`decide_person`) and by
-the bulk path (`screen_table`), and the two must agree rule by rule.
+unknown rules. Every scenario is decided twice, by the per-person path (`decide_person`, on
+SQLite) and by the bulk path (`screen_table` and `decide_all`, on DuckDB), and the two must agree
+rule by rule, down to the facts each rule cites.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
-from accord.engine import DecisionRequest, FactStore, decide_person, screen_table
+from accord.engine import DecisionRequest, FactStore, decide_all, decide_person, screen_table
 from accord.engine.decision import Decision
 from accord.facts import case_files_to_tables
 from accord.law.catalogue import RULES
@@ -85,7 +86,11 @@ def test_scenario(path: Path) -> None:
     store = FactStore.from_tables(case_files_to_tables([case]))
     try:
         decision = decide_person(store=store, request=request, person_id=case.person_id)
+        explained = decide_person(
+            store=store, request=request, person_id=case.person_id, all_facts=True
+        )
         rows = screen_table(store=store, request=request).to_pylist()
+        (bulk_decision,) = decide_all(store=store, request=request)
     finally:
         store.close()
 
@@ -106,7 +111,12 @@ def test_scenario(path: Path) -> None:
     assert bulk == decision.statuses()
     assert row["outcome"] == decision.outcome
 
-    # (c) Every reason given carries its citation.
+    # (c) Both engines cite the same facts for every rule.
+    assert {r.rule: r.facts for r in explained.results} == {
+        r.rule: r.facts for r in bulk_decision.results
+    }
+
+    # (d) Every reason given carries its citation.
     for result in (*decision.failed, *decision.unknown):
         assert result.citations, f"{result.rule} has no citation"
         assert all(str(c).strip() for c in result.citations), result.rule

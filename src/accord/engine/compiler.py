@@ -2,33 +2,31 @@
 
 The same rule functions are compiled twice:
 
-* for a docket, over the `<table>_all` tables: each `person_in(subset)` is a
-  semi-join, and one statement gives every person's statuses;
-* for one person, over the same tables filtered by a `$pid` parameter. Here
-  a chain of semi-joins costs DuckDB time that grows faster than the number
-  of rules, so the work is split in prepared statements: a UNION ALL that says
-  which subsets hold the person, the rules' status expressions over one row of
-  those membership flags, then the evidence of the rules that did not pass.
+* for a docket, to DuckDB over the `<table>_all` tables: each
+  `person_in(subset)` is a semi-join, and one statement gives every person's
+  statuses;
+* for one person, to SQLite over tables that hold only that person's facts
+  (see one_person.py): the same statement shape, on an engine whose cost
+  follows the rows rather than the size of the plan.
 
-Either way the rules' own expressions decide; only the plumbing differs.
+Either way the rules' own expressions decide; only the engine differs.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-import re
 import threading
 from dataclasses import dataclass
 
 import ibis
 
+from accord.engine.one_person import to_sqlite
 from accord.facts.tables import FACT_SCHEMAS
 from accord.law.catalogue import rules_for
 from accord.law.framework import FAIL, UNKNOWN, Context, Expr, Facts, Rule
 
-ALL, ONE = "_all", "_one"
-FLAGS_TABLE = "persons_flags"
+ALL = "_all"
 
 
 @dataclass(frozen=True)
@@ -38,9 +36,8 @@ class CompiledRules:
     not_in_effect: tuple[Rule, ...]
     docket_status_sql: str  # person_id, one column per rule, outcome
     docket_evidence_sql: str  # person_id, rule, fact
-    person_members_sql: str  # the numbers of the subsets that hold the person; $pid
-    person_evidence_sql: dict[str, str]  # rule id -> fact texts for the person; $pid
-    person_status_sql: str  # person_id, <list>_known flags, statuses, outcome; $pid, $members
+    person_status_sql: str  # SQLite: person_id, <list>_known flags, statuses, outcome
+    person_evidence_sql: dict[str, str]  # SQLite: rule id -> the facts behind it
 
 
 def _tables(suffix: str) -> dict[str, Expr]:
@@ -92,50 +89,15 @@ def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str]:
     return _sql(status), _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
 
 
-def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str]:
-    # Pass 1: record every subset the rules ask about, over the one-person views.
-    subsets: list[Expr] = []
-
-    def record(subset: Expr) -> Expr:
-        subsets.append(subset)
-        return ibis.literal(False)
-
-    tables = _tables(ONE)
-    recording = Facts(tables, membership=record)
-    _status_table(recording, ctx, rules)
-    members = [s.select(member=ibis.literal(str(k))).limit(1) for k, s in enumerate(subsets)]
-    # Branches compiled one by one and joined flat: DuckDB binds a flat UNION ALL
-    # much faster than the nested one Ibis builds.
-    members_sql = " UNION ALL ".join(f"({_sql(m)})" for m in members)
+def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str]]:
+    facts = Facts(_tables(""))
+    known = tuple(n for n in FACT_SCHEMAS["persons"].names if n.endswith("_known"))
+    status = to_sqlite(_status_table(facts, ctx, rules, keep=known))
     evidence = {
-        rule_id: _bind_person(_sql(e.select("fact")))
-        for rule_id, e in _evidence_by_rule(Facts(tables), ctx, rules).items()
+        rule_id: to_sqlite(e.select("fact"))
+        for rule_id, e in _evidence_by_rule(facts, ctx, rules).items()
     }
-
-    # Pass 2: the same rules, each subset answered by its flag column m<k>.
-    schema = ibis.Schema.from_pyarrow(FACT_SCHEMAS["persons"])
-    flags = {f"m{k}": "boolean" for k in range(len(subsets))}
-    persons = ibis.table(ibis.schema({**dict(schema.items()), **flags}), name=FLAGS_TABLE)
-    counter = iter(range(len(subsets)))
-    answering = Facts(
-        {**tables, "persons": persons}, membership=lambda _s: persons[f"m{next(counter)}"]
-    )
-    known = tuple(n for n in schema.names if n.endswith("_known"))
-    status_sql = _sql(_status_table(answering, ctx, rules, keep=known))
-    flag_columns = ", ".join(
-        f"list_contains($members::VARCHAR[], '{k}') AS m{k}" for k in range(len(subsets))
-    )
-    prelude = f"{FLAGS_TABLE} AS (SELECT *, {flag_columns or 'NULL AS m_'} FROM persons{ONE} AS p)"
-    if status_sql.lstrip().upper().startswith("WITH "):
-        status_sql = f"WITH {prelude}, " + status_sql.lstrip()[5:]
-    else:
-        status_sql = f"WITH {prelude} " + status_sql
-    return _bind_person(members_sql), evidence, _bind_person(status_sql)
-
-
-def _bind_person(sql: str) -> str:
-    """Point every one-person table at its docket table, filtered by the $pid parameter."""
-    return re.sub(rf'"?\b(\w+){ONE}\b"?', rf'(SELECT * FROM "\1{ALL}" WHERE person_id = $pid)', sql)
+    return status, evidence
 
 
 _cache: dict[tuple[object, ...], CompiledRules] = {}
@@ -163,16 +125,15 @@ def compile_rules(ctx: Context) -> CompiledRules:
         return cached
     rules, not_in_effect = rules_for(ctx)
     docket_status, docket_evidence = _compile_docket(ctx, rules)
-    person_members, person_evidence, person_status = _compile_person(ctx, rules)
+    person_status, person_evidence = _compile_person(ctx, rules)
     result = CompiledRules(
         context=ctx,
         rules=tuple(rules),
         not_in_effect=tuple(not_in_effect),
         docket_status_sql=docket_status,
         docket_evidence_sql=docket_evidence,
-        person_members_sql=person_members,
-        person_evidence_sql=person_evidence,
         person_status_sql=person_status,
+        person_evidence_sql=person_evidence,
     )
     with _lock:
         if len(_cache) > 256:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.engine.compiler import CompiledRules, compile_rules
+from accord.engine.one_person import OnePersonDatabase
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.errors import UnknownPerson
+from accord.facts.tables import FactTables
 from accord.law.catalogue import ruleset_hash
 from accord.law.framework import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, Context, Rule
 from accord.law.parameters import parameters_digest
@@ -162,30 +164,34 @@ def _known_flags(store: FactStore) -> dict[str, dict[str, bool]]:
 def decide_person(
     *, store: FactStore, request: DecisionRequest, person_id: str, all_facts: bool = False
 ) -> Decision:
-    """Decide for one person, with the facts behind every failed and unknown rule.
+    """Decide for one person of a store, with the facts behind every failed and unknown rule.
 
     `all_facts` gathers the facts behind passing rules too (for a full explanation).
     """
-    compiled = compile_rules(request.context())
-    members = [
-        r[0] for r in store.execute_prepared(compiled.person_members_sql, pid=person_id).fetchall()
-    ]
-    cursor = store.execute_prepared(compiled.person_status_sql, pid=person_id, members=members)
-    columns = [d[0] for d in cursor.description or []]
-    rows = cursor.fetchall()
-    if not rows:
+    facts = store.person_facts(person_id)
+    if facts is None:
         raise UnknownPerson(f"no case file for person '{person_id}'")
-    row = dict(zip(columns, rows[0], strict=True))
-    known = {c.removesuffix("_known"): bool(v) for c, v in row.items() if c.endswith("_known")}
-    evidence: dict[str, list[str]] = {}
-    for rule in compiled.rules:
-        sql = compiled.person_evidence_sql.get(rule.id)
-        nothing_recorded = bool(rule.reads) and not any(known[n] for n in rule.reads)
-        wanted = all_facts or row[rule.id] in (FAIL, UNKNOWN)
-        if sql is not None and wanted and not nothing_recorded:
-            evidence[rule.id] = [
-                r[0] for r in store.execute_prepared(sql, pid=person_id).fetchall()
-            ]
+    return decide_facts(facts=facts, request=request, all_facts=all_facts)
+
+
+def decide_facts(
+    *, facts: FactTables, request: DecisionRequest, all_facts: bool = False
+) -> Decision:
+    """Decide for the one person whose fact tables are given (from a store or the registry)."""
+    if facts.persons.num_rows != 1:
+        raise ValueError(f"decide_facts needs one person's facts, got {facts.persons.num_rows}")
+    compiled = compile_rules(request.context())
+    db = OnePersonDatabase.for_this_thread()
+    with db.holding(facts):
+        columns, rows = db.rows(compiled.person_status_sql)
+        row = dict(zip(columns, rows[0], strict=True))
+        known = {c.removesuffix("_known"): bool(v) for c, v in row.items() if c.endswith("_known")}
+        evidence: dict[str, list[str]] = {}
+        for rule in compiled.rules:
+            sql = compiled.person_evidence_sql.get(rule.id)
+            wanted = all_facts or row[rule.id] in (FAIL, UNKNOWN)
+            if sql is not None and wanted:
+                evidence[rule.id] = [r[0] for r in db.rows(sql)[1]]
     status_row = tuple(v for c, v in row.items() if not c.endswith("_known"))
     return _assemble(compiled, status_row, evidence, known)
 

@@ -50,13 +50,10 @@ class Facts:
     """The fact tables of a docket, as Ibis tables (see facts/tables.py).
 
     `person_in` is the one primitive by which a rule asks "does the person have
-    a row here?". By default it is a semi-join, right for a whole docket. The
-    engine's one-person compiler swaps in `membership`, a callback that records
-    each subset and answers with a precomputed flag (see engine/compiler.py).
+    a row here?": a semi-join, whether the tables hold a docket or one person.
     """
 
     tables: dict[str, Expr]
-    membership: Callable[[Expr], Expr] | None = None
 
     def __getattr__(self, name: str) -> Expr:
         try:
@@ -70,8 +67,6 @@ class Facts:
 
     def person_in(self, subset: Expr) -> Expr:
         """True for persons who have at least one row in `subset`."""
-        if self.membership is not None:
-            return self.membership(subset)
         return self.tables["persons"].person_id.isin(subset.person_id)
 
 
@@ -123,11 +118,22 @@ def latest_on(table: Expr, as_of: Expr, *, date_col: str, keys: tuple[str, ...] 
     return dated.mutate(_rank=ibis.rank().over(window)).filter(_._rank == 0).drop("_rank")
 
 
+def _as_text(column: Expr) -> Expr:
+    """A value as evidence text, spelled the same by every engine: dates as YYYY-MM-DD (date
+    arithmetic can yield a timestamp on some engines), booleans as true/false."""
+    dtype = column.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        return column.strftime("%Y-%m-%d")
+    if dtype.is_boolean():
+        return ibis.ifelse(column, "true", "false")
+    return column.cast("string")
+
+
 def describe(table: Expr, label: str, *columns: str) -> Expr:
     """Evidence rows: `label: col=value; ...` for each row, per person."""
     text: Expr = ibis.literal(f"{label}: ")
     for i, col in enumerate(columns):
-        value = table[col].cast("string").fill_null("not recorded")
+        value = _as_text(table[col]).fill_null("not recorded")
         text = text + ibis.literal(("; " if i else "") + f"{col}=") + value
     return table.select("person_id", fact=text)
 

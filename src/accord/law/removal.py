@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import ibis
 from ibis import _
 
+from accord.law.calendar import with_business_day
 from accord.law.framework import (
     FAIL,
     NOT_APPLICABLE,
@@ -71,83 +71,11 @@ def _appealable(orders: Expr) -> Expr:
     )
 
 
-def _observed(day: dt.date) -> dt.date:
-    """5 U.S.C. 6103(b): a holiday on a Saturday is observed the Friday before, on a Sunday the
-    Monday after."""
-    return day + dt.timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    """The n-th `weekday` (Monday 0) of the month; n = -1: the last."""
-    if n > 0:
-        first = dt.date(year, month, 1)
-        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-
-
-@cache
-def legal_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    """Legal public holidays (5 U.S.C. 6103(a)) on the days observed (6103(b)), and Inauguration
-    Day (6103(c): the Board sits in Falls Church, Virginia). Closures by executive order are not
-    included."""
-    days: set[dt.date] = set()
-    for y in range(first_year, last_year + 1):
-        fixed = [(1, 1), (7, 4), (11, 11), (12, 25)] + ([(6, 19)] if y >= 2021 else [])
-        days.update(_observed(dt.date(y, m, d)) for m, d in fixed)
-        days.update(
-            _nth_weekday(y, m, wd, n)
-            for m, wd, n in ((1, 0, 3), (2, 0, 3), (5, 0, -1), (9, 0, 1), (10, 0, 2), (11, 3, 4))
-        )
-        if y % 4 == 1:
-            inauguration = dt.date(y, 1, 20)
-            days.add(inauguration + dt.timedelta(days=1 if inauguration.weekday() == 6 else 0))
-    return frozenset(days)
-
-
-def _epoch_days(day: dt.date) -> int:
-    return (day - dt.date(1970, 1, 1)).days
-
-
-@cache
-def _weekday_holidays(first_year: int, last_year: int) -> tuple[list[int], dict[int, int]]:
-    """Weekday legal holidays as days since 1970-01-01, and the few whose next business day is
-    not the next weekday (a holiday the day after another) with the days to it."""
-    holidays = legal_holidays(first_year, last_year)
-    on_weekdays = sorted(h for h in holidays if h.weekday() < 5)
-    exceptions: dict[int, int] = {}
-    for day in on_weekdays:
-        after = day + dt.timedelta(days=1)
-        while after.weekday() >= 5 or after in holidays:
-            after += dt.timedelta(days=1)
-        if (after - day).days != (3 if day.weekday() == 4 else 1):
-            exceptions[_epoch_days(day)] = (after - day).days
-    return [_epoch_days(h) for h in on_weekdays], exceptions
-
-
-def _holiday_list(days: list[int]) -> Expr:
-    """The days as one string literal split into a list: a few hundred literals would each be
-    a node to compile."""
-    return ibis.literal(",".join(map(str, days))).split(",").cast("array<int32>")
-
-
-def _appeal_window_end(orders: Expr, ctx: Context) -> Expr:
-    """The last day to appeal: 30 calendar days, and if that day is a Saturday, Sunday or legal
-    holiday, the next business day (8 C.F.R. 1003.38(b))."""
+def _with_appeal_window_end(orders: Expr, ctx: Context, *, out: str = "window_end") -> Expr:
+    """`orders` with the last day to appeal: 30 calendar days, and if that day is a Saturday,
+    Sunday or legal holiday, the next business day (8 C.F.R. 1003.38(b))."""
     days = int(ctx.params.appeal_period_days.value)
-    # Counted in days since 1970-01-01, a Thursday: (n + 3) % 7 is the weekday, Monday 0.
-    n = orders.issued_on.epoch_days() + days
-    n = n + ((n + 3) % 7).cases((5, 2), (6, 1), else_=0)  # Saturday, Sunday: Monday
-    holidays, exceptions = _weekday_holidays(IIRIRA.year, ctx.as_of.year + 1)
-    extra = ibis.cases(
-        *(
-            (n.isin([h for h, k in exceptions.items() if k == days_to]), days_to)
-            for days_to in sorted(set(exceptions.values()))
-        ),
-        (_holiday_list(holidays).contains(n), ((n + 3) % 7).cases((4, 3), else_=1)),  # Fri: Mon
-        else_=0,
-    )
-    return (ibis.date(1970, 1, 1) + (n + extra).as_interval("D")).cast("date")
+    return with_business_day(orders, orders.issued_on + ibis.interval(days=days), out=out)
 
 
 def _final_order(f: Facts, ctx: Context) -> Verdict:
@@ -155,7 +83,7 @@ def _final_order(f: Facts, ctx: Context) -> Verdict:
     immediate = orders.filter(
         orders.kind.isin(IMMEDIATELY_FINAL_KINDS) | orders.in_absentia | orders.appeal_waived
     )
-    ij = _appealable(orders).mutate(window_end=_appeal_window_end(orders, ctx))
+    ij = _with_appeal_window_end(_appealable(orders), ctx)
     appeals = f.appeals.filter((_.kind == "bia_appeal") & (_.filed_on <= ctx.as_of_lit))
     in_window = [
         ij.person_id == appeals.person_id,
@@ -181,10 +109,8 @@ def _final_order(f: Facts, ctx: Context) -> Verdict:
     )
     final = f.person_in(immediate) | f.person_in(final_by_appeal) | f.person_in(expired_known)
     evidence = describe(
-        orders.mutate(
-            appeal_period_ends=ibis.ifelse(
-                orders.kind == "immigration_judge", _appeal_window_end(orders, ctx), None
-            )
+        _with_appeal_window_end(orders, ctx).mutate(
+            appeal_period_ends=ibis.ifelse(_.kind == "immigration_judge", _.window_end, None)
         ),
         "removal order",
         "kind",
@@ -221,7 +147,9 @@ def _no_stay(f: Facts, ctx: Context) -> Verdict:
         (pending.kind == "bia_appeal") | pending.person_id.isin(in_absentia.person_id)
     )
     ij = _appealable(orders)
-    window_open = ij.filter(a <= _appeal_window_end(ij, ctx))
+    window_open = _with_appeal_window_end(ij, ctx, out="appeal_period_ends").filter(
+        a <= _.appeal_period_ends
+    )
     has_ij_order = f.person_in(orders.filter(_.kind == "immigration_judge"))
     stayed = f.person_in(explicit) | f.person_in(pending_stays) | f.person_in(window_open)
     evidence = describe(explicit, "stay in force", "kind", "granted_on", "expires_on", "source")
@@ -229,7 +157,7 @@ def _no_stay(f: Facts, ctx: Context) -> Verdict:
         describe(pending, "pending appeal or motion", "kind", "filed_on", "status", "source")
     ).union(
         describe(
-            window_open.mutate(appeal_period_ends=_appeal_window_end(window_open, ctx)),
+            window_open,
             "automatic stay during the appeal period",
             "issued_on",
             "appeal_period_ends",

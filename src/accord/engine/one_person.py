@@ -1,0 +1,140 @@
+"""One person's decision on SQLite: the same rule expressions, a row-store engine.
+
+A columnar engine plans a statement of a few dozen subqueries in tens of
+milliseconds, whatever the data; SQLite plans it once per connection and runs
+it over one person's rows in well under a millisecond. So the bulk screen runs
+on DuckDB and a single decision runs here, on a private in-memory database
+that holds one person's facts at a time. Both compile the same Ibis
+expressions; the scenario tests check that the two engines agree.
+
+SQLite has no date type: dates are ISO text, which compares in date order,
+and booleans are 0 and 1. Date arithmetic goes through one function,
+`accord_date_shift`, with DuckDB's rule for month ends (Jan 31 + 1 month is
+Feb 28 or 29), so both engines count periods alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ibis.expr.operations as ops
+import pyarrow as pa
+import sqlglot.expressions as sge
+from ibis.backends.sql.compilers.sqlite import SQLiteCompiler
+
+from accord.facts.tables import FACT_SCHEMAS, FactTables
+from accord.law.calendar import LAW_TABLES, law_table_data
+from accord.law.framework import Expr
+
+_SQL_TYPES = {pa.string(): "TEXT", pa.date32(): "TEXT", pa.bool_(): "INTEGER"}
+
+
+def shift_date(day: str | None, amount: int | str | None, unit: str) -> str | None:
+    """`day` moved by `amount` days, months or years; a month end past the target month's last
+    day lands on that last day."""
+    if day is None or amount is None:
+        return None
+    start, amount = dt.date.fromisoformat(day[:10]), int(amount)  # literals arrive as text
+    if unit == "day":
+        return (start + dt.timedelta(days=amount)).isoformat()
+    months = amount * (12 if unit == "year" else 1)
+    if unit not in ("month", "year"):
+        raise ValueError(f"cannot shift a date by {unit}")
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last)).isoformat()
+
+
+class _Compiler(SQLiteCompiler):  # type: ignore[misc]  # ibis ships no stubs for it
+    """Ibis's SQLite compiler, with date arithmetic that does not need SQLite 3.46."""
+
+    def visit_DateArithmetic(self, op: Any, *, left: Any, right: Any) -> Any:  # noqa: N802
+        amount = right.this
+        if isinstance(op, ops.DateSub):
+            amount = sge.Neg(this=amount)
+        unit = op.right.dtype.unit.singular.lower()
+        return self.f.accord_date_shift(left, amount, sge.convert(unit))
+
+    visit_DateAdd = visit_DateSub = visit_DateArithmetic  # noqa: N815
+
+
+_compiler = _Compiler()
+
+
+def to_sqlite(expr: Expr) -> str:
+    """SQLite SQL for an expression over tables named like the fact and law tables."""
+    return str(_compiler.to_sqlglot(expr.unbind()).sql(dialect=_compiler.dialect))
+
+
+def _ddl(name: str, schema: pa.Schema) -> str:
+    columns = ", ".join(f'"{f.name}" {_SQL_TYPES[f.type]}' for f in schema)
+    return f'CREATE TABLE "{name}" ({columns})'
+
+
+def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        values = column.to_pylist()
+        if field.type == pa.date32():
+            values = [v.isoformat() if v is not None else None for v in values]
+        elif field.type == pa.bool_():
+            values = [int(v) if v is not None else None for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+class OnePersonDatabase:
+    """A private in-memory SQLite database holding one person's fact tables at a time.
+
+    Statements are prepared once per connection (sqlite3's statement cache).
+    Not thread-safe: `for_this_thread()` gives each thread its own.
+    """
+
+    def __init__(self) -> None:
+        self.con = sqlite3.connect(":memory:", cached_statements=512)
+        self.con.create_function("accord_date_shift", 3, shift_date, deterministic=True)
+        for name, schema in LAW_TABLES.items():
+            self.con.execute(_ddl(name, schema))
+            self._insert(name, law_table_data(name))
+            # A law table is looked up by its first column (the calendar by day).
+            self.con.execute(f'CREATE UNIQUE INDEX "{name}_key" ON "{name}" ("{schema[0].name}")')
+        for name, schema in FACT_SCHEMAS.items():
+            self.con.execute(_ddl(name, schema))
+        self.con.commit()
+
+    def _insert(self, name: str, table: pa.Table) -> None:
+        if table.num_rows:
+            marks = ", ".join("?" * table.num_columns)
+            self.con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _rows(table))
+
+    @contextmanager
+    def holding(self, facts: FactTables) -> Iterator[OnePersonDatabase]:
+        """The database with `facts` loaded; emptied again on the way out."""
+        try:
+            for name in FACT_SCHEMAS:
+                self._insert(name, facts.tables[name])
+            yield self
+        finally:
+            for name in FACT_SCHEMAS:
+                self.con.execute(f'DELETE FROM "{name}"')
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = self.con.execute(sql)
+        return [d[0] for d in cursor.description or []], cursor.fetchall()
+
+    _local = threading.local()
+
+    @classmethod
+    def for_this_thread(cls) -> OnePersonDatabase:
+        db: OnePersonDatabase | None = getattr(cls._local, "db", None)
+        if db is None:
+            db = cls()
+            cls._local.db = db
+        return db
