@@ -1,0 +1,56 @@
+"""Billing: fee schedules and invoice lines (fees.py), and the cost model (costs.py).
+
+Money is Decimal. See DESIGN.md sections 4 and 7 for the terms and numbers.
+"""
+
+from accord.billing.costs import CostParameter, CostParameters, cost_parameters
+from accord.billing.errors import (
+    FeeNotProrated,
+    FeeScheduleError,
+    NegativeFee,
+    NoFeeInForce,
+    OverlappingFeePeriods,
+    UnknownCostParameter,
+    UnknownCurrency,
+)
+from accord.billing.fees import (
+    DAILY_UNITS,
+    FEE_UNITS,
+    ChargeRun,
+    FeeScheduleInput,
+    FeeTable,
+    InvoiceLine,
+    Rate,
+    daily_charge,
+    fee_table,
+    rate_in_force,
+    round_cents,
+    validate_fee_schedules,
+    year_length,
+)
+
+__all__ = [
+    "DAILY_UNITS",
+    "FEE_UNITS",
+    "ChargeRun",
+    "CostParameter",
+    "CostParameters",
+    "FeeNotProrated",
+    "FeeScheduleError",
+    "FeeScheduleInput",
+    "FeeTable",
+    "InvoiceLine",
+    "NegativeFee",
+    "NoFeeInForce",
+    "OverlappingFeePeriods",
+    "Rate",
+    "UnknownCostParameter",
+    "UnknownCurrency",
+    "cost_parameters",
+    "daily_charge",
+    "fee_table",
+    "rate_in_force",
+    "round_cents",
+    "validate_fee_schedules",
+    "year_length",
+]

@@ -1,0 +1,43 @@
+"""Errors of the billing package: each an InputError, one clear line naming what and where.
+
+InputError (accord.errors)
+├── FeeScheduleError        a fee schedule is invalid (base of the next four)
+│   ├── UnknownCurrency     not an ISO 4217 currency code
+│   ├── NegativeFee         a fee amount below zero
+│   ├── OverlappingFeePeriods  two schedules of one unit in force on the same day
+│   └── FeeNotProrated      a per-person-year fee with proration 'none' asked for a daily charge
+├── NoFeeInForce            no schedule of that unit covers the day
+└── UnknownCostParameter    a cost override names no parameter of billing/data/costs.yaml
+"""
+
+from __future__ import annotations
+
+from accord.errors import InputError
+
+
+class FeeScheduleError(InputError):
+    """A fee schedule is invalid; the message names the agreement and the schedule."""
+
+
+class UnknownCurrency(FeeScheduleError):
+    """The currency is not an ISO 4217 code (pycountry's list)."""
+
+
+class NegativeFee(FeeScheduleError):
+    """A fee amount is below zero."""
+
+
+class OverlappingFeePeriods(FeeScheduleError):
+    """Two schedules of the same unit are in force on the same day."""
+
+
+class FeeNotProrated(FeeScheduleError):
+    """A daily charge was asked of a per-person-year schedule that is not prorated."""
+
+
+class NoFeeInForce(InputError):
+    """No schedule of the unit asked for is in force on the day."""
+
+
+class UnknownCostParameter(InputError):
+    """A cost override names a parameter the cost model does not have."""
