@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	ACCORD_TEST_REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 test: lint typecheck unit
 

@@ -8,7 +8,16 @@
     │   ├── UnknownCountry      not an ISO 3166 alpha-2 code
     │   ├── UnknownFacility     the agreement names no such facility
     │   ├── UnknownPerson       no case file for that person id
-    │   └── ImportFormatError   an importer met a layout or a value it does not know
+    │   ├── ImportFormatError   an importer met a layout or a value it does not know
+    │   ├── SettingsError       an ACCORD_* setting is missing or invalid
+    │   ├── RegistryNotReady    the registry database is missing or not at the current schema
+    │   ├── UnknownUser         no registry user with that name (or no user given)
+    │   ├── PermissionDenied    the acting user's role may not do that
+    │   ├── AuthenticationFailed  an API token that is malformed, unknown or revoked
+    │   ├── RegistryConflict    a write refused: record time going back, a duplicate user
+    │   ├── UnknownDecision     no decision record with that id
+    │   ├── FeeScheduleError …  billing: see accord/billing/errors.py
+    │   └── ScenarioError …     simulation: see accord/simulation/errors.py
     └── DataError               bundled law or agreement data is inconsistent (a bug, not input)
 
 The CLI turns an InputError into one line on stderr and exit status 2.
@@ -66,3 +75,31 @@ class ImportFormatError(InputError):
 
 class DataError(AccordError):
     """Bundled law or agreement data is inconsistent; a defect to fix, not user input."""
+
+
+class SettingsError(InputError):
+    """An ACCORD_* setting is missing or invalid; the message names the variable."""
+
+
+class RegistryNotReady(InputError):
+    """The registry database does not exist or is not at the current schema (run `accord init`)."""
+
+
+class UnknownUser(InputError):
+    """No registry user with that name, or the command was given no acting user."""
+
+
+class PermissionDenied(InputError):
+    """The acting user's role may not do what was asked."""
+
+
+class AuthenticationFailed(InputError):
+    """An API token is malformed, unknown or revoked."""
+
+
+class RegistryConflict(InputError):
+    """A write the registry refuses: a duplicate user, or a record time before the last one."""
+
+
+class UnknownDecision(InputError):
+    """No decision record with that id."""

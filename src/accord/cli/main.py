@@ -18,7 +18,16 @@ from rich.table import Table
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.cli import render
+from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
+from accord.cli.registry import (
+    audit_app,
+    init_command,
+    registry_app,
+    remember_acting_user,
+    users_app,
+)
+from accord.cli.simulate import simulate_command
 from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
 from accord.engine.screen import ScreenSummary
 from accord.errors import AccordError, InputError
@@ -32,6 +41,12 @@ import_app = typer.Typer(no_args_is_help=True, help="Importers for real-world ex
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(rules_app, name="rules")
 app.add_typer(import_app, name="import")
+app.add_typer(registry_app, name="registry")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(decisions_app, name="decisions")
+app.command("simulate")(simulate_command)
+app.command("init")(init_command)
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
@@ -56,6 +71,17 @@ SkipInvalid = Annotated[
 ]
 
 
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this registry user (default: ACCORD_USER)"),
+    ] = None,
+) -> None:
+    remember_acting_user(ctx, as_user)
+
+
 def _request(
     agreement: str, pathway: str, destination: str, facility: str | None, as_of: str, profile: str
 ) -> DecisionRequest:
@@ -71,23 +97,44 @@ def _request(
 
 @app.command()
 def decide(
-    cases: Cases,
+    ctx: typer.Context,
     agreement: Agreement,
     pathway: Pathway,
     destination: Destination,
     as_of: AsOf,
+    cases: Annotated[
+        Path | None,
+        typer.Argument(help="Case files (JSON Lines); none: --person from the registry"),
+    ] = None,
     facility: Facility = None,
     person: Annotated[
         str | None, typer.Option("--person", help="Decide for this person only")
+    ] = None,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-on", help="Registry only: the facts as known on this day or at this time"
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines) or table")] = "table",
     notice_profile: Profile = "most_protective",
     skip_invalid: SkipInvalid = False,
 ) -> None:
-    """One decision per person, with every failed and unknown rule and its citation."""
+    """One decision per person, with every failed and unknown rule and its citation.
+
+    With CASES, from that file. Without it, for --person from the registry, as the
+    acting user; the decision is kept as a decision record that can be replayed.
+    """
     if fmt not in ("json", "table"):
         raise InputError(f"--format '{fmt}' is not one of: json, table")
     request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    if cases is None:
+        if person is None:
+            raise InputError("give CASES (JSON Lines), or --person to decide from the registry")
+        decide_in_registry(ctx, request=request, person_id=person, as_known_on=as_known_on, fmt=fmt)
+        return
+    if as_known_on is not None:
+        raise InputError("--as-known-on reads the registry: leave out CASES to use it")
     store = open_docket(cases, skip_invalid=skip_invalid, console=err)
     if person is not None:
         decisions = [decide_person(store=store, request=request, person_id=person)]
@@ -255,7 +302,10 @@ def demo(
 def run() -> None:
     """Entry point: AccordError -> one line and exit 2; never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns the code of a typer.Exit rather than raising it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as exc:
         err.print(f"accord: error: {exc}", highlight=False, markup=False)
         sys.exit(2)

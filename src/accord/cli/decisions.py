@@ -1,0 +1,147 @@
+"""`accord decide --person ID` from the registry, and `accord decisions list|show|replay`.
+
+Thin like the rest of the CLI: each command declares its permission, calls the
+decisions service in one session, and prints.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from accord.cli import render
+from accord.cli.registry import AsKnownOn, acting_user, parse_known_on
+from accord.engine import DecisionRequest
+
+decisions_app = typer.Typer(no_args_is_help=True, help="Decision records kept by the registry.")
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def decide_in_registry(
+    ctx: typer.Context,
+    *,
+    request: DecisionRequest,
+    person_id: str,
+    as_known_on: str | None,
+    fmt: str,
+) -> None:
+    """Decide for one person from the registry and keep the decision record."""
+    from accord.decisions import decide_from_registry
+    from accord.registry.db import write_session
+    from accord.registry.users import Permission
+
+    engine, user, _ = acting_user(ctx, Permission.DECISIONS_RECORD)
+    known_on = parse_known_on(as_known_on)
+    with write_session(engine) as session:
+        decision, record = decide_from_registry(
+            session, request=request, person_id=person_id, actor=user, as_known_on=known_on
+        )
+        record_id, known_at = record.id, record.facts_known_at
+    if fmt == "json":
+        row = decision.as_dict() | {"decision_record": record_id}
+        sys.stdout.write(json.dumps(row) + "\n")
+        return
+    out.print(render.decisions_table([decision]))
+    err.print(
+        f"decision record {record_id}: facts as known at {known_at.isoformat()}; "
+        f"replay with `accord decisions replay {record_id}`",
+        highlight=False,
+    )
+
+
+@decisions_app.command("list")
+def list_decisions(
+    ctx: typer.Context,
+    person: Annotated[str | None, typer.Option("--person", help="Only this person's")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+) -> None:
+    """The latest decision records, newest first."""
+    from accord.decisions import list_decision_records
+    from accord.registry.db import read_session
+    from accord.registry.users import Permission
+
+    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    table = Table(title="Decision records")
+    for column in ("id", "decided at", "person", "agreement", "pathway", "as of", "outcome"):
+        table.add_column(column)
+    with read_session(engine) as session:
+        for r in list_decision_records(session, person_id=person, limit=limit):
+            style = render.OUTCOME_STYLE.get(r.outcome, "")
+            table.add_row(
+                str(r.id),
+                r.decided_at.isoformat(timespec="seconds"),
+                r.person_id,
+                f"{r.agreement_id} v{r.agreement_version}",
+                r.request["pathway"],
+                r.request["as_of"],
+                f"[{style}]{r.outcome}[/{style}]" if style else r.outcome,
+            )
+    out.print(table)
+
+
+@decisions_app.command("show")
+def show_decision(
+    ctx: typer.Context,
+    decision_id: Annotated[int, typer.Argument(help="Decision record id")],
+) -> None:
+    """One decision record as stored (JSON)."""
+    from accord.decisions import get_decision_record
+    from accord.registry.db import read_session
+    from accord.registry.users import Permission
+
+    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    with read_session(engine) as session:
+        r = get_decision_record(session, decision_id=decision_id)
+        row = {
+            "id": r.id,
+            "person_id": r.person_id,
+            "decided_at": r.decided_at.isoformat(),
+            "decided_by": r.decided_by_id,
+            "request": r.request,
+            "facts_known_at": r.facts_known_at.isoformat(),
+            "inputs_digest": r.inputs_digest,
+            "ruleset_hash": r.ruleset_hash,
+            "agreement": {
+                "id": r.agreement_id,
+                "version": r.agreement_version,
+                "digest": r.agreement_digest,
+            },
+            "parameters": r.parameters,
+            "outcome": r.outcome,
+            "explanation": r.explanation,
+            "audit_seq": r.audit_seq,
+        }
+    sys.stdout.write(json.dumps(row, indent=2, ensure_ascii=False) + "\n")
+
+
+@decisions_app.command("replay")
+def replay(
+    ctx: typer.Context,
+    decision_id: Annotated[int, typer.Argument(help="Decision record id")],
+) -> None:
+    """Decide again from the same facts; exit 0 if the decision reproduces, 1 if it does not."""
+    from accord.decisions import replay_decision
+    from accord.registry.db import read_session
+    from accord.registry.users import Permission
+
+    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    with read_session(engine) as session:
+        result = replay_decision(session, decision_id=decision_id)
+        person, known_at = result.record.person_id, result.record.facts_known_at
+    what = f"decision record {decision_id} ({person}, facts as known at {known_at.isoformat()})"
+    if result.reproduces:
+        out.print(f"{what} reproduces: outcome {result.decision.outcome}", highlight=False)
+        return
+    out.print(f"{what} does NOT reproduce:", highlight=False)
+    for line in result.differences:
+        out.print(f"  - {line}", highlight=False)
+    raise typer.Exit(1)
+
+
+__all__ = ["AsKnownOn", "decide_in_registry", "decisions_app"]

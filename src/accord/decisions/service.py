@@ -1,0 +1,191 @@
+"""Decide from the registry, keep the decision, and replay it later.
+
+The decision reads the person's facts as Accord knew them at one record time
+(the moment of the decision, or an earlier `as_known_on`), so a later
+correction never changes what a stored decision was based on. Replaying reads
+the same facts again, decides with today's code, and compares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.decisions.models import DecisionRecord
+from accord.engine import Decision, DecisionRequest, decide_facts
+from accord.errors import InputError, UnknownDecision
+from accord.facts.tables import FactTables
+from accord.registry.audit import append_audit, record_time
+from accord.registry.models import User
+from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_tables
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot digest {type(value).__name__}")
+
+
+def facts_digest(facts: FactTables) -> str:
+    """sha256 of one person's facts in canonical JSON: table by table, rows in a fixed order."""
+    canonical = {
+        name: sorted(
+            json.dumps(row, sort_keys=True, default=_json_value, ensure_ascii=False)
+            for row in table.to_pylist()
+        )
+        for name, table in sorted(facts.tables.items())
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def request_as_dict(request: DecisionRequest) -> dict[str, Any]:
+    return {
+        "agreement": request.agreement_id,
+        "pathway": request.pathway,
+        "destination": request.destination,
+        "facility": request.facility_id,
+        "as_of": request.as_of.isoformat(),
+        "notice_profile": request.notice_profile,
+    }
+
+
+def decide_from_registry(
+    session: Session,
+    *,
+    request: DecisionRequest,
+    person_id: str,
+    actor: User,
+    as_known_on: AsKnownOn = None,
+    now: dt.datetime | None = None,
+) -> tuple[Decision, DecisionRecord]:
+    """Decide for one person from the registry and store the decision record (and audit it).
+
+    Call inside a write session: the record and its audit entry commit together.
+    """
+    decided_at = record_time(session, now)
+    known_at = known_cutoff(as_known_on) or decided_at
+    if known_at > decided_at:
+        raise InputError(
+            f"--as-known-on {known_at.isoformat()} is after the time of the decision "
+            f"({decided_at.isoformat()}): the registry cannot know the future"
+        )
+    facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
+    decision = decide_facts(facts=facts, request=request, all_facts=True)
+    digest = facts_digest(facts)
+    entry = append_audit(
+        session,
+        actor=actor,
+        action="decision.record",
+        subject=f"person:{person_id}",
+        change={
+            "request": request_as_dict(request),
+            "facts_known_at": known_at.isoformat(),
+            "inputs_digest": digest,
+            "ruleset_hash": decision.ruleset["hash"],
+            "agreement_digest": decision.agreement["digest"],
+            "outcome": decision.outcome,
+        },
+        now=decided_at,
+    )
+    record = DecisionRecord(
+        person_id=person_id,
+        decided_at=decided_at,
+        decided_by_id=actor.id,
+        request=request_as_dict(request),
+        facts_known_at=known_at,
+        inputs_digest=digest,
+        ruleset_hash=decision.ruleset["hash"],
+        agreement_id=decision.agreement["id"],
+        agreement_version=str(decision.agreement["version"]),
+        agreement_digest=decision.agreement["digest"],
+        parameters=list(decision.parameters),
+        outcome=decision.outcome,
+        explanation=decision.as_dict(),
+        audit_seq=entry.seq,
+    )
+    session.add(record)
+    session.flush()
+    return decision, record
+
+
+def get_decision_record(session: Session, *, decision_id: int) -> DecisionRecord:
+    record = session.get(DecisionRecord, decision_id)
+    if record is None:
+        raise UnknownDecision(f"no decision record {decision_id}")
+    return record
+
+
+def list_decision_records(
+    session: Session, *, person_id: str | None = None, limit: int = 50
+) -> Sequence[DecisionRecord]:
+    statement = select(DecisionRecord).order_by(DecisionRecord.id.desc()).limit(limit)
+    if person_id is not None:
+        statement = statement.where(DecisionRecord.person_id == person_id)
+    return session.scalars(statement).all()
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A stored decision decided again: does it reproduce, and if not, what differs."""
+
+    record: DecisionRecord
+    decision: Decision
+    differences: tuple[str, ...] = field(default=())
+
+    @property
+    def reproduces(self) -> bool:
+        return not self.differences
+
+
+def _statuses(explanation: dict[str, Any]) -> dict[str, str]:
+    statuses = {r["rule"]: "fail" for r in explanation.get("failed", [])}
+    statuses.update({r["rule"]: "unknown" for r in explanation.get("unknown", [])})
+    statuses.update({r: "pass" for r in explanation.get("passed", [])})
+    statuses.update({r: "not_applicable" for r in explanation.get("not_applicable", [])})
+    return statuses
+
+
+def replay_decision(session: Session, *, decision_id: int) -> Replay:
+    """Decide again from the facts as known when the record was made, and compare."""
+    record = get_decision_record(session, decision_id=decision_id)
+    stored = dict(record.request)
+    request = DecisionRequest.build(
+        agreement=stored["agreement"],
+        pathway=stored["pathway"],
+        destination=stored["destination"],
+        as_of=stored["as_of"],
+        facility=stored["facility"],
+        notice_profile=stored["notice_profile"],
+    )
+    facts = person_fact_tables(
+        session, person_id=record.person_id, as_known_on=record.facts_known_at
+    )
+    decision = decide_facts(facts=facts, request=request, all_facts=True)
+    now = decision.as_dict()
+    differences = []
+    checks = [
+        ("inputs digest", record.inputs_digest, facts_digest(facts)),
+        ("ruleset hash", record.ruleset_hash, decision.ruleset["hash"]),
+        ("agreement digest", record.agreement_digest, decision.agreement["digest"]),
+        ("parameters", record.parameters, list(decision.parameters)),
+        ("outcome", record.outcome, decision.outcome),
+    ]
+    for what, was, is_now in checks:
+        if was != is_now:
+            differences.append(f"{what}: recorded {was}, now {is_now}")
+    was_statuses, now_statuses = _statuses(record.explanation), _statuses(now)
+    for rule in sorted(set(was_statuses) | set(now_statuses)):
+        if was_statuses.get(rule) != now_statuses.get(rule):
+            differences.append(
+                f"rule {rule}: recorded {was_statuses.get(rule, 'absent')}, "
+                f"now {now_statuses.get(rule, 'absent')}"
+            )
+    return Replay(record=record, decision=decision, differences=tuple(differences))

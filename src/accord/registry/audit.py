@@ -1,0 +1,258 @@
+"""The hash-chained audit log: append, verify, export.
+
+Every write appends entries in the same transaction as the write, under the
+writer lock (db.write_session), so two writers cannot fork the chain and a
+write that rolls back leaves no entry. The hash algorithm lives in
+bundle/verify_bundle.py, the standalone verifier shipped with every export,
+and is documented in bundle/VERIFY.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.errors import InputError, RegistryConflict
+from accord.registry.bundle.verify_bundle import (
+    FORMAT,
+    FORMAT_VERSION,
+    GENESIS,
+    canonical_json,
+    entry_hash,
+    first_broken_link,
+    sha256_hex,
+)
+from accord.registry.db import bulk_insert, lock_for_write
+from accord.registry.models import AuditEntry, User
+
+__all__ = [
+    "AuditWriter",
+    "ChainVerification",
+    "append_audit",
+    "canonical_json",
+    "export_bundle",
+    "format_time",
+    "record_time",
+    "sha256_hex",
+    "verify_chain",
+]
+
+
+def format_time(moment: dt.datetime) -> str:
+    """The one text form of a record time that is hashed: UTC, microseconds, +00:00."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _head(session: Session) -> AuditEntry | None:
+    return session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
+
+
+def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime:
+    """The record time of a write: `now` (injectable for tests) or the clock, never going back.
+
+    The clock is held at the last entry's time if it runs behind (a writer on
+    another machine), so record time follows the chain's order; an injected
+    `now` before the last entry is refused.
+    """
+    head = _head(session)
+    if now is not None:
+        if now.tzinfo is None:
+            raise InputError("a record time must be timezone-aware (UTC)")
+        if head is not None and now < head.recorded_at:
+            raise RegistryConflict(
+                f"record time {format_time(now)} is before the last audit entry "
+                f"({format_time(head.recorded_at)}): record time never goes back"
+            )
+        moment = now
+    else:
+        moment = utc_now()
+        if head is not None and moment < head.recorded_at:
+            moment = head.recorded_at
+    return moment.astimezone(dt.UTC)
+
+
+class AuditWriter:
+    """Appends many entries in one go: hashes in Python, one bulk insert per flush.
+
+    Take the writer lock before creating it (db.write_session does): it reads the
+    chain head once and keeps it.
+    """
+
+    def __init__(self, session: Session):
+        lock_for_write(session)
+        self.session = session
+        head = _head(session)
+        self.seq = head.seq if head is not None else 0
+        self.prev_hash = head.hash if head is not None else GENESIS
+        self.pending: list[dict[str, Any]] = []
+        self.written = 0
+
+    def add(
+        self,
+        *,
+        actor: User,
+        action: str,
+        subject: str,
+        change: dict[str, Any],
+        at: dt.datetime,
+        trusted: bool = False,
+    ) -> dict[str, Any]:
+        """Hash and buffer one entry; `trusted`: the change holds no floats by construction."""
+        change_text = canonical_json(change, check_floats=not trusted)
+        digest = sha256_hex(change_text)
+        seq = self.seq + 1
+        stamp = format_time(at)
+        this_hash = entry_hash(seq, stamp, actor.name, action, subject, digest, self.prev_hash)
+        row = {
+            "seq": seq,
+            "recorded_at": at,
+            "actor": actor.name,
+            "action": action,
+            "subject": subject,
+            "change": change_text,
+            "change_digest": digest,
+            "prev_hash": self.prev_hash,
+            "hash": this_hash,
+        }
+        self.pending.append(row)
+        self.seq, self.prev_hash = seq, this_hash
+        return row
+
+    def take(self) -> list[dict[str, Any]]:
+        """The buffered rows, for a caller that writes them itself (counted as written)."""
+        rows, self.pending = self.pending, []
+        self.written += len(rows)
+        return rows
+
+    def flush(self) -> None:
+        bulk_insert(self.session, AuditEntry.__table__, self.take())
+
+
+def append_audit(
+    session: Session,
+    *,
+    actor: User,
+    action: str,
+    subject: str,
+    change: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain in the caller's transaction and return it."""
+    writer = AuditWriter(session)
+    row = writer.add(
+        actor=actor, action=action, subject=subject, change=change, at=record_time(session, now)
+    )
+    writer.flush()
+    entry = session.get(AuditEntry, row["seq"])
+    assert entry is not None
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None
+
+    def message(self) -> str:
+        if self.intact:
+            return f"audit chain intact: {self.entries:,} entries, head hash {self.head_hash}"
+        return f"audit chain broken at entry {self.broken_seq}: {self.problem}"
+
+
+_COLUMNS = [getattr(AuditEntry, f) for f in ("seq", "recorded_at", "actor", "action", "subject")]
+_COLUMNS += [getattr(AuditEntry, f) for f in ("change", "change_digest", "prev_hash", "hash")]
+
+
+def iter_entries(session: Session, *, batch: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Every entry in seq order, as the dicts that are hashed and exported."""
+    result = session.execute(
+        select(*_COLUMNS).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    )
+    for row in result:
+        entry = row._asdict()
+        entry["recorded_at"] = format_time(entry["recorded_at"])
+        yield entry
+
+
+def verify_chain(session: Session) -> ChainVerification:
+    """Recompute the whole chain; name the first broken link and what differs."""
+    count, head_seq, head_hash = 0, 0, GENESIS
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count, head_seq, head_hash
+        for entry in iter_entries(session):
+            yield entry
+            count, head_seq, head_hash = count + 1, entry["seq"], entry["hash"]
+
+    broken = first_broken_link(counted())
+    if broken is None:
+        return ChainVerification(entries=count, head_seq=head_seq, head_hash=head_hash)
+    seq, problem, _ = broken
+    return ChainVerification(
+        entries=count, head_seq=head_seq, head_hash=head_hash, broken_seq=seq, problem=problem
+    )
+
+
+def export_bundle(session: Session, *, out: Path, exported_by: User) -> dict[str, Any]:
+    """Write audit.jsonl, manifest.json, VERIFY.md and verify_bundle.py to `out`, atomically.
+
+    A broken chain is exported as it is (the evidence is kept); the manifest says
+    whether it verified at export, and the bundle's verifier names where it breaks.
+    """
+    tmp = out.with_name(out.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    digest = hashlib.sha256()
+    count, head = 0, GENESIS
+    with (tmp / "audit.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
+        for entry in iter_entries(session):
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+            handle.write(line)
+            digest.update(line.encode("utf-8"))
+            count, head = count + 1, entry["hash"]
+    verification = verify_chain(session)
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "entries": count,
+        "head_hash": head,
+        "audit_jsonl_sha256": digest.hexdigest(),
+        "exported_at": format_time(utc_now()),
+        "exported_by": exported_by.name,
+        "backend": session.get_bind().dialect.name,
+        "chain_intact_at_export": verification.intact,
+        "algorithm": "see VERIFY.md: sha256 over canonical JSON, chained by prev_hash",
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    bundle = files("accord.registry.bundle")
+    for name in ("VERIFY.md", "verify_bundle.py"):
+        (tmp / name).write_text(bundle.joinpath(name).read_text("utf-8"), encoding="utf-8")
+    if out.exists():
+        if not (out / "manifest.json").is_file():
+            shutil.rmtree(tmp)
+            raise InputError(f"{out}: exists and is not an audit bundle; choose another --out")
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return manifest

@@ -1,0 +1,1 @@
+"""The audit bundle's standalone files: the verifier script and its documentation."""

@@ -1,0 +1,314 @@
+"""The registry's tables as typed SQLAlchemy 2 declarative models.
+
+Facts are kept bitemporally and never changed in place. A `FactVersion` is one
+person's whole fact list (or the person's scalar fields, the pseudo-list
+`person`) as Accord learned it at `recorded_at`, valid from `valid_from`, from
+`source_document`, recorded by a user. Its rows live in the list's child table,
+shaped exactly like `facts.tables.FACT_SCHEMAS[list]` (a test holds them
+equal) plus the version id and the row's position in the list. A correction is
+a new version; a retraction is a new version with `known = False`.
+
+Tables that are append-only (facts, persons, imports, the audit log) reject
+UPDATE and DELETE with triggers created by the migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# BIGINT on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+PERSON_ID_LENGTH = 128
+PERSON_LIST = "person"  # pseudo-list: the scalar fields name, birth_date, sex, citizenship
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A UTC timestamp that reads back aware and exact (to the microsecond) on both backends."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("record times must be timezone-aware (UTC)")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ApiToken(Base):
+    """An API token: a public key id to find it, and only an argon2 hash of its secret."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Person(Base):
+    """A person the registry knows, from the record time of their first fact."""
+
+    __tablename__ = "persons"
+
+    person_id: Mapped[str] = mapped_column(String(PERSON_ID_LENGTH), primary_key=True)
+    first_recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Import(Base):
+    """One import of a case-file file that changed something (a no-op import writes nothing).
+
+    Its counts are in the audit entry `facts.import` with subject `import:<id>`.
+    """
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(1024))
+    source_document: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class FactVersion(Base):
+    """One version of one person's fact list. Ids grow with record time (writes are serialised)."""
+
+    __tablename__ = "fact_versions"
+    __table_args__ = (
+        # one person's versions up to a record time: the per-person read
+        Index("ix_fact_versions_person_recorded", "person_id", "recorded_at"),
+        # the latest version of one list for every person: the docket read
+        Index("ix_fact_versions_list_person", "list_name", "person_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.person_id"))
+    list_name: Mapped[str] = mapped_column(String(32))
+    known: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(16))  # recorded | correction | retraction
+    row_count: Mapped[int] = mapped_column(Integer)
+    content_digest: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Checked by a trigger, not a FOREIGN KEY: PostgreSQL's row-by-row FK check on
+    # the same user and import row for every version halved bulk import speed. The
+    # trigger checks each inserted batch at once; users and imports are never deleted.
+    recorded_by_id: Mapped[int] = mapped_column(BigId)
+    source_document: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(BigId)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class _FactRow:
+    """The columns every fact row has besides its list's own: its version and position."""
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("fact_versions.id"), primary_key=True, sort_order=-3
+    )
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
+    person_id: Mapped[str] = mapped_column(String(PERSON_ID_LENGTH), sort_order=-1)
+
+
+class PersonFact(_FactRow, Base):
+    __tablename__ = "fact_person"
+    name: Mapped[str | None] = mapped_column(Text)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(16))
+    citizenship: Mapped[str] = mapped_column(String(16))
+
+
+class CitizenshipClaimFact(_FactRow, Base):
+    __tablename__ = "fact_citizenship_claim"
+    status: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class NationalityFact(_FactRow, Base):
+    __tablename__ = "fact_nationalities"
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class RemovalOrderFact(_FactRow, Base):
+    __tablename__ = "fact_removal_orders"
+    kind: Mapped[str] = mapped_column(String(32))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    in_absentia: Mapped[bool] = mapped_column(Boolean)
+    appeal_waived: Mapped[bool] = mapped_column(Boolean)
+    country: Mapped[str | None] = mapped_column(String(2))
+    vacated_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class AppealFact(_FactRow, Base):
+    __tablename__ = "fact_appeals"
+    kind: Mapped[str] = mapped_column(String(32))
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class StayFact(_FactRow, Base):
+    __tablename__ = "fact_stays"
+    kind: Mapped[str] = mapped_column(String(32))
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    lifted_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class ProtectionFact(_FactRow, Base):
+    __tablename__ = "fact_protections"
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(2))
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class FearClaimFact(_FactRow, Base):
+    __tablename__ = "fact_fear_claims"
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class NoticeFact(_FactRow, Base):
+    __tablename__ = "fact_notices"
+    country: Mapped[str] = mapped_column(String(2))
+    served_on: Mapped[dt.date] = mapped_column(Date)
+    served_on_counsel: Mapped[bool] = mapped_column(Boolean)
+    written: Mapped[bool] = mapped_column(Boolean)
+    exigent: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class ConvictionFact(_FactRow, Base):
+    __tablename__ = "fact_convictions"
+    offence: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    final: Mapped[bool | None] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class SentenceFact(_FactRow, Base):
+    __tablename__ = "fact_sentences"
+    start: Mapped[dt.date] = mapped_column(Date)
+    projected_release: Mapped[dt.date | None] = mapped_column(Date)
+    released_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class ConsentFact(_FactRow, Base):
+    __tablename__ = "fact_consents"
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    verified_on: Mapped[dt.date | None] = mapped_column(Date)
+    verifying_officer: Mapped[str | None] = mapped_column(Text)
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class EarlyRemovalApprovalFact(_FactRow, Base):
+    __tablename__ = "fact_early_removal_approvals"
+    approved_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class TransferRequestFact(_FactRow, Base):
+    __tablename__ = "fact_transfer_requests"
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    country: Mapped[str] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(Text)
+
+
+# Every versioned list and the model of its rows, in the order of CASE_FILE_LISTS.
+FACT_MODELS: dict[str, type[Base]] = {
+    PERSON_LIST: PersonFact,
+    "citizenship_claim": CitizenshipClaimFact,
+    "nationalities": NationalityFact,
+    "removal_orders": RemovalOrderFact,
+    "appeals": AppealFact,
+    "stays": StayFact,
+    "protections": ProtectionFact,
+    "fear_claims": FearClaimFact,
+    "notices": NoticeFact,
+    "convictions": ConvictionFact,
+    "sentences": SentenceFact,
+    "consents": ConsentFact,
+    "early_removal_approvals": EarlyRemovalApprovalFact,
+    "transfer_requests": TransferRequestFact,
+}
+
+
+class AuditEntry(Base):
+    """One link of the hash chain; see audit.py for the algorithm."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(256))
+    change: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
+    change_digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+APPEND_ONLY_TABLES: tuple[str, ...] = (
+    "persons",
+    "imports",
+    "fact_versions",
+    *(cast(Table, m.__table__).name for m in FACT_MODELS.values()),
+    "audit_log",
+)

@@ -1,0 +1,374 @@
+"""Registry service: record, correct and retract facts; import case files.
+
+Every function takes an explicit session and the acting user, keyword-only.
+Writes run in the caller's transaction, which must hold the writer lock
+(db.write_session takes it; the functions take it again, re-entrantly). Nothing
+is updated or deleted: each change of a list is a new FactVersion, attributed,
+sourced, with its record time, and one audit entry per person written.
+
+An import is replace-whole per case file: after it, the registry's current view
+of each person equals the file's case file. A list the file leaves out that
+was known becomes a retraction (not known again); a list equal to the current
+version is not written; a file that changes nothing writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.casefile.reader import parse_case_file, read_case_files
+from accord.errors import InputError
+from accord.registry.audit import record_time
+from accord.registry.codec import EMPTY_DIGEST, NOT_KNOWN_DIGEST, case_rows, content_digest
+from accord.registry.db import CopyPipeline, lock_for_write
+from accord.registry.models import FactVersion, Import, Person, User
+from accord.registry.reads import (
+    docket_fact_tables,
+    person_case_file,
+    person_fact_tables,
+    person_history,
+)
+from accord.registry.schemas import ImportSummary
+from accord.registry.writer import Change, FactWriter
+
+__all__ = [
+    "PreparedImport",
+    "docket_fact_tables",
+    "import_case_files",
+    "person_case_file",
+    "person_fact_tables",
+    "person_history",
+    "read_import_file",
+    "record_case_file",
+    "record_list",
+    "retract_list",
+]
+
+ANALYZE_AFTER = 50_000  # new versions
+CHUNK = 2_000  # persons compared and written per round trip
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """A case-file file read and validated whole, before any write."""
+
+    path: Path
+    cases: list[CaseFile]
+    sha256: str
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return digest.hexdigest()
+
+
+def read_import_file(path: Path) -> PreparedImport:
+    """Read and validate every case file in `path`: all or nothing, the reader's errors."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    before = _file_sha256(path)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # validating many records makes many objects and no cycles
+    try:
+        cases = read_case_files(path).cases
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not cases:
+        raise InputError(f"{path}: no case files")
+    if _file_sha256(path) != before:
+        raise InputError(f"{path}: the file changed while it was read; import it again")
+    return PreparedImport(path=path, cases=cases, sha256=before)
+
+
+_Current = tuple[bool, str]  # (known, content digest) of a current version
+
+
+def _current_states(session: Session, person_ids: list[str]) -> dict[tuple[str, str], _Current]:
+    """(person, list) -> (known, digest) of each current version: every version of these
+    persons in id order, the last one winning (one index range per person, no grouping)."""
+    result = session.execute(
+        select(
+            FactVersion.person_id,
+            FactVersion.list_name,
+            FactVersion.known,
+            FactVersion.content_digest,
+        )
+        .where(FactVersion.person_id.in_(person_ids))
+        .order_by(FactVersion.id)
+    )
+    return {(p, n): (k, d) for p, n, k, d in result}
+
+
+def _state(
+    session: Session, chunk: Sequence[CaseFile]
+) -> tuple[set[str], dict[tuple[str, str], _Current]]:
+    """Which persons of `chunk` the registry knows, and their lists' current versions."""
+    ids = [c.person_id for c in chunk]
+    known = set(session.scalars(select(Person.person_id).where(Person.person_id.in_(ids))))
+    # a person the registry does not know has no versions: ask only about the others
+    return known, _current_states(session, sorted(known)) if known else {}
+
+
+def _changes(
+    person_id: str, case: CaseFile, current: dict[tuple[str, str], _Current]
+) -> list[Change]:
+    out: list[Change] = []
+    for name, rows in case_rows(case).items():
+        now = current.get((person_id, name))
+        if rows is None:
+            if now is not None and now[0]:
+                out.append(Change(name, None, NOT_KNOWN_DIGEST, "retraction"))
+            continue
+        digest = content_digest(rows) if rows else EMPTY_DIGEST
+        if now is not None and now[0] and now[1] == digest:
+            continue
+        out.append(Change(name, rows, digest, "recorded" if now is None else "correction"))
+    return out
+
+
+def _chunks(cases: Sequence[CaseFile], size: int) -> Iterable[Sequence[CaseFile]]:
+    for start in range(0, len(cases), size):
+        yield cases[start : start + size]
+
+
+def import_case_files(
+    session: Session,
+    *,
+    actor: User,
+    cases: Sequence[CaseFile],
+    source_document: str,
+    file_sha256: str | None = None,
+    file_name: str | None = None,
+    valid_from: dt.date | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Write every list of every case file that differs from the registry's current version.
+
+    With `file_sha256`, an imports row records the file (only if something changed).
+    `valid_from` defaults to the record date. `progress(persons_done)` after each chunk.
+    """
+    if not source_document.strip():
+        raise InputError("a source document is required for every fact")
+    seen: set[str] = set()
+    for case in cases:
+        if case.person_id in seen:
+            raise InputError(f"person_id '{case.person_id}' appears twice in one import")
+        seen.add(case.person_id)
+    lock_for_write(session)  # before reading the state we compare with
+    at = record_time(session, now)
+    previously = file_sha256 is not None and (
+        session.scalar(select(Import.id).where(Import.file_sha256 == file_sha256).limit(1))
+        is not None
+    )
+    writer = FactWriter(
+        session,
+        actor=actor,
+        at=at,
+        source_document=source_document,
+        valid_from=valid_from or at.date(),
+        note=note,
+    )
+    import_id: int | None = None
+    new_persons = changed = versions = retractions = done = 0
+    chunks = list(_chunks(cases, CHUNK))
+    # PostgreSQL writes chunk i while Python compares, hashes and formats chunk i+1
+    pipeline = CopyPipeline(session) if writer.postgres else None
+    # The cycle collector would rescan the many live rows again and again (3x slower);
+    # nothing made here forms cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        known, current = _state(session, chunks[0]) if chunks else (set(), {})
+        for index, chunk in enumerate(chunks):
+            work = [(c, _changes(c.person_id, c, current)) for c in chunk]
+            if import_id is None and file_sha256 is not None and any(ch for _, ch in work):
+                if pipeline is not None:
+                    pipeline.wait()
+                import_id = _insert_import(
+                    session, actor, at, file_sha256, file_name, source_document
+                )
+            for case, changes in work:
+                if not changes:
+                    continue
+                is_new = case.person_id not in known
+                writer.add_person(case.person_id, changes, new=is_new, import_id=import_id)
+                new_persons += is_new
+                changed += 1
+                versions += len(changes)
+                retractions += sum(c.kind == "retraction" for c in changes)
+            batches = writer.take_batches() if pipeline is not None else None
+            if pipeline is not None:
+                pipeline.wait()  # the connection is free again: read the next chunk's state
+            if index + 1 < len(chunks):
+                known, current = _state(session, chunks[index + 1])
+            if pipeline is not None and batches is not None:
+                pipeline.submit(batches)
+            else:
+                writer.flush()
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+        if pipeline is not None:
+            pipeline.wait()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        if pipeline is not None:  # never leave a COPY running on a connection being rolled back
+            pipeline.wait(reraise=False)
+    if versions >= ANALYZE_AFTER and writer.postgres:
+        # statistics for the plans of the next reads and imports (autovacuum comes later)
+        session.execute(text("ANALYZE persons, fact_versions"))
+    if import_id is not None:
+        writer.audit.add(
+            actor=actor,
+            action="facts.import",
+            subject=f"import:{import_id}",
+            change={
+                "file_sha256": file_sha256,
+                "file_name": file_name,
+                "source_document": source_document,
+                "persons": len(cases),
+                "changed_persons": changed,
+                "new_versions": versions,
+                "retractions": retractions,
+            },
+            at=at,
+        )
+        writer.flush()
+    return ImportSummary(
+        persons=len(cases),
+        new_persons=new_persons,
+        changed_persons=changed,
+        unchanged_persons=len(cases) - changed,
+        new_versions=versions,
+        retractions=retractions,
+        audit_entries=writer.audit.written,
+        import_id=import_id,
+        file_sha256=file_sha256,
+        previously_imported=previously,
+    )
+
+
+def _insert_import(
+    session: Session,
+    actor: User,
+    at: dt.datetime,
+    file_sha256: str,
+    file_name: str | None,
+    source_document: str,
+) -> int:
+    return int(
+        session.execute(
+            insert(Import)
+            .values(
+                file_sha256=file_sha256,
+                file_name=file_name or "",
+                source_document=source_document,
+                imported_at=at,
+                imported_by_id=actor.id,
+            )
+            .returning(Import.id)
+        ).scalar_one()
+    )
+
+
+def record_case_file(
+    session: Session,
+    *,
+    actor: User,
+    case: CaseFile,
+    source_document: str,
+    valid_from: dt.date | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
+    """Record one case file whole (replace-whole, as an import of one line)."""
+    return import_case_files(
+        session,
+        actor=actor,
+        cases=[case],
+        source_document=source_document,
+        valid_from=valid_from,
+        note=note,
+        now=now,
+    )
+
+
+def record_list(
+    session: Session,
+    *,
+    actor: User,
+    person_id: str,
+    list_name: str,
+    items: Sequence[Any] | None,
+    source_document: str,
+    valid_from: dt.date | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
+    """Correct one list of a known person (`items`: records as dicts or models), or retract
+    it (`items=None`: not known again). The other lists are left as they are."""
+    if list_name not in CASE_FILE_LISTS:
+        raise InputError(f"'{list_name}' is not a case file list: {', '.join(CASE_FILE_LISTS)}")
+    lock_for_write(session)
+    current = person_case_file(session, person_id=person_id)
+    data = current.model_dump(mode="json", exclude_none=True)
+    data.pop(list_name, None)
+    if items is not None:
+        data[list_name] = [
+            i.model_dump(mode="json") if hasattr(i, "model_dump") else i for i in items
+        ]
+    case = parse_case_file(json.dumps(data, default=str), location=f"person {person_id}")
+    return record_case_file(
+        session,
+        actor=actor,
+        case=case,
+        source_document=source_document,
+        valid_from=valid_from,
+        note=note,
+        now=now,
+    )
+
+
+def retract_list(
+    session: Session,
+    *,
+    actor: User,
+    person_id: str,
+    list_name: str,
+    source_document: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
+    """Make one list of a person not known again (a new version; the old ones stay)."""
+    return record_list(
+        session,
+        actor=actor,
+        person_id=person_id,
+        list_name=list_name,
+        items=None,
+        source_document=source_document,
+        note=note,
+        now=now,
+    )

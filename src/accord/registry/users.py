@@ -1,0 +1,258 @@
+"""Users, roles, API tokens, permissions, and masking of person identifiers for analysts.
+
+Roles are those of DESIGN.md section 1. What each may do is declared once, in
+GRANTS; interfaces check it at their boundary with `require_permission`, and
+service functions take the acting user so every write is attributed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Sequence
+from enum import StrEnum
+
+import pyarrow as pa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from accord.errors import (
+    AuthenticationFailed,
+    InputError,
+    PermissionDenied,
+    RegistryConflict,
+    UnknownUser,
+)
+from accord.facts.tables import FactTables
+from accord.registry.audit import append_audit, record_time
+from accord.registry.db import lock_for_write
+from accord.registry.models import ApiToken, User
+
+ROLES: tuple[str, ...] = (
+    "officer",
+    "legal_reviewer",
+    "receiving_liaison",
+    "monitor",
+    "analyst",
+    "admin",
+)
+
+
+class Permission(StrEnum):
+    FACTS_WRITE = "facts.write"  # record, correct or retract facts; import case files
+    FACTS_READ = "facts.read"  # read case files with names and identifiers
+    FACTS_READ_MASKED = "facts.read_masked"  # read the docket with identifiers masked
+    USERS_READ = "users.read"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_EXPORT = "audit.export"
+    DECISIONS_RECORD = "decisions.record"  # decide for a person from the registry, keep the record
+    DECISIONS_READ = "decisions.read"  # read and replay decision records
+
+
+P = Permission
+GRANTS: dict[str, frozenset[Permission]] = {
+    "officer": frozenset(
+        {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
+    ),
+    "legal_reviewer": frozenset(
+        {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
+    ),
+    # sees only cases handed to its facility: none until handovers exist
+    "receiving_liaison": frozenset(),
+    # replays decisions to check them, but records none (a monitor writes no case data)
+    "monitor": frozenset(
+        {P.FACTS_READ, P.USERS_READ, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.DECISIONS_READ}
+    ),
+    "analyst": frozenset({P.FACTS_READ_MASKED}),
+    # manages users; never writes or reads case facts (it must not act as another role)
+    "admin": frozenset({P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT}),
+}
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+TOKEN_PREFIX = "accord"
+MASK_PREFIX = "anon-"
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when a token's key id is unknown, so both paths take as long."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def can(user: User, permission: Permission) -> bool:
+    return permission in GRANTS.get(user.role, frozenset())
+
+
+def require_permission(user: User, permission: Permission) -> None:
+    if not can(user, permission):
+        allowed = sorted(r for r, grants in GRANTS.items() if permission in grants)
+        raise PermissionDenied(
+            f"user '{user.name}' ({user.role}) may not {permission.value}; "
+            f"allowed roles: {', '.join(allowed) or 'none'}"
+        )
+
+
+def _check_name(name: str) -> str:
+    if not NAME_PATTERN.match(name):
+        raise InputError(
+            f"user name '{name}': use 1-64 letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InputError(f"role '{role}' is not one of: {', '.join(ROLES)}")
+    return role
+
+
+def get_user(session: Session, *, name: str) -> User:
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None:
+        raise UnknownUser(f"no registry user '{name}' (an admin adds one: accord users add)")
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.name)).all()
+
+
+def _insert_user(
+    session: Session, *, name: str, role: str, created_by: User | None, at: dt.datetime
+) -> User:
+    lock_for_write(session)
+    if session.scalars(select(User.id).where(User.name == name)).first() is not None:
+        raise RegistryConflict(f"user '{name}' already exists")
+    new_id = session.execute(
+        insert(User)
+        .values(
+            name=name,
+            role=role,
+            created_at=at,
+            created_by_id=created_by.id if created_by is not None else None,
+        )
+        .returning(User.id)
+    ).scalar_one()
+    user = session.get(User, new_id)
+    assert user is not None
+    return user
+
+
+def bootstrap_admin(session: Session, *, name: str, now: dt.datetime | None = None) -> User:
+    """The first admin of a new registry; refused once any user exists."""
+    _check_name(name)
+    lock_for_write(session)
+    existing = session.scalar(select(func.count()).select_from(User))
+    if existing:
+        raise RegistryConflict(
+            "the registry already has users; an admin adds more with `accord users add`"
+        )
+    at = record_time(session, now)
+    admin = _insert_user(session, name=name, role="admin", created_by=None, at=at)
+    append_audit(
+        session,
+        actor=admin,
+        action="user.bootstrap",
+        subject=f"user:{name}",
+        change={"name": name, "role": "admin"},
+        now=at,
+    )
+    return admin
+
+
+def add_user(
+    session: Session, *, actor: User, name: str, role: str, now: dt.datetime | None = None
+) -> User:
+    """Add a user with one role; audited as the acting admin."""
+    _check_name(name)
+    _check_role(role)
+    at = record_time(session, now)
+    user = _insert_user(session, name=name, role=role, created_by=actor, at=at)
+    append_audit(
+        session,
+        actor=actor,
+        action="user.add",
+        subject=f"user:{name}",
+        change={"name": name, "role": role},
+        now=at,
+    )
+    return user
+
+
+def issue_token(session: Session, *, actor: User, name: str, now: dt.datetime | None = None) -> str:
+    """A new API token for user `name`, returned once; only an argon2 hash of it is kept.
+
+    Tokens issued earlier stay valid (a user may have several clients).
+    """
+    user = get_user(session, name=name)
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    at = record_time(session, now)
+    lock_for_write(session)
+    session.execute(
+        insert(ApiToken).values(
+            user_id=user.id,
+            key_id=key_id,
+            secret_hash=_hasher.hash(secret),
+            created_at=at,
+            created_by_id=actor.id,
+        )
+    )
+    append_audit(
+        session,
+        actor=actor,
+        action="user.token",
+        subject=f"user:{name}",
+        change={"key_id": key_id},  # never the secret
+        now=at,
+    )
+    return f"{TOKEN_PREFIX}_{key_id}_{secret}"
+
+
+def authenticate_token(session: Session, token: str) -> User:
+    """The user a token belongs to; AuthenticationFailed if malformed, unknown or revoked."""
+    prefix, _, rest = token.partition("_")
+    key_id, _, secret = rest.partition("_")
+    failed = AuthenticationFailed("invalid API token")
+    if prefix != TOKEN_PREFIX or len(key_id) != 16 or not secret:
+        raise failed
+    row = session.scalars(select(ApiToken).where(ApiToken.key_id == key_id)).first()
+    try:
+        _hasher.verify(row.secret_hash if row is not None else _dummy_hash(), secret)
+    except (VerificationError, InvalidHashError):
+        raise failed from None
+    if row is None or row.revoked_at is not None:
+        raise failed
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise failed
+    return user
+
+
+def mask_person_id(person_id: str, key: bytes) -> str:
+    """A stable pseudonym: HMAC-SHA256 of the id under the masking key (128 bits shown)."""
+    digest = hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return MASK_PREFIX + digest[:32]
+
+
+def mask_fact_tables(facts: FactTables, key: bytes) -> FactTables:
+    """The same tables with every person_id masked and names removed, for analysts."""
+    ids = facts.persons.column("person_id").to_pylist()
+    masked = {pid: mask_person_id(pid, key) for pid in ids}
+    tables: dict[str, pa.Table] = {}
+    for name, table in facts.tables.items():
+        column = pa.array([masked[p] for p in table.column("person_id").to_pylist()], pa.string())
+        table = table.set_column(table.schema.get_field_index("person_id"), "person_id", column)
+        if name == "persons":
+            nulls = pa.nulls(table.num_rows, pa.string())
+            table = table.set_column(table.schema.get_field_index("name"), "name", nulls)
+        tables[name] = table
+    return FactTables(tables)

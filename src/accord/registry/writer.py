@@ -1,0 +1,182 @@
+"""Buffered bulk writes of new fact versions, their rows, and their audit entries.
+
+Used by service.import_case_files; on PostgreSQL the rows go in as COPY text,
+formatted here (the columns every version of one write shares are formatted
+once), and may be handed to a CopyPipeline so PostgreSQL writes one chunk while
+Python prepares the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from accord.registry.audit import AuditWriter, canonical_json, sha256_hex
+from accord.registry.codec import LISTS, Row, fact_columns
+from accord.registry.db import (
+    CopyBatch,
+    bulk_insert,
+    copy_batch,
+    copy_text,
+    driver_connection,
+    rows_batch,
+    run_copies,
+)
+from accord.registry.models import FACT_MODELS, FactVersion, Person, User
+
+NULL = "\\N"  # COPY text format
+
+
+class Change(NamedTuple):
+    """A list whose new version is to be written."""
+
+    list_name: str
+    rows: list[Row] | None
+    digest: str
+    kind: str  # recorded | correction | retraction
+
+
+_VERSION_COLUMNS: tuple[str, ...] = ("id", "person_id", "list_name", "known", "kind")
+_VERSION_COLUMNS += ("row_count", "content_digest", "import_id")
+_VERSION_CONSTANTS = ("valid_from", "recorded_at", "recorded_by_id", "source_document", "note")
+# (id, person_id, list_name, known, kind, row_count, content_digest, import_id)
+_Version = tuple[int, str, str, bool, str, int, str, int | None]
+
+
+class FactWriter:
+    """Buffers many persons' new versions and their rows, and writes them in bulk.
+
+    The columns every version of one write shares (record time, user, source)
+    are formatted once; on PostgreSQL the rows go in as COPY text.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        actor: User,
+        at: dt.datetime,
+        source_document: str,
+        valid_from: dt.date,
+        note: str | None,
+    ):
+        self.session, self.actor, self.at = session, actor, at
+        self.source_document, self.valid_from, self.note = source_document, valid_from, note
+        shared = (valid_from, at, actor.id, source_document, note)
+        self.constants: dict[str, Any] = dict(zip(_VERSION_CONSTANTS, shared, strict=True))
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+        self.next_id = (session.scalar(select(func.max(FactVersion.id))) or 0) + 1
+        self.audit = AuditWriter(session)
+        self.persons: list[Row] = []
+        self.versions: list[_Version] = []
+        self.rows: dict[str, list[tuple[int, int, str, Row]]] = {name: [] for name in LISTS}
+
+    def add_person(
+        self, person_id: str, changes: list[Change], *, new: bool, import_id: int | None
+    ) -> None:
+        if new:
+            self.persons.append(
+                {
+                    "person_id": person_id,
+                    "first_recorded_at": self.at,
+                    "recorded_by_id": self.actor.id,
+                }
+            )
+        written: dict[str, list[Any]] = {}
+        for change in changes:
+            version_id, self.next_id = self.next_id, self.next_id + 1
+            known = change.rows is not None
+            rows = change.rows or []
+            self.versions.append(
+                (
+                    version_id,
+                    person_id,
+                    change.list_name,
+                    known,
+                    change.kind,
+                    len(rows),
+                    change.digest,
+                    import_id,
+                )
+            )
+            target = self.rows[change.list_name]
+            for ordinal, row in enumerate(rows):
+                target.append((version_id, ordinal, person_id, row))
+            written[change.list_name] = [version_id, known, change.digest]
+        self.audit.add(
+            actor=self.actor,
+            action="facts.record",
+            subject=f"person:{person_id}",
+            change={
+                "import": import_id,
+                "source_document": self.source_document,
+                "valid_from": self.valid_from.isoformat(),
+                "note": self.note,
+                "versions": {name: v[0] for name, v in written.items()},
+                # ties each version's content to the chain: [id, known, content_digest]
+                "versions_digest": sha256_hex(canonical_json(written, check_floats=False)),
+            },
+            at=self.at,
+            trusted=True,
+        )
+
+    def take_batches(self) -> list[CopyBatch]:
+        """What is buffered, as COPY batches (PostgreSQL), and the buffers emptied."""
+        batches = self._copy_batches()
+        self._clear()
+        return batches
+
+    def flush(self) -> None:
+        """Write what is buffered now: COPY on PostgreSQL, executemany elsewhere."""
+        if self.postgres:
+            run_copies(driver_connection(self.session), self._copy_batches())
+        else:
+            self._insert()
+        self._clear()
+
+    def _clear(self) -> None:
+        self.persons, self.versions = [], []
+        for rows in self.rows.values():
+            rows.clear()
+
+    def _insert(self) -> None:
+        bulk_insert(self.session, Person.__table__, self.persons)
+        versions = [
+            {**dict(zip(_VERSION_COLUMNS, v, strict=True)), **self.constants} for v in self.versions
+        ]
+        bulk_insert(self.session, FactVersion.__table__, versions)
+        for name, rows in self.rows.items():
+            table = FACT_MODELS[name].__table__
+            dicts = [{"version_id": v, "ordinal": o, "person_id": p, **r} for v, o, p, r in rows]
+            bulk_insert(self.session, table, dicts)
+        self.audit.flush()
+
+    def _copy_batches(self) -> list[CopyBatch]:
+        # person ids, list names, kinds and digests need no COPY escaping: a person_id
+        # matches ^[A-Za-z0-9._:-]+$ (CaseFile validates it) and the rest are ours
+        batches = [rows_batch("persons", self.persons)] if self.persons else []
+        tail = "\t".join(copy_text(v) for v in self.constants.values()) + "\n"
+        version_lines = (
+            f"{i}\t{p}\t{n}\t{'t' if k else 'f'}\t{kind}\t{c}\t{d}\t"
+            f"{NULL if imp is None else imp}\t{tail}"
+            for i, p, n, k, kind, c, d, imp in self.versions
+        )
+        columns = (*_VERSION_COLUMNS, *_VERSION_CONSTANTS)
+        batches.append(copy_batch("fact_versions", columns, version_lines))
+        for name, rows in self.rows.items():
+            fields = [c.name for c in fact_columns(name)]
+            lines = (
+                f"{v}\t{o}\t{p}\t" + "\t".join([copy_text(r[c]) for c in fields]) + "\n"
+                for v, o, p, r in rows
+            )
+            table: Any = FACT_MODELS[name].__table__
+            batches.append(
+                copy_batch(table.name, ("version_id", "ordinal", "person_id", *fields), lines)
+            )
+        audit = self.audit.take()
+        if audit:
+            batches.append(rows_batch("audit_log", audit))
+        return batches

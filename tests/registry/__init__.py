@@ -1,0 +1,1 @@
+"""Registry tests: each runs against SQLite (a temporary file) and PostgreSQL."""

@@ -1,0 +1,179 @@
+"""The `registry` fixture: a fresh registry on SQLite and on PostgreSQL, with users.
+
+PostgreSQL: one throwaway database per test run (CREATE DATABASE
+accord_test_<random>, dropped at the end), one schema per test inside it, so
+tests never see each other's rows (the tables are append-only: they cannot be
+emptied). If no server answers at ACCORD_TEST_POSTGRES_URL (default
+postgres@127.0.0.1:5432) the PostgreSQL cases are skipped, unless
+ACCORD_TEST_REQUIRE_POSTGRES=1, when they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from accord.registry import (
+    add_user,
+    bootstrap_admin,
+    make_engine,
+    read_session,
+    registry_counts,
+    upgrade_database,
+    write_session,
+)
+from accord.registry.models import User
+
+SERVER_URL = os.environ.get(
+    "ACCORD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ACCORD = [sys.executable, "-c", "from accord.cli.main import run; run()"]
+# users are made early, so that tests may inject any later record time
+SETUP_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+ROLES_UNDER_TEST = {
+    "olivia": "officer",
+    "lena": "legal_reviewer",
+    "mona": "monitor",
+    "ana": "analyst",
+    "liam": "receiving_liaison",
+}
+
+
+@dataclass
+class Registry:
+    """A fresh, initialised registry and the users of every role."""
+
+    backend: str
+    url: str
+    engine: Engine
+    tmp: Path
+    users: dict[str, User] = field(default_factory=dict)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+        return env | {"ACCORD_DATABASE_URL": self.url, "COLUMNS": "250"} | extra
+
+    def cli(
+        self, *args: str | Path, as_user: str | None = None, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        prefix = ["--as", as_user] if as_user else []
+        return subprocess.run(
+            [*ACCORD, *prefix, *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=self.env(**env),
+            cwd=self.tmp,
+        )
+
+    def popen(self, *args: str | Path, as_user: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*ACCORD, "--as", as_user, *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env(),
+            cwd=self.tmp,
+        )
+
+    def counts(self) -> dict[str, int]:
+        with read_session(self.engine) as session:
+            return registry_counts(session)
+
+    def sql(self, statement: str, **params: Any) -> list[Any]:
+        with self.engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+
+
+class _Server:
+    """The throwaway PostgreSQL database of this test run, made on first use."""
+
+    def __init__(self) -> None:
+        self.database: str | None = None
+        self.error: str | None = None
+        self.admin: Engine | None = None
+
+    def url(self) -> str:
+        if self.database is None and self.error is None:
+            try:
+                self.admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+                name = f"accord_test_{uuid.uuid4().hex[:12]}"
+                with self.admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                self.database = name
+            except OperationalError as exc:
+                self.error = str(exc.orig).strip().splitlines()[0]
+        if self.error is not None:
+            if os.environ.get("ACCORD_TEST_REQUIRE_POSTGRES") == "1":
+                pytest.fail(f"PostgreSQL required but unreachable: {self.error}")
+            pytest.skip(f"PostgreSQL unreachable at {SERVER_URL}: {self.error}")
+        return make_url(SERVER_URL).set(database=self.database).render_as_string(False)
+
+    def drop(self) -> None:
+        if self.admin is not None and self.database is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[_Server]:
+    server = _Server()
+    yield server
+    server.drop()
+
+
+def _postgres_url(server: _Server) -> str:
+    base = server.url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    # every connection of this test, in this process and in CLI subprocesses, uses the schema
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+def _new_registry(backend: str, tmp: Path, server: _Server) -> Registry:
+    url = f"sqlite:///{tmp / 'accord.db'}" if backend == "sqlite" else _postgres_url(server)
+    engine = make_engine(url)
+    upgrade_database(engine)
+    registry = Registry(backend=backend, url=url, engine=engine, tmp=tmp)
+    with write_session(engine) as session:
+        admin = bootstrap_admin(session, name="root", now=SETUP_TIME)
+        registry.users["root"] = admin
+        for name, role in ROLES_UNDER_TEST.items():
+            registry.users[name] = add_user(
+                session, actor=admin, name=name, role=role, now=SETUP_TIME
+            )
+    return registry
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def registry(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_server: _Server
+) -> Iterator[Registry]:
+    reg = _new_registry(request.param, tmp_path, pg_server)
+    yield reg
+    reg.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path, pg_server: _Server) -> str:
+    """A URL where no registry exists yet (for `accord init`)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'accord.db'}"
+    return _postgres_url(pg_server)

@@ -1,0 +1,222 @@
+"""Decisions from the registry: the same rules, a stored record, and a replay that reproduces it.
+
+Each test runs on SQLite and on PostgreSQL (the `registry` fixture).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from accord.decisions import (
+    DecisionRecord,
+    decide_from_registry,
+    get_decision_record,
+    replay_decision,
+)
+from accord.engine import DecisionRequest, FactStore, decide_person
+from accord.errors import InputError, PermissionDenied, UnknownDecision, UnknownPerson
+from accord.facts import case_files_to_tables
+from accord.registry import (
+    read_session,
+    record_case_file,
+    record_list,
+    verify_chain,
+    write_session,
+)
+from accord.registry.users import Permission, require_permission
+
+from .conftest import Registry
+from .factories import SV, VE, cases, write_jsonl
+
+T1 = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+T2 = dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC)
+T3 = dt.datetime(2025, 3, 14, 12, tzinfo=dt.UTC)
+RETURN_SV = DecisionRequest.build(
+    agreement="sv-2025-offer", pathway="return_of_nationals", destination="SV", as_of="2025-03-15"
+)
+CECOT = {
+    "agreement": "sv-2025-offer",
+    "pathway": "custody_placement",
+    "destination": "SV",
+    "facility": "CECOT",
+    "as_of": "2025-03-15",
+}
+
+
+def _record(registry: Registry, case: dict[str, Any], at: dt.datetime) -> None:
+    with write_session(registry.engine) as session:
+        record_case_file(
+            session,
+            actor=registry.users["olivia"],
+            case=cases(case)[0],
+            source_document="test",
+            now=at,
+        )
+
+
+def _decide(
+    registry: Registry,
+    person_id: str,
+    at: dt.datetime,
+    request: DecisionRequest = RETURN_SV,
+    as_known_on: dt.date | dt.datetime | None = None,
+) -> tuple[str, int]:
+    with write_session(registry.engine) as session:
+        decision, record = decide_from_registry(
+            session,
+            request=request,
+            person_id=person_id,
+            actor=registry.users["olivia"],
+            as_known_on=as_known_on,
+            now=at,
+        )
+        return decision.outcome, record.id
+
+
+def test_a_registry_decision_equals_the_file_decision_and_is_kept(registry: Registry) -> None:
+    _record(registry, SV, T1)
+    outcome, record_id = _decide(registry, "sv-001", T2)
+    store = FactStore.from_tables(case_files_to_tables(cases(SV)))
+    from_file = decide_person(store=store, request=RETURN_SV, person_id="sv-001", all_facts=True)
+    assert outcome == from_file.outcome == "ineligible"  # withholding as to El Salvador
+    with read_session(registry.engine) as session:
+        record = get_decision_record(session, decision_id=record_id)
+        assert record.person_id == "sv-001"
+        assert record.decided_at == T2
+        assert record.facts_known_at == T2
+        assert record.explanation["failed"] == from_file.as_dict()["failed"]
+        assert record.ruleset_hash == from_file.ruleset["hash"]
+        assert record.agreement_digest == from_file.agreement["digest"]
+        assert verify_chain(session).intact
+        (action,) = registry.sql("SELECT action FROM audit_log WHERE seq = :s", s=record.audit_seq)
+        assert action[0] == "decision.record"
+
+
+def test_replay_reproduces_after_a_later_correction(registry: Registry) -> None:
+    _record(registry, SV, T1)
+    _, first = _decide(registry, "sv-001", T2)
+    # The protection is later recorded as terminated: a new version, not an edit.
+    with write_session(registry.engine) as session:
+        record_list(
+            session,
+            actor=registry.users["lena"],
+            person_id="sv-001",
+            list_name="protections",
+            items=[{**SV["protections"][0], "status": "terminated", "date": "2025-03-12"}],
+            source_document="BIA order terminating withholding",
+            now=T3,
+        )
+    later_outcome, second = _decide(registry, "sv-001", T3 + dt.timedelta(hours=1))
+    with read_session(registry.engine) as session:
+        replay = replay_decision(session, decision_id=first)
+        assert replay.reproduces, replay.differences
+        assert replay.decision.outcome == "ineligible"
+        assert replay_decision(session, decision_id=second).reproduces
+        assert get_decision_record(session, decision_id=second).outcome == later_outcome
+    assert "no_withholding" in _failed(registry, first)
+    assert "no_withholding" not in _failed(registry, second)
+
+
+def _failed(registry: Registry, record_id: int) -> list[str]:
+    with read_session(registry.engine) as session:
+        record = get_decision_record(session, decision_id=record_id)
+        return [r["rule"] for r in record.explanation["failed"]]
+
+
+def test_as_known_on_decides_from_the_facts_known_then(registry: Registry) -> None:
+    _record(registry, SV, T1)
+    with write_session(registry.engine) as session:
+        record_list(
+            session,
+            actor=registry.users["lena"],
+            person_id="sv-001",
+            list_name="protections",
+            items=[],
+            source_document="correction: no protection was ever granted",
+            now=T2,
+        )
+    _, now_id = _decide(registry, "sv-001", T3)
+    _, then_id = _decide(registry, "sv-001", T3, as_known_on=dt.date(2025, 3, 5))
+    assert "no_withholding" not in _failed(registry, now_id)
+    assert "no_withholding" in _failed(registry, then_id)
+    with read_session(registry.engine) as session:
+        assert get_decision_record(session, decision_id=then_id).facts_known_at < T2
+
+
+def test_replay_names_what_no_longer_reproduces(registry: Registry) -> None:
+    _record(registry, VE, T1)
+    _, record_id = _decide(registry, "ve-001", T2, DecisionRequest.build(**CECOT))
+    with write_session(registry.engine) as session:
+        kept = get_decision_record(session, decision_id=record_id)
+        # A record as if made by another ruleset and with another outcome: inserted, not edited.
+        forged = DecisionRecord(
+            person_id=kept.person_id,
+            decided_at=kept.decided_at,
+            decided_by_id=kept.decided_by_id,
+            request=kept.request,
+            facts_known_at=kept.facts_known_at,
+            inputs_digest="0" * 64,
+            ruleset_hash="f" * 64,
+            agreement_id=kept.agreement_id,
+            agreement_version=kept.agreement_version,
+            agreement_digest=kept.agreement_digest,
+            parameters=kept.parameters,
+            outcome="eligible" if kept.outcome != "eligible" else "ineligible",
+            explanation=kept.explanation,
+            audit_seq=kept.audit_seq,
+        )
+        session.add(forged)
+        session.flush()
+        forged_id = forged.id
+    with read_session(registry.engine) as session:
+        replay = replay_decision(session, decision_id=forged_id)
+    assert not replay.reproduces
+    text = "\n".join(replay.differences)
+    assert "inputs digest" in text
+    assert "ruleset hash" in text
+    assert "outcome" in text
+
+
+def test_decision_errors_are_clear(registry: Registry) -> None:
+    with pytest.raises(UnknownPerson, match="nobody-1"):
+        _decide(registry, "nobody-1", T2)
+    _record(registry, SV, T1)
+    with pytest.raises(InputError, match="cannot know the future"):
+        _decide(registry, "sv-001", T2, as_known_on=T3)
+    with read_session(registry.engine) as session, pytest.raises(UnknownDecision, match="999"):
+        replay_decision(session, decision_id=999)
+    require_permission(registry.users["olivia"], Permission.DECISIONS_RECORD)
+    for name in ("mona", "ana", "liam", "root"):
+        with pytest.raises(PermissionDenied):
+            require_permission(registry.users[name], Permission.DECISIONS_RECORD)
+
+
+def test_cli_decide_from_registry_and_replay(registry: Registry) -> None:
+    path = write_jsonl(registry.tmp / "cases.jsonl", [VE, SV])
+    assert registry.cli("registry", "import", path, as_user="olivia").returncode == 0
+    options = [f"--{k.replace('_', '-')}={v}" for k, v in CECOT.items()]
+    decided = registry.cli(
+        "decide", "--person", "ve-001", *options, "--format", "json", as_user="olivia"
+    )
+    assert decided.returncode == 0, decided.stderr
+    row = json.loads(decided.stdout)
+    assert row["person_id"] == "ve-001"
+    assert row["outcome"] in ("eligible", "ineligible", "undetermined")
+    replayed = registry.cli("decisions", "replay", str(row["decision_record"]), as_user="mona")
+    assert replayed.returncode == 0, replayed.stderr
+    assert "reproduces" in replayed.stdout
+    listed = registry.cli("decisions", "list", "--person", "ve-001", as_user="lena")
+    assert listed.returncode == 0
+    assert "ve-001" in listed.stdout
+    # A monitor may replay but not record; an unknown record is one line and exit 2.
+    refused = registry.cli("decide", "--person", "ve-001", *options, as_user="mona")
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    missing = registry.cli("decisions", "replay", "4242", as_user="mona")
+    assert missing.returncode == 2
+    assert "no decision record 4242" in missing.stderr
+    assert registry.cli("audit", "verify", as_user="mona").returncode == 0

@@ -1,0 +1,195 @@
+"""Storage: the schema the migrations make, facts in and out exactly, and nothing overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from accord.casefile.models import CASE_FILE_LISTS
+from accord.errors import RegistryConflict, UnknownPerson
+from accord.facts.tables import FACT_SCHEMAS, FactTables, case_files_to_tables
+from accord.registry import (
+    append_audit,
+    docket_fact_tables,
+    import_case_files,
+    person_case_file,
+    person_fact_tables,
+    read_session,
+    write_session,
+)
+from accord.registry.codec import fact_columns
+from accord.registry.models import APPEND_ONLY_TABLES, FACT_MODELS, PERSON_LIST, Base
+
+from .conftest import Registry
+from .factories import SV, VE, cases, synthetic_records
+
+T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def _import(registry: Registry, records: list[dict[str, object]], **kw: object) -> object:
+    with write_session(registry.engine) as session:
+        return import_case_files(
+            session,
+            actor=registry.users["olivia"],
+            cases=cases(*records),
+            source_document="test file",
+            file_sha256="f" * 64,
+            file_name="cases.jsonl",
+            **kw,  # type: ignore[arg-type]
+        )
+
+
+def _sorted(facts: FactTables) -> dict[str, pa.Table]:
+    """Tables sorted by person, keeping each person's rows in list order."""
+    out = {}
+    for name, table in facts.tables.items():
+        order = sorted(range(table.num_rows), key=lambda i: table["person_id"][i].as_py())
+        out[name] = table.take(pa.array(order, pa.int64()))
+    return out
+
+
+def test_fact_rows_are_shaped_like_the_fact_tables() -> None:
+    for name in CASE_FILE_LISTS:
+        columns = ["person_id", *(c.name for c in fact_columns(name))]
+        assert columns == FACT_SCHEMAS[name].names, name
+    scalars = [c.name for c in fact_columns(PERSON_LIST)]
+    assert ["person_id", *scalars] == FACT_SCHEMAS["persons"].names[:5]
+
+
+def _ours(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Compare only the tables these models define (other modules add their own)."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table in Base.metadata.tables
+
+
+def test_migrations_make_exactly_the_models(registry: Registry) -> None:
+    with registry.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": _ours})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_docket_and_person_reads_equal_the_case_files(registry: Registry) -> None:
+    records = [VE, SV, *synthetic_records(300)]
+    _import(registry, records)
+    expected = case_files_to_tables(cases(*records))
+    with read_session(registry.engine) as session:
+        docket = docket_fact_tables(session)
+        one = person_fact_tables(session, person_id="sv-001", as_known_on=None)
+        back = person_case_file(session, person_id="ve-001")
+    assert _sorted(docket) == _sorted(expected)
+    assert one.tables == case_files_to_tables(cases(SV)).tables
+    assert back == cases(VE)[0]
+    assert one.persons["protections_known"].to_pylist() == [True]
+    assert one.persons["appeals_known"].to_pylist() == [False]
+
+
+def test_reimport_writes_nothing(registry: Registry) -> None:
+    first = _import(registry, [VE, SV])
+    before = registry.counts()
+    again = _import(registry, [VE, SV])
+    assert first.new_versions > 0  # type: ignore[attr-defined]
+    assert again.new_versions == 0  # type: ignore[attr-defined]
+    assert again.audit_entries == 0  # type: ignore[attr-defined]
+    assert again.previously_imported  # type: ignore[attr-defined]
+    assert registry.counts() == before
+
+
+def test_only_changed_lists_get_new_versions(registry: Registry) -> None:
+    _import(registry, [VE, SV], now=T0)
+    before = registry.counts()
+    changed = dict(VE, stays=[{"kind": "judicial", "granted_on": "2025-03-02", "source": "order"}])
+    summary = _import(registry, [changed, SV], now=T0 + dt.timedelta(days=2))
+    after = registry.counts()
+    assert summary.new_versions == 1  # type: ignore[attr-defined]
+    assert summary.changed_persons == 1  # type: ignore[attr-defined]
+    assert after["fact_versions"] == before["fact_versions"] + 1
+    assert after["fact_stays"] == before["fact_stays"] + 1
+    assert after["audit_log"] == before["audit_log"] + 2  # the person, and the import
+
+
+def test_as_known_on_sees_the_registry_as_it_was(registry: Registry) -> None:
+    _import(registry, [VE], now=T0)
+    later = dict(VE, nationalities=["VE", "CO"])
+    del later["removal_orders"]  # left out: retracted, not known any more
+    _import(registry, [later], now=T0 + dt.timedelta(days=10))
+    with read_session(registry.engine) as session:
+        then = person_case_file(session, person_id="ve-001", as_known_on=T0.date())
+        now = person_case_file(session, person_id="ve-001")
+        docket_then = docket_fact_tables(session, as_known_on=T0.date())
+        with pytest.raises(UnknownPerson, match="ve-001"):
+            person_case_file(
+                session, person_id="ve-001", as_known_on=T0.date() - dt.timedelta(days=1)
+            )
+        instant = person_case_file(
+            session, person_id="ve-001", as_known_on=T0 + dt.timedelta(days=10, seconds=-1)
+        )
+    assert then == cases(VE)[0]
+    assert instant == then
+    assert now.nationalities == ["VE", "CO"]
+    assert now.removal_orders is None
+    assert then.removal_orders is not None
+    assert docket_then.persons["removal_orders_known"].to_pylist() == [True]
+
+
+def test_append_only_tables_refuse_update_and_delete(registry: Registry) -> None:
+    _import(registry, [VE])
+    for table in ("fact_versions", "audit_log", "fact_convictions", "persons"):
+        assert table in APPEND_ONLY_TABLES
+        column = {"fact_versions": "kind", "audit_log": "actor", "persons": "person_id"}.get(
+            table, "source"
+        )
+        with pytest.raises(DBAPIError, match="append-only"):
+            registry.sql(f"UPDATE {table} SET {column} = 'x'")
+        with pytest.raises(DBAPIError, match="append-only"):
+            registry.sql(f"DELETE FROM {table}")
+    assert registry.counts()["persons"] == 1
+
+
+def test_record_time_never_goes_back(registry: Registry) -> None:
+    _import(registry, [VE], now=T0)
+    with pytest.raises(RegistryConflict, match="never goes back"):
+        _import(registry, [SV], now=T0 - dt.timedelta(seconds=1))
+    assert registry.counts()["persons"] == 1
+
+
+def test_append_audit_links_to_the_head(registry: Registry) -> None:
+    with write_session(registry.engine) as session:
+        head = session.execute(text("SELECT max(seq) FROM audit_log")).scalar_one()
+        first = append_audit(
+            session, actor=registry.users["lena"], action="test.note", subject="x", change={"a": 1}
+        )
+        second = append_audit(
+            session, actor=registry.users["lena"], action="test.note", subject="y", change={}
+        )
+    assert first.seq == head + 1
+    assert second.prev_hash == first.hash
+    with write_session(registry.engine) as session, pytest.raises(ValueError, match="float"):
+        append_audit(
+            session, actor=registry.users["lena"], action="t", subject="z", change={"x": 1.5}
+        )
+
+
+def test_fact_models_cover_every_list() -> None:
+    assert set(FACT_MODELS) == {PERSON_LIST, *CASE_FILE_LISTS}
+
+
+def test_every_version_names_a_real_user_and_users_stay(registry: Registry) -> None:
+    _import(registry, [VE])
+    with pytest.raises(DBAPIError, match="no known user or import"):
+        registry.sql(
+            "INSERT INTO fact_versions (id, person_id, list_name, known, kind, row_count, "
+            "content_digest, valid_from, recorded_at, recorded_by_id, source_document) "
+            "VALUES (999999, 've-001', 'stays', true, 'correction', 0, 'x', '2025-01-01', "
+            "'2025-01-01 00:00:00', 424242, 'forged')"
+        )
+    with pytest.raises(DBAPIError, match="DELETE on users"):
+        registry.sql("DELETE FROM users WHERE name = 'ana'")
+    assert registry.counts()["fact_versions"] == 6  # person and the five lists VE knows
