@@ -16,6 +16,13 @@
     │   ├── AuthenticationFailed  an API token that is malformed, unknown or revoked
     │   ├── RegistryConflict    a write refused: record time going back, a duplicate user
     │   ├── UnknownDecision     no decision record with that id
+    │   ├── OperationsError     transfer operations (accord.operations) refuse a step
+    │   │   ├── UnknownOperationsRecord  no case, mission, incident, task or return case
+    │   │   ├── IllegalTransition  the step is not allowed from the case's or mission's state
+    │   │   ├── SeparationOfDuties  a reviewer may not review their own nomination
+    │   │   ├── OutsideFacilityScope  a receiving liaison acting for another facility
+    │   │   ├── CapacityExceeded  the facility's capacity or the agreement's quota is full
+    │   │   └── RuleOfLawBlock  a rule of law failed: no role may approve or board the person
     │   ├── FeeScheduleError …  billing: see accord/billing/errors.py
     │   └── ScenarioError …     simulation: see accord/simulation/errors.py
     └── DataError               bundled law or agreement data is inconsistent (a bug, not input)
@@ -103,3 +110,36 @@ class RegistryConflict(InputError):
 
 class UnknownDecision(InputError):
     """No decision record with that id."""
+
+
+class OperationsError(InputError):
+    """Transfer operations refuse a step; the message names the case or mission and why."""
+
+
+class UnknownOperationsRecord(OperationsError):
+    """No transfer case, mission, incident, consular task or return case with that id."""
+
+
+class IllegalTransition(OperationsError):
+    """The step is not allowed from the current state of the case or mission."""
+
+    def __init__(self, *, subject: str, state: str, step: str, allowed: tuple[str, ...] = ()):
+        self.subject, self.state, self.step = subject, state, step
+        hint = f" (allowed from: {', '.join(allowed)})" if allowed else ""
+        super().__init__(f"{subject} is {state}: cannot {step}{hint}")
+
+
+class SeparationOfDuties(OperationsError):
+    """A legal reviewer may not review a nomination they made."""
+
+
+class OutsideFacilityScope(OperationsError):
+    """A receiving liaison may act only for cases handed to the facility it was assigned."""
+
+
+class CapacityExceeded(OperationsError):
+    """Placing the person would exceed the facility's capacity or the agreement's quota."""
+
+
+class RuleOfLawBlock(OperationsError):
+    """A rule of law failed for the person: no role may approve the case past it."""

@@ -20,6 +20,7 @@ from accord.agreements import bundled_agreements, get_agreement
 from accord.cli import render
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
+from accord.cli.operations import register_operations
 from accord.cli.registry import (
     audit_app,
     init_command,
@@ -47,6 +48,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(decisions_app, name="decisions")
 app.command("simulate")(simulate_command)
 app.command("init")(init_command)
+register_operations(app)
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line

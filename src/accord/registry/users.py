@@ -54,25 +54,51 @@ class Permission(StrEnum):
     AUDIT_EXPORT = "audit.export"
     DECISIONS_RECORD = "decisions.record"  # decide for a person from the registry, keep the record
     DECISIONS_READ = "decisions.read"  # read and replay decision records
+    # Transfer operations (accord.operations). No permission overrides a failed rule of law:
+    # the boarding check strikes every passenger who is not eligible, whoever departs.
+    OPS_NOMINATE = "operations.nominate"  # nominate a person; withdraw a nomination
+    OPS_REVIEW = "operations.review"  # approve or deny another user's nomination
+    OPS_NOTICE = "operations.notice"  # record third-country notice served
+    OPS_MISSIONS = "operations.missions"  # create missions, build manifests, check, depart
+    OPS_HANDOVER = "operations.handover"  # confirm persons received at its facility; close
+    OPS_INCIDENTS = "operations.incidents"  # resolve incidents with a coded reason
+    OPS_CUSTODY = "operations.custody"  # release, transfer, return, death in custody
+    OPS_CENSUS = "operations.census"  # report the daily census of its facility
+    OPS_RETURNS = "operations.returns"  # open and update court-ordered return cases
+    OPS_CONSULAR = "operations.consular"  # record consular notifications made
+    OPS_COUNSEL = "operations.counsel"  # log counsel access
+    OPS_VISITS = "operations.visits"  # record monitoring visits, findings, recommendations
+    OPS_READ = "operations.read"  # read cases, missions, incidents, reconcile
+    OPS_LIAISONS = "operations.liaisons"  # assign a receiving liaison to its facility
 
 
 P = Permission
 GRANTS: dict[str, frozenset[Permission]] = {
     "officer": frozenset(
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
+        | {P.OPS_NOMINATE, P.OPS_NOTICE, P.OPS_MISSIONS, P.OPS_INCIDENTS, P.OPS_CUSTODY}
+        | {P.OPS_RETURNS, P.OPS_CONSULAR, P.OPS_COUNSEL, P.OPS_READ}
     ),
     "legal_reviewer": frozenset(
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
+        | {P.OPS_REVIEW, P.OPS_RETURNS, P.OPS_COUNSEL, P.OPS_READ}
     ),
-    # sees only cases handed to its facility: none until handovers exist
-    "receiving_liaison": frozenset(),
-    # replays decisions to check them, but records none (a monitor writes no case data)
+    # acts only for the facility an admin assigned it (checked against each case and mission)
+    "receiving_liaison": frozenset(
+        {P.OPS_HANDOVER, P.OPS_INCIDENTS, P.OPS_CUSTODY, P.OPS_CENSUS, P.OPS_CONSULAR}
+        | {P.OPS_COUNSEL}
+    ),
+    # replays decisions to check them, but records none (a monitor writes no case data);
+    # it records its own visits and findings, which are not case facts
     "monitor": frozenset(
         {P.FACTS_READ, P.USERS_READ, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.DECISIONS_READ}
+        | {P.OPS_READ, P.OPS_VISITS}
     ),
     "analyst": frozenset({P.FACTS_READ_MASKED}),
     # manages users; never writes or reads case facts (it must not act as another role)
-    "admin": frozenset({P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT}),
+    "admin": frozenset(
+        {P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.OPS_LIAISONS}
+    ),
 }
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 TOKEN_PREFIX = "accord"

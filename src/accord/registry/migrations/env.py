@@ -9,7 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import accord.decisions.models  # noqa: F401  (its tables join Base.metadata)
+import accord.decisions.models
+import accord.operations.models  # noqa: F401
 from accord.registry.db import make_engine
 from accord.registry.models import Base
 from accord.registry.settings import RegistrySettings

@@ -1,0 +1,245 @@
+"""The operations event log: every step appended with its audit entry, in the caller's transaction.
+
+Service modules never write `transfer_cases.state` or `missions.state` except
+through `transition` and `mission_transition`, which check the state machine
+of schemas.py, append the event and its audit entry, and update the projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.errors import (
+    IllegalTransition,
+    InputError,
+    OutsideFacilityScope,
+    UnknownOperationsRecord,
+)
+from accord.operations.models import LiaisonFacility, Mission, OperationsEvent, TransferCase
+from accord.operations.schemas import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
+from accord.registry.audit import append_audit, record_time
+from accord.registry.db import lock_for_write
+from accord.registry.models import User
+
+# The event kind of each case step (the step names in schemas.CASE_STEPS read as prose).
+STEP_KIND: dict[str, str] = {
+    "approve": "approved",
+    "deny": "denied",
+    "serve notice": "notice_served",
+    "add to a manifest": "manifested",
+    "strike at boarding": "struck",
+    "depart": "departed",
+    "confirm handover": "handover_received",
+    "return on board": "returned_on_board",
+    "report missing": "missing",
+    "resolve as received": "handover_received",
+    "resolve as returned on board": "returned_on_board",
+    "resolve as died in transit": "died_in_transit",
+    "release": "released",
+    "transfer": "transferred",
+    "return": "returned",
+    "record death": "died",
+    "withdraw": "withdrawn",
+    "unmanifest (mission cancelled)": "unmanifested",
+}
+# Events that put a person into custody at a facility, and that take one out.
+CUSTODY_IN = frozenset({"handover_received"})
+CUSTODY_OUT = frozenset({"released", "transferred", "returned", "died"})
+
+
+def begin(session: Session, now: dt.datetime | None) -> dt.datetime:
+    """Take the writer lock (before any read that a write depends on) and fix the record time."""
+    lock_for_write(session)
+    return record_time(session, now)
+
+
+def get_case(session: Session, case_id: int) -> TransferCase:
+    case = session.get(TransferCase, case_id)
+    if case is None:
+        raise UnknownOperationsRecord(f"no transfer case {case_id}")
+    return case
+
+
+def get_mission(session: Session, mission_number: str) -> Mission:
+    mission = session.scalars(
+        select(Mission).where(Mission.mission_number == mission_number)
+    ).first()
+    if mission is None:
+        raise UnknownOperationsRecord(f"no mission '{mission_number}'")
+    return mission
+
+
+def case_subject(case: TransferCase) -> str:
+    return f"transfer case {case.id} ({case.person_id})"
+
+
+def check_facility_scope(session: Session, user: User, facility_id: str | None) -> None:
+    """A receiving liaison acts only for the facility an admin assigned it; others pass."""
+    if user.role != "receiving_liaison":
+        return
+    assigned = set(
+        session.scalars(
+            select(LiaisonFacility.facility_id).where(LiaisonFacility.user_id == user.id)
+        )
+    )
+    if facility_id is None or facility_id.upper() not in {f.upper() for f in assigned}:
+        raise OutsideFacilityScope(
+            f"receiving liaison '{user.name}' acts for {', '.join(sorted(assigned)) or 'no'} "
+            f"facility, not {facility_id or 'a case with no facility'}"
+        )
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: User,
+    kind: str,
+    at: dt.datetime,
+    occurred_at: dt.datetime | None = None,
+    case: TransferCase | None = None,
+    mission: Mission | None = None,
+    facility_id: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    decision_record_id: int | None = None,
+) -> OperationsEvent:
+    """Append one event and its audit entry (same transaction, same record time)."""
+    occurred = occurred_at or at
+    if occurred.tzinfo is None:
+        raise InputError(f"{kind}: a time needs a timezone (e.g. 2025-03-15T18:00:00+00:00)")
+    facility = facility_id or (case.facility_id if case is not None else None)
+    if facility is None and mission is not None:
+        facility = mission.facility_id
+    mission_id = mission.id if mission is not None else (case.mission_id if case else None)
+    subject = (
+        f"case:{case.id}"
+        if case is not None
+        else f"mission:{mission.mission_number}"
+        if (mission is not None)
+        else f"facility:{facility}"
+    )
+    change: dict[str, Any] = {
+        "kind": kind,
+        "occurred_at": occurred.astimezone(dt.UTC).isoformat(),
+        "person_id": case.person_id if case is not None else None,
+        "mission_id": mission_id,
+        "facility_id": facility,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason_code": reason,
+        "decision_record_id": decision_record_id,
+        "details": details or {},
+    }
+    entry = append_audit(
+        session, actor=actor, action=f"operations.{kind}", subject=subject, change=change, now=at
+    )
+    event = OperationsEvent(
+        kind=kind,
+        case_id=case.id if case is not None else None,
+        mission_id=mission_id,
+        person_id=case.person_id if case is not None else None,
+        facility_id=facility,
+        from_state=from_state,
+        to_state=to_state,
+        reason_code=reason,
+        occurred_at=occurred,
+        recorded_at=at,
+        recorded_by_id=actor.id,
+        details=details or {},
+        decision_record_id=decision_record_id,
+        audit_seq=entry.seq,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def transition(
+    session: Session,
+    case: TransferCase,
+    step: str,
+    *,
+    actor: User,
+    at: dt.datetime,
+    occurred_at: dt.datetime | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    decision_record_id: int | None = None,
+    to: CaseState | None = None,
+) -> OperationsEvent:
+    """Move a case one step along its state machine, or raise IllegalTransition naming it."""
+    allowed, target = CASE_STEPS[step]
+    state = CaseState(case.state)
+    if state not in allowed:
+        raise IllegalTransition(
+            subject=case_subject(case),
+            state=state.value,
+            step=step,
+            allowed=tuple(sorted(s.value for s in allowed)),
+        )
+    target = to or target
+    event = record_event(
+        session,
+        actor=actor,
+        kind=STEP_KIND[step],
+        at=at,
+        occurred_at=occurred_at,
+        case=case,
+        from_state=state.value,
+        to_state=target.value,
+        reason=reason,
+        details=details,
+        decision_record_id=decision_record_id,
+    )
+    case.state = target.value
+    session.flush()
+    return event
+
+
+def require_mission_step(mission: Mission, step: str) -> MissionState:
+    allowed, target = MISSION_STEPS[step]
+    state = MissionState(mission.state)
+    if state not in allowed:
+        raise IllegalTransition(
+            subject=f"mission {mission.mission_number}",
+            state=state.value,
+            step=step,
+            allowed=tuple(sorted(s.value for s in allowed)),
+        )
+    return target
+
+
+def mission_transition(
+    session: Session,
+    mission: Mission,
+    step: str,
+    *,
+    kind: str,
+    actor: User,
+    at: dt.datetime,
+    occurred_at: dt.datetime | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> OperationsEvent:
+    target = require_mission_step(mission, step)
+    event = record_event(
+        session,
+        actor=actor,
+        kind=kind,
+        at=at,
+        occurred_at=occurred_at,
+        mission=mission,
+        from_state=mission.state,
+        to_state=target.value,
+        reason=reason,
+        details=details,
+    )
+    mission.state = target.value
+    session.flush()
+    return event

@@ -1,0 +1,307 @@
+"""Nomination, legal review, third-country notice and withdrawal of transfer cases.
+
+Each function takes the session of a write transaction and the acting user;
+permissions are checked by the interface before the call. A legal reviewer
+may not review their own nomination, and no one may approve a case whose
+decision fails a rule of law (the notice rule aside: notice comes after review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.agreements import get_agreement
+from accord.casefile.models import Notice
+from accord.decisions.service import decide_from_registry
+from accord.engine import DecisionRequest
+from accord.errors import IllegalTransition, InputError, RuleOfLawBlock, SeparationOfDuties
+from accord.law.parameters import resolve_parameters
+from accord.operations.events import begin, case_subject, get_case, record_event, transition
+from accord.operations.models import OperationsEvent, TransferCase
+from accord.operations.schemas import ApproveReason, CaseState, DenyReason, WithdrawReason
+from accord.registry.models import User
+from accord.registry.reads import person_case_file
+from accord.registry.service import import_case_files
+
+NOTICE_RULE = "third_country_notice"
+ACTIVE_STATES = frozenset(
+    {
+        CaseState.NOMINATED,
+        CaseState.APPROVED,
+        CaseState.READY,
+        CaseState.MANIFESTED,
+        CaseState.DEPARTED,
+        CaseState.IN_CUSTODY,
+        CaseState.MISSING,
+    }
+)
+
+
+def case_request(case: TransferCase, as_of: dt.date) -> DecisionRequest:
+    return DecisionRequest.build(
+        agreement=case.agreement_id,
+        pathway=case.pathway,
+        destination=case.destination,
+        facility=case.facility_id,
+        as_of=as_of,
+    )
+
+
+def notice_required(session: Session, case: TransferCase) -> bool:
+    """Third-country removal, or placement of anyone not known to be a national of the
+    destination (DESIGN.md section 2, pathway 3), needs written notice naming the country."""
+    if case.pathway == "third_country_removal":
+        return True
+    if case.pathway != "custody_placement":
+        return False
+    nationalities = person_case_file(session, person_id=case.person_id).nationalities
+    return nationalities is None or case.destination not in nationalities
+
+
+def nominate(
+    session: Session,
+    *,
+    actor: User,
+    person_id: str,
+    agreement: str,
+    pathway: str,
+    destination: str,
+    facility: str | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> TransferCase:
+    """Nominate a person known to the registry; refused while another case of theirs is active."""
+    at = begin(session, now)
+    person_case_file(session, person_id=person_id)  # UnknownPerson if not in the registry
+    request = DecisionRequest.build(
+        agreement=agreement,
+        pathway=pathway,
+        destination=destination,
+        facility=facility,
+        as_of=at.date(),
+    )
+    if request.pathway == "custody_placement" and request.facility_id is None:
+        raise InputError("custody_placement needs --facility (the facility to hold the person)")
+    facility_id = None
+    if request.facility_id is not None:
+        found = get_agreement(request.agreement_id).facility(request.facility_id)
+        facility_id = found.id if found is not None else request.facility_id
+    active = session.scalars(
+        select(TransferCase).where(
+            TransferCase.person_id == person_id,
+            TransferCase.state.in_([s.value for s in ACTIVE_STATES]),
+        )
+    ).first()
+    if active is not None:
+        raise IllegalTransition(
+            subject=f"person {person_id}",
+            state=f"already in {case_subject(active)}, {active.state}",
+            step="nominate again",
+        )
+    case = TransferCase(
+        person_id=person_id,
+        agreement_id=request.agreement_id,
+        pathway=request.pathway,
+        destination=request.destination,
+        facility_id=facility_id,
+        state=CaseState.NOMINATED.value,
+        mission_id=None,
+        nominated_at=at,
+        nominated_by_id=actor.id,
+    )
+    session.add(case)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        kind="nominated",
+        at=at,
+        case=case,
+        to_state=CaseState.NOMINATED.value,
+        details={"note": note} if note else None,
+    )
+    return case
+
+
+def review(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    approve: bool,
+    reason: ApproveReason | DenyReason,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> OperationsEvent:
+    """Approve or deny a nomination with a coded reason; the decision behind it is kept.
+
+    Approval is refused when any rule of law fails as of the review (the notice rule
+    aside, since notice is served after review): no role overrides a failed rule.
+    """
+    at = begin(session, now)
+    case = get_case(session, case_id)
+    if case.nominated_by_id == actor.id:
+        raise SeparationOfDuties(
+            f"{case_subject(case)}: '{actor.name}' nominated it and may not review it; "
+            "another legal reviewer must"
+        )
+    if approve != isinstance(reason, ApproveReason):
+        raise InputError(
+            f"reason '{reason.value}' is a {'denial' if approve else 'approval'} code; "
+            f"use one of: {', '.join(r.value for r in (ApproveReason if approve else DenyReason))}"
+        )
+    if not approve:
+        return transition(
+            session,
+            case,
+            "deny",
+            actor=actor,
+            at=at,
+            reason=reason.value,
+            details={"note": note} if note else None,
+        )
+    if CaseState(case.state) != CaseState.NOMINATED:  # checked before deciding anything
+        transition(session, case, "approve", actor=actor, at=at)
+    decision, record = decide_from_registry(
+        session,
+        request=case_request(case, at.date()),
+        person_id=case.person_id,
+        actor=actor,
+        now=at,
+    )
+    blocking = [r for r in decision.failed if r.rule != NOTICE_RULE]
+    if blocking:
+        rules = "; ".join(
+            f"{r.rule} ({'; '.join(r.citations) or 'agreement term'})" for r in blocking
+        )
+        raise RuleOfLawBlock(
+            f"{case_subject(case)}: cannot approve, decision record {record.id} fails {rules}; "
+            "deny it with a coded reason"
+        )
+    needs_notice = notice_required(session, case)
+    return transition(
+        session,
+        case,
+        "approve",
+        actor=actor,
+        at=at,
+        reason=reason.value,
+        decision_record_id=record.id,
+        to=CaseState.APPROVED if needs_notice else CaseState.READY,
+        details={"outcome": decision.outcome, "notice_required": needs_notice}
+        | ({"note": note} if note else {}),
+    )
+
+
+def serve_notices(
+    session: Session,
+    *,
+    actor: User,
+    case_ids: list[int],
+    served_on: dt.date,
+    counsel: bool,
+    exigent: bool = False,
+    source_document: str,
+    now: dt.datetime | None = None,
+) -> list[OperationsEvent]:
+    """Record written notice naming each case's destination, served on the person (and on
+    counsel), as an event and as a new version of the person's `notices` list, so the
+    decision engine sees it. The waiting period is the law parameter in force on service."""
+    at = begin(session, now)
+    if served_on > at.date():
+        raise InputError(f"--served-on {served_on}: notice cannot be served in the future")
+    if not source_document.strip():
+        raise InputError("a source document is required for a notice")
+    cases = [get_case(session, i) for i in case_ids]
+    for case in cases:
+        if not notice_required(session, case):
+            raise IllegalTransition(
+                subject=case_subject(case),
+                state=f"{case.pathway} to {case.destination}",
+                step="serve third-country notice (the person is a national of the destination)",
+            )
+    files = []
+    for case in cases:
+        current = person_case_file(session, person_id=case.person_id)
+        notice = Notice(
+            country=case.destination,
+            served_on=served_on,
+            served_on_counsel=counsel,
+            written=True,
+            exigent=exigent,
+            source=source_document,
+        )
+        files.append(current.model_copy(update={"notices": [*(current.notices or []), notice]}))
+    import_case_files(
+        session,
+        actor=actor,
+        cases=files,
+        source_document=source_document,
+        valid_from=served_on,
+        note="third-country notice (accord notice)",
+        now=at,
+    )
+    events = []
+    for case in cases:
+        terms = resolve_parameters(served_on).notice
+        assurances = get_agreement(case.agreement_id).diplomatic_assurances_credited
+        days = terms.waiting_days(exigent=exigent, assurances=assurances)
+        events.append(
+            transition(
+                session,
+                case,
+                "serve notice",
+                actor=actor,
+                at=at,
+                details={
+                    "country": case.destination,
+                    "served_on": served_on.isoformat(),
+                    "served_on_counsel": counsel,
+                    "exigent": exigent,
+                    "waiting_days": days,
+                    "earliest_departure": (served_on + dt.timedelta(days=days)).isoformat(),
+                    "notice_basis": terms.basis,
+                    "counsel_service_required": terms.counsel_service,
+                    "source": source_document,
+                },
+            )
+        )
+    return events
+
+
+def earliest_departure(session: Session, case: TransferCase) -> dt.date | None:
+    """The first day the latest notice's waiting period allows, or None if none was served."""
+    event = session.scalars(
+        select(OperationsEvent)
+        .where(OperationsEvent.case_id == case.id, OperationsEvent.kind == "notice_served")
+        .order_by(OperationsEvent.id.desc())
+        .limit(1)
+    ).first()
+    return dt.date.fromisoformat(event.details["earliest_departure"]) if event else None
+
+
+def withdraw(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    reason: WithdrawReason,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> OperationsEvent:
+    at = begin(session, now)
+    case = get_case(session, case_id)
+    event = transition(
+        session,
+        case,
+        "withdraw",
+        actor=actor,
+        at=at,
+        reason=reason.value,
+        details={"note": note} if note else None,
+    )
+    case.mission_id = None
+    return event
