@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean
+.PHONY: demo test lint typecheck unit install clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	ACCORD_TEST_REQUIRE_POSTGRES=1 $(BIN)/pytest
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser)
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
+
+unit: $(STAMP) chromium
+	ACCORD_TEST_REQUIRE_POSTGRES=1 ACCORD_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 test: lint typecheck unit
 

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
+
+from sqlalchemy import Engine
 
 from accord.casefile.models import CaseFile
 from accord.registry import import_case_files, write_session
 
 from .conftest import Registry
+
+CECOT = {
+    "agreement": "sv-2025-offer",
+    "pathway": "custody_placement",
+    "destination": "SV",
+    "facility": "CECOT",
+}
 
 
 def at(day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
@@ -94,3 +111,163 @@ def load(registry: Registry, records: list[dict[str, Any]], now: dt.datetime) ->
             valid_from=dt.date(2025, 3, 1),
             now=now,
         )
+
+
+def departed_mission(
+    registry: Registry, records: list[dict[str, Any]], *, mission: str = "GST-1"
+) -> dict[str, int]:
+    """Every person loaded, nominated (olivia), approved (lena), noticed where the law needs it
+    (14 March), manifested and departed on `mission` at 18:00 on 15 March; liam acts for CECOT.
+    Returns the transfer case id of each person."""
+    from accord.operations.care import assign_liaison
+    from accord.operations.missions import add_to_mission, create_mission, depart_mission
+    from accord.operations.models import TransferCase
+    from accord.operations.schemas import ApproveReason, CaseState
+    from accord.operations.workflow import nominate, review, serve_notices
+
+    olivia, lena = registry.users["olivia"], registry.users["lena"]
+    load(registry, records, at(10))
+    with write_session(registry.engine) as s:
+        ids = {
+            r["person_id"]: nominate(
+                s, actor=olivia, person_id=r["person_id"], now=at(12), **CECOT
+            ).id
+            for r in records
+        }
+        for case_id in ids.values():
+            review(
+                s,
+                actor=lena,
+                case_id=case_id,
+                approve=True,
+                reason=ApproveReason.FACTS_VERIFIED,
+                now=at(13),
+            )
+        owed = [i for i in ids.values() if s.get(TransferCase, i).state == CaseState.APPROVED]
+        if owed:
+            serve_notices(
+                s,
+                actor=olivia,
+                case_ids=owed,
+                served_on=dt.date(2025, 3, 14),
+                counsel=True,
+                source_document="DHS written notice of removal to El Salvador",
+                now=at(14, 9),
+            )
+        create_mission(
+            s,
+            actor=olivia,
+            mission_number=mission,
+            carrier="GlobalX",
+            planned_departure=at(15, 18),
+            seats=max(len(ids), 1),
+            legs=[("Harlingen TX", "Comalapa SAL")],
+            now=at(14, 10),
+            **CECOT,
+        )
+        add_to_mission(
+            s, actor=olivia, mission_number=mission, case_ids=list(ids.values()), now=at(14, 11)
+        )
+    with write_session(registry.engine) as s:
+        result = depart_mission(
+            s, actor=olivia, mission_number=mission, departed_at=at(15, 18), now=at(15, 18, 30)
+        )
+        assert result.departed, result.struck
+        assign_liaison(
+            s, actor=registry.users["root"], user_name="liam", facility_id="CECOT", now=at(15, 19)
+        )
+    return ids
+
+
+def run_cli(
+    registry: Registry, *args: str | Path, as_user: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`accord ARGS` run by `accord.cli.main.run` in this process: the same parsing,
+    permission checks, output and exit codes as `registry.cli`, without starting an
+    interpreter and compiling the rules again for every command (about 1.5 s each)."""
+    from accord.cli.main import run
+    from accord.registry import db
+
+    argv = ["accord", *(["--as", as_user] if as_user else []), *map(str, args)]
+    engines: list[Engine] = []
+    make = db.engine_from_settings
+
+    def tracked(settings: Any) -> Engine:  # each command opens its own engine: close it after
+        engine = make(settings)
+        engines.append(engine)
+        return engine
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with (
+        patch.dict(os.environ, {"ACCORD_DATABASE_URL": registry.url, "COLUMNS": "250"}),
+        patch.object(sys, "argv", argv),
+        patch.object(db, "engine_from_settings", tracked),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        for name in ("ACCORD_USER", "ACCORD_MASKING_KEY"):  # as registry.env() leaves out
+            os.environ.pop(name, None)
+        try:
+            run()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            for engine in engines:
+                engine.dispose()
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(argv, returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def audit_actions(registry: Registry, prefix: str = "operations.") -> list[str]:
+    """The audit chain's actions in order (those starting with `prefix`)."""
+    rows = registry.sql("SELECT action FROM audit_log ORDER BY seq")
+    return [a for (a,) in rows if a.startswith(prefix)]
+
+
+def snapshot(registry: Registry) -> dict[str, Any]:
+    """Rows per registry and operations table, and every case's state: equal before and
+    after a refused command means it wrote nothing, not even part of its work."""
+    from accord.operations.models import OPERATIONS_APPEND_ONLY
+
+    counts: dict[str, Any] = dict(registry.counts())
+    for table in (*OPERATIONS_APPEND_ONLY, "missions", "transfer_cases"):
+        counts[table] = registry.sql(f"SELECT count(*) FROM {table}")[0][0]
+    counts["states"] = sorted(registry.sql("SELECT id, state FROM transfer_cases"))
+    counts["missions_state"] = sorted(registry.sql("SELECT mission_number, state FROM missions"))
+    return counts
+
+
+def dual_national() -> dict[str, object]:
+    """A Colombian and Venezuelan national: two consulates to notify."""
+    person = venezuelan(2)
+    person["nationalities"] = ["CO", "VE"]
+    return person
+
+
+def in_custody(registry: Registry) -> dict[str, int]:
+    """ve-001 (VE), ve-002 (CO and VE) and sv-001 (SV) received at CECOT on 16 March."""
+    from accord.operations.custody import close_handover, confirm_handover
+
+    ids = departed_mission(registry, [venezuelan(1), dual_national(), salvadoran(1)])
+    with write_session(registry.engine) as s:
+        confirm_handover(
+            s,
+            actor=registry.users["liam"],
+            mission_number="GST-1",
+            person_ids=list(ids),
+            occurred_at=at(16, 2),
+            now=at(16, 3),
+        )
+        assert close_handover(
+            s, actor=registry.users["liam"], mission_number="GST-1", now=at(16, 4)
+        ).balanced
+    return ids
+
+
+def audit_changes(registry: Registry, action: str) -> list[dict[str, object]]:
+    """The audit entries of one action: actor, subject and the change recorded."""
+    rows = registry.sql(
+        "SELECT actor, subject, change FROM audit_log WHERE action = :a ORDER BY seq", a=action
+    )
+    return [{"actor": a, "subject": s, **json.loads(c)} for a, s, c in rows]

@@ -204,10 +204,10 @@ def test_boarding_strikes_the_protected_and_a_second_depart_departs(registry: Re
             end=CustodyEnd.RELEASE,
             reason=CustodyEndReason.RELEASED_BY_RECEIVING_STATE,
             occurred_at=at(18),
-            now=at(18, 1),
+            now=at(18, 13),
         )
     with read_session(registry.engine) as s:
-        after = reconcile(s, now=at(18, 2))  # the census of the 16th still holds
+        after = reconcile(s, now=at(18, 14))  # the census of the 16th still holds
         assert census_count(s, facility_id="CECOT", day=dt.date(2025, 3, 18)) == 2
     assert after.clean, after.violations
 

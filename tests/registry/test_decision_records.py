@@ -220,3 +220,75 @@ def test_cli_decide_from_registry_and_replay(registry: Registry) -> None:
     assert missing.returncode == 2
     assert "no decision record 4242" in missing.stderr
     assert registry.cli("audit", "verify", as_user="mona").returncode == 0
+
+
+def _decide_unlocked(registry: Registry, person_id: str, at: dt.datetime) -> tuple[str, int]:
+    """As `accord decide --person` runs it: the service takes the writer lock itself."""
+    with write_session(registry.engine, lock=False) as session:
+        decision, record = decide_from_registry(
+            session,
+            request=RETURN_SV,
+            person_id=person_id,
+            actor=registry.users["olivia"],
+            now=at,
+        )
+        return decision.outcome, record.id
+
+
+def test_a_decision_that_reads_before_locking_records_the_same(registry: Registry) -> None:
+    _record(registry, SV, T1)
+    locked_outcome, locked = _decide(registry, "sv-001", T2)
+    outcome, unlocked = _decide_unlocked(registry, "sv-001", T2 + dt.timedelta(minutes=1))
+    assert outcome == locked_outcome == "ineligible"
+    with read_session(registry.engine) as session:
+        first = get_decision_record(session, decision_id=locked)
+        second = get_decision_record(session, decision_id=unlocked)
+        assert second.inputs_digest == first.inputs_digest
+        assert replay_decision(session, decision_id=unlocked).reproduces
+        assert verify_chain(session).intact
+
+
+def test_a_correction_landing_between_read_and_lock_is_not_missed(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withholding is terminated by another writer just after the decision read the
+    facts and before it took the writer lock: the decision must read again and record
+    the facts as they were when it was decided, so that it replays."""
+    import accord.decisions.service as service
+
+    # SQLite write sessions hold the lock from BEGIN IMMEDIATE: there is no window,
+    # the facts are read once, under the lock, as known at the decision time
+    window = registry.backend == "postgresql"
+
+    real_read = service.person_fact_tables
+    reads: list[object] = []
+
+    def read_then_someone_corrects(session: Any, **kwargs: Any) -> Any:
+        facts = real_read(session, **kwargs)
+        reads.append(kwargs["as_known_on"])
+        if window and len(reads) == 1:  # a second writer commits its correction now
+            with write_session(registry.engine) as other:
+                record_list(
+                    other,
+                    actor=registry.users["lena"],
+                    person_id="sv-001",
+                    list_name="protections",
+                    items=[{**SV["protections"][0], "status": "terminated", "date": "2025-03-12"}],
+                    source_document="BIA order terminating withholding",
+                    now=T3,
+                )
+        return facts
+
+    _record(registry, SV, T1)
+    monkeypatch.setattr(service, "person_fact_tables", read_then_someone_corrects)
+    outcome, record_id = _decide_unlocked(registry, "sv-001", T3 + dt.timedelta(hours=1))
+    monkeypatch.undo()
+    if not window:
+        assert reads == [T3 + dt.timedelta(hours=1)]
+        assert outcome == "ineligible"
+        return
+    assert reads == [None, T3 + dt.timedelta(hours=1)]  # read again, under the lock
+    assert outcome != "ineligible"
+    with read_session(registry.engine) as session:
+        assert replay_decision(session, decision_id=record_id).reproduces
+    assert "no_withholding" not in _failed(registry, record_id)

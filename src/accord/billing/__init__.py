@@ -1,5 +1,11 @@
 """Billing: fee schedules and invoice lines (fees.py), and the cost model (costs.py).
 
+Monthly invoices from custody days live in the registry: billing/invoices.py
+(compute, issue, read), billing/reconcile.py (reconcile, credit notes),
+billing/custody.py (days in custody from the operations events) and
+billing/models.py (the tables). They are imported from their modules, not from
+here, so the simulator and the cost model load without SQLAlchemy.
+
 Money is Decimal. See DESIGN.md sections 4 and 7 for the terms and numbers.
 """
 

@@ -7,7 +7,12 @@ InputError (accord.errors)
 │   ├── OverlappingFeePeriods  two schedules of one unit in force on the same day
 │   └── FeeNotProrated      a per-person-year fee with proration 'none' asked for a daily charge
 ├── NoFeeInForce            no schedule of that unit covers the day
-└── UnknownCostParameter    a cost override names no parameter of billing/data/costs.yaml
+├── UnknownCostParameter    a cost override names no parameter of billing/data/costs.yaml
+└── InvoiceError            invoices and credit notes (base of the next four)
+    ├── NoFeeSchedule       the agreement sets no fee, so there is nothing to invoice
+    ├── MonthNotBilled      a month that has not begun (or a bad month) cannot be invoiced
+    ├── UnknownInvoice      no stored invoice with that number
+    └── NothingToCredit     reconcile finds no over-billed day on the invoice
 """
 
 from __future__ import annotations
@@ -41,3 +46,23 @@ class NoFeeInForce(InputError):
 
 class UnknownCostParameter(InputError):
     """A cost override names a parameter the cost model does not have."""
+
+
+class InvoiceError(InputError):
+    """An invoice or credit note refused; the message names the agreement, month or invoice."""
+
+
+class NoFeeSchedule(InvoiceError):
+    """The agreement has no fee schedule: there is nothing to invoice."""
+
+
+class MonthNotBilled(InvoiceError):
+    """The month cannot be invoiced: it has not begun."""
+
+
+class UnknownInvoice(InvoiceError):
+    """No stored invoice (or invoice line) with that number."""
+
+
+class NothingToCredit(InvoiceError):
+    """The invoice has no over-billed day left to credit against current custody records."""

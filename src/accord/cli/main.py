@@ -18,6 +18,7 @@ from rich.table import Table
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.cli import render
+from accord.cli.billing import billing_app
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
 from accord.cli.operations import register_operations
@@ -28,6 +29,7 @@ from accord.cli.registry import (
     remember_acting_user,
     users_app,
 )
+from accord.cli.serve import serve_command
 from accord.cli.simulate import simulate_command
 from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
 from accord.engine.screen import ScreenSummary
@@ -46,7 +48,9 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(decisions_app, name="decisions")
+app.add_typer(billing_app, name="billing")
 app.command("simulate")(simulate_command)
+app.command("serve")(serve_command)
 app.command("init")(init_command)
 register_operations(app)
 

@@ -22,7 +22,13 @@ from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables
-from accord.registry.audit import append_audit, record_time
+from accord.registry.audit import (
+    append_audit,
+    committed_head_seq,
+    record_time,
+    subject_written_since,
+)
+from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
 from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_tables
 
@@ -69,16 +75,35 @@ def decide_from_registry(
     """Decide for one person from the registry and store the decision record (and audit it).
 
     Call inside a write session: the record and its audit entry commit together.
+    In a session that does not hold the writer lock yet (`write_session(engine,
+    lock=False)` on PostgreSQL), a decision on the facts known now reads and
+    decides first and takes the lock only to write, so that decisions do not
+    queue behind one another for their reads: once locked, it checks that no
+    fact of the person was written since the read began, else reads again.
     """
-    decided_at = record_time(session, now)
-    known_at = known_cutoff(as_known_on) or decided_at
-    if known_at > decided_at:
-        raise InputError(
-            f"--as-known-on {known_at.isoformat()} is after the time of the decision "
-            f"({decided_at.isoformat()}): the registry cannot know the future"
+    if as_known_on is None and not holds_writer_lock(session):
+        seen = committed_head_seq(session)
+        facts = person_fact_tables(session, person_id=person_id, as_known_on=None)
+        decision = decide_facts(facts=facts, request=request, all_facts=True)
+        lock_for_write(session)
+        decided_at = record_time(session, now)
+        known_at = decided_at
+        changed = subject_written_since(
+            session, seq=seen, subject=f"person:{person_id}", action_prefix="facts."
         )
-    facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
-    decision = decide_facts(facts=facts, request=request, all_facts=True)
+        if changed:  # the read may mix versions: read again, under the lock
+            facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
+            decision = decide_facts(facts=facts, request=request, all_facts=True)
+    else:
+        decided_at = record_time(session, now)
+        known_at = known_cutoff(as_known_on) or decided_at
+        if known_at > decided_at:
+            raise InputError(
+                f"--as-known-on {known_at.isoformat()} is after the time of the decision "
+                f"({decided_at.isoformat()}): the registry cannot know the future"
+            )
+        facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
+        decision = decide_facts(facts=facts, request=request, all_facts=True)
     digest = facts_digest(facts)
     entry = append_audit(
         session,

@@ -1,6 +1,8 @@
 """The main job on the embedded default: import the real ICE ERO sample and the
 bundled synthetic case files, screen both under the El Salvador offer, print the
-outcome tables and write an HTML report with charts."""
+outcome tables and write an HTML report with charts; then run one mission through
+a fresh SQLite registry in the same folder (demo/mission.py) and show its reconcile
+report, and end with the demo users."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from accord.demo.mission import print_users, run_mission_demo
 from accord.engine import DecisionRequest
 from accord.engine.screen import ScreenSummary
 from accord.law.catalogue import RULES
@@ -25,6 +28,7 @@ def _ice_ero_sample() -> Path:
 
 def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:
     from accord.cli.main import print_summary, run_screen
+    from accord.dashboard.hint import demo_hint
     from accord.importers import read_ice_ero, write_case_files
     from accord.reports.screen_report import write_screen_report
 
@@ -81,5 +85,14 @@ def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:
         f"--destination SV --facility CECOT --as-of {as_of}",
         highlight=False,
         soft_wrap=True,
+    )
+    mission = run_mission_demo(out_dir=out_dir, console=console)
+    console.rule("[bold]Demo users[/bold]")
+    print_users(console, mission.users, mission.database)
+    demo_hint(
+        console,
+        f"sqlite:///{mission.database.resolve()}",
+        [(name, role, mission.tokens.get(name)) for name, role in mission.users.items()],
+        admin="ada",
     )
     return report

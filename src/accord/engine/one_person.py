@@ -98,7 +98,11 @@ class OnePersonDatabase:
     """
 
     def __init__(self) -> None:
-        self.con = sqlite3.connect(":memory:", cached_statements=512)
+        # autocommit: `holding` opens and rolls back a transaction of its own per person
+        self.con = sqlite3.connect(":memory:", cached_statements=512, isolation_level=None)
+        # The rules' sorts and subqueries use temporary b-trees: kept in memory, not in
+        # temporary files (a file per statement, slow whenever the disk is busy).
+        self.con.execute("PRAGMA temp_store = MEMORY")
         self.con.create_function("accord_date_shift", 3, shift_date, deterministic=True)
         for name, schema in LAW_TABLES.items():
             self.con.execute(_ddl(name, schema))
@@ -107,7 +111,6 @@ class OnePersonDatabase:
             self.con.execute(f'CREATE UNIQUE INDEX "{name}_key" ON "{name}" ("{schema[0].name}")')
         for name, schema in FACT_SCHEMAS.items():
             self.con.execute(_ddl(name, schema))
-        self.con.commit()
 
     def _insert(self, name: str, table: pa.Table) -> None:
         if table.num_rows:
@@ -116,14 +119,20 @@ class OnePersonDatabase:
 
     @contextmanager
     def holding(self, facts: FactTables) -> Iterator[OnePersonDatabase]:
-        """The database with `facts` loaded; emptied again on the way out."""
+        """The database with `facts` loaded; emptied again on the way out.
+
+        The facts live in one transaction that is rolled back: cheaper than deleting
+        them, and the connection never carries state from one person to the next (a
+        connection that deleted its rows inside one endless transaction grew slower
+        with every person it had held, 0.5 ms to 4 ms a decision).
+        """
+        self.con.execute("BEGIN")
         try:
             for name in FACT_SCHEMAS:
                 self._insert(name, facts.tables[name])
             yield self
         finally:
-            for name in FACT_SCHEMAS:
-                self.con.execute(f'DELETE FROM "{name}"')
+            self.con.execute("ROLLBACK")
 
     def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         cursor = self.con.execute(sql)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
-from accord.operations.custody import custody_case, end_custody
+from accord.operations.custody import canonical_facility, custody_case, end_custody
 from accord.operations.events import begin, check_facility_scope
 from accord.operations.models import (
     ConsularCompletion,
@@ -112,6 +112,10 @@ def update_return(
     case = session.get(ReturnCase, return_id)
     if case is None:
         raise UnknownOperationsRecord(f"no return case {return_id}")
+    if occurred_on > at.date():
+        raise InputError(
+            f"--on {occurred_on}: a return step is recorded once it happened, not in the future"
+        )
     current = return_status(session, return_id)
     if RETURN_ORDER.index(status) <= RETURN_ORDER.index(current):
         raise IllegalTransition(
@@ -187,6 +191,10 @@ def complete_consular_task(
     if task is None:
         raise UnknownOperationsRecord(f"no consular task {task_id}")
     check_facility_scope(session, actor, task.facility_id)
+    if notified_on > at.date():
+        raise InputError(
+            f"--on {notified_on}: a notification is recorded once made, not in the future"
+        )
     if (
         session.scalars(
             select(ConsularCompletion.id).where(ConsularCompletion.task_id == task_id)
@@ -282,6 +290,7 @@ def record_visit(
 ) -> MonitoringVisit:
     """A monitor's visit to a facility with findings, each with a recommendation."""
     at = begin(session, now)
+    facility_id = canonical_facility(facility_id)  # an unknown facility is refused, as for census
     if visited_on > at.date():
         raise InputError(f"--on {visited_on}: a visit is recorded after it took place")
     if not summary.strip():

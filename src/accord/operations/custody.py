@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from accord.operations.events import (
     mission_transition,
     require_mission_step,
     transition,
+    transition_cases,
 )
 from accord.operations.models import (
     CensusReport,
@@ -47,9 +49,9 @@ from accord.operations.schemas import (
     IncidentKind,
     ResolutionReason,
 )
-from accord.registry.audit import append_audit
+from accord.registry.audit import AuditWriter, append_audit
 from accord.registry.models import User
-from accord.registry.reads import person_case_file
+from accord.registry.reads import persons_nationalities
 
 
 def canonical_facility(facility_id: str) -> str:
@@ -61,22 +63,34 @@ def canonical_facility(facility_id: str) -> str:
     raise UnknownOperationsRecord(f"no agreement names a facility '{facility_id}'")
 
 
+def _held(
+    session: Session, *, facility_id: str, agreement_id: str, in_flight: bool
+) -> tuple[int, int]:
+    """(persons held at the facility, those of them under the agreement), in one query."""
+    states = [CaseState.IN_CUSTODY.value]
+    if in_flight:
+        states += [CaseState.MANIFESTED.value, CaseState.DEPARTED.value, CaseState.MISSING.value]
+    # facility ids are stored as the agreement spells them: equality uses the index
+    under = func.coalesce(
+        func.sum(sql_case((TransferCase.agreement_id == agreement_id, 1), else_=0)), 0
+    )
+    row = session.execute(
+        select(func.count(), under).where(
+            TransferCase.facility_id == facility_id, TransferCase.state.in_(states)
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 def occupancy(
     session: Session, *, facility_id: str, agreement_id: str | None = None, in_flight: bool = False
 ) -> int:
     """Persons in custody at the facility (under one agreement if given); with `in_flight`,
     also those manifested or departed towards it and not yet handed over."""
-    states = [CaseState.IN_CUSTODY.value]
-    if in_flight:
-        states += [CaseState.MANIFESTED.value, CaseState.DEPARTED.value, CaseState.MISSING.value]
-    # facility ids are stored as the agreement spells them: equality uses the index
-    statement = select(func.count()).where(
-        TransferCase.facility_id == facility_id,
-        TransferCase.state.in_(states),
+    held, under = _held(
+        session, facility_id=facility_id, agreement_id=agreement_id or "", in_flight=in_flight
     )
-    if agreement_id is not None:
-        statement = statement.where(TransferCase.agreement_id == agreement_id)
-    return int(session.scalar(statement) or 0)
+    return under if agreement_id is not None else held
 
 
 def check_room(
@@ -91,84 +105,117 @@ def check_room(
     facility = get_agreement(agreement_id).facility(facility_id)
     if facility is None:
         raise UnknownOperationsRecord(f"agreement {agreement_id} names no facility {facility_id}")
-    held = occupancy(session, facility_id=facility.id, in_flight=include_in_flight)
+    held, used = _held(
+        session, facility_id=facility.id, agreement_id=agreement_id, in_flight=include_in_flight
+    )
     what = "held or on the way" if include_in_flight else "held"
     if held + adding > facility.capacity:
         raise CapacityExceeded(
             f"{facility.id}: capacity {facility.capacity:,}, {held:,} {what}: "
             f"{adding} more would exceed it"
         )
-    if facility.quota is not None:
-        used = occupancy(
-            session, facility_id=facility.id, agreement_id=agreement_id, in_flight=include_in_flight
+    if facility.quota is not None and used + adding > facility.quota:
+        raise CapacityExceeded(
+            f"{facility.id}: agreement {agreement_id} quota {facility.quota:,}, "
+            f"{used:,} {what} under it: {adding} more would exceed it"
         )
-        if used + adding > facility.quota:
-            raise CapacityExceeded(
-                f"{facility.id}: agreement {agreement_id} quota {facility.quota:,}, "
-                f"{used:,} {what} under it: {adding} more would exceed it"
-            )
 
 
 def _open_consular_tasks(
-    session: Session, case: TransferCase, at: dt.datetime, actor: User
+    session: Session,
+    cases: Sequence[TransferCase],
+    at: dt.datetime,
+    actor: User,
+    audit: AuditWriter,
 ) -> None:
     """Vienna Convention art. 36: every person held who is not a national of the receiving
     state gets a consular-notification task for each nationality (or one if none is known)."""
-    facility = get_agreement(case.agreement_id).facility(case.facility_id or "")
-    if facility is None:
-        return
-    nationalities = person_case_file(session, person_id=case.person_id).nationalities
-    if nationalities is not None and facility.country in nationalities:
-        return
-    for country in nationalities or ["XX"]:
-        entry = append_audit(
-            session,
-            actor=actor,
-            action="operations.consular_task",
-            subject=f"case:{case.id}",
-            change={"person_id": case.person_id, "country": country, "facility_id": facility.id},
-            now=at,
-        )
-        session.add(
-            ConsularTask(
-                case_id=case.id,
-                person_id=case.person_id,
-                country=country,
-                facility_id=facility.id,
-                created_at=at,
-                audit_seq=entry.seq,
+    nationalities = persons_nationalities(session, person_ids=[c.person_id for c in cases])
+    tasks = []
+    for case in cases:
+        facility = get_agreement(case.agreement_id).facility(case.facility_id or "")
+        if facility is None:
+            continue
+        known = nationalities[case.person_id]
+        if known is not None and facility.country in known:
+            continue
+        for country in known or ["XX"]:
+            row = audit.add(
+                actor=actor,
+                action="operations.consular_task",
+                subject=f"case:{case.id}",
+                change={
+                    "person_id": case.person_id,
+                    "country": country,
+                    "facility_id": facility.id,
+                },
+                at=at,
             )
-        )
-    session.flush()
+            tasks.append(
+                ConsularTask(
+                    case_id=case.id,
+                    person_id=case.person_id,
+                    country=country,
+                    facility_id=facility.id,
+                    created_at=at,
+                    audit_seq=row["seq"],
+                )
+            )
+    session.add_all(tasks)
 
 
 def place_in_custody(
     session: Session,
-    case: TransferCase,
+    cases: Sequence[TransferCase],
     step: str,
     *,
     actor: User,
     at: dt.datetime,
     occurred_at: dt.datetime,
     details: dict[str, Any] | None = None,
-) -> OperationsEvent:
-    check_room(session, facility_id=case.facility_id or "", agreement_id=case.agreement_id)
-    event = transition(
-        session, case, step, actor=actor, at=at, occurred_at=occurred_at, details=details
+) -> list[OperationsEvent]:
+    """Put the cases into custody at their facility (one check of room for them all)."""
+    by_place: dict[tuple[str, str], int] = {}
+    for case in cases:
+        place = (case.facility_id or "", case.agreement_id)
+        by_place[place] = by_place.get(place, 0) + 1
+    for (facility_id, agreement_id), adding in by_place.items():
+        check_room(session, facility_id=facility_id, agreement_id=agreement_id, adding=adding)
+    audit = AuditWriter(session)  # one insert for the entries of events and tasks
+    events = transition_cases(
+        session,
+        cases,
+        step,
+        actor=actor,
+        at=at,
+        occurred_at=occurred_at,
+        details=details,
+        audit=audit,
     )
-    _open_consular_tasks(session, case, at, actor)
-    return event
+    _open_consular_tasks(session, cases, at, actor, audit)
+    audit.flush()
+    session.flush()
+    return events
 
 
-def _mission_case(session: Session, mission_id: int, person_id: str, number: str) -> TransferCase:
-    case = session.scalars(
-        select(TransferCase).where(
-            TransferCase.mission_id == mission_id, TransferCase.person_id == person_id
+def _mission_cases(
+    session: Session, mission_id: int, person_ids: Sequence[str], number: str
+) -> list[TransferCase]:
+    """The mission's cases of these persons, in the order given (one query)."""
+    found = {
+        case.person_id: case
+        for case in session.scalars(
+            select(TransferCase).where(
+                TransferCase.mission_id == mission_id, TransferCase.person_id.in_(person_ids)
+            )
         )
-    ).first()
-    if case is None:
-        raise UnknownOperationsRecord(f"person {person_id} is not on mission {number}")
-    return case
+    }
+    missing = [p for p in person_ids if p not in found]
+    if missing:
+        raise UnknownOperationsRecord(f"person {missing[0]} is not on mission {number}")
+    if len(set(person_ids)) != len(person_ids):
+        raise InputError(f"a person is named twice in one handover on mission {number}")
+    return [found[p] for p in person_ids]
 
 
 def confirm_handover(
@@ -181,26 +228,24 @@ def confirm_handover(
     occurred_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> list[OperationsEvent]:
-    """The receiving liaison confirms each person received into custody (or returned on board)."""
+    """The receiving liaison confirms each person received into custody (or returned on board).
+
+    The persons confirmed together are written set-based: one statement per table,
+    however many there are.
+    """
     at = begin(session, now)
     mission = get_mission(session, mission_number)
     check_facility_scope(session, actor, mission.facility_id)
     require_mission_step(mission, "confirm handover")
     when = occurred_at or at
-    events = []
-    for person_id in person_ids:
-        case = _mission_case(session, mission.id, person_id, mission_number)
-        if returned_on_board:
-            events.append(
-                transition(session, case, "return on board", actor=actor, at=at, occurred_at=when)
-            )
-        else:
-            events.append(
-                place_in_custody(
-                    session, case, "confirm handover", actor=actor, at=at, occurred_at=when
-                )
-            )
-    return events
+    cases = _mission_cases(session, mission.id, person_ids, mission_number)
+    if returned_on_board:
+        return transition_cases(
+            session, cases, "return on board", actor=actor, at=at, occurred_at=when
+        )
+    return place_in_custody(
+        session, cases, "confirm handover", actor=actor, at=at, occurred_at=when
+    )
 
 
 def close_handover(
@@ -353,7 +398,9 @@ def resolve_incident(
     when = occurred_at or at
     details = {"incident": incident_id}
     if reason == ResolutionReason.RECEIVED_LATE:
-        place_in_custody(session, case, step, actor=actor, at=at, occurred_at=when, details=details)
+        place_in_custody(
+            session, [case], step, actor=actor, at=at, occurred_at=when, details=details
+        )
     else:
         transition(session, case, step, actor=actor, at=at, occurred_at=when, details=details)
     entry = append_audit(
@@ -406,13 +453,28 @@ def end_custody(
         raise InputError(f"reason '{reason.value}' does not fit a {end.value}; use: {allowed}")
     case = custody_case(session, person_id)
     check_facility_scope(session, actor, case.facility_id)
+    when = occurred_at or at
+    if when.tzinfo is None:
+        raise InputError("a time needs a timezone (e.g. 2025-03-15T18:00:00+00:00)")
+    if when > at:
+        raise InputError(f"{when.isoformat()}: custody ends once it happened, not in the future")
+    began = session.scalar(
+        select(func.max(OperationsEvent.occurred_at)).where(
+            OperationsEvent.case_id == case.id, OperationsEvent.kind.in_(CUSTODY_IN)
+        )
+    )
+    if began is not None and when < began:
+        # the census of the days between would count the person twice as gone
+        raise InputError(
+            f"{when.isoformat()}: before the handover into custody ({began.isoformat()})"
+        )
     return transition(
         session,
         case,
         CUSTODY_END_STEP[end],
         actor=actor,
         at=at,
-        occurred_at=occurred_at or at,
+        occurred_at=when,
         reason=reason.value,
         details={"note": note} if note else None,
     )

@@ -8,6 +8,7 @@ of schemas.py, append the event and its audit entry, and update the projection.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from accord.errors import (
 )
 from accord.operations.models import LiaisonFacility, Mission, OperationsEvent, TransferCase
 from accord.operations.schemas import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
-from accord.registry.audit import append_audit, record_time
+from accord.registry.audit import AuditWriter, record_time
 from accord.registry.db import lock_for_write
 from accord.registry.models import User
 
@@ -93,23 +94,22 @@ def check_facility_scope(session: Session, user: User, facility_id: str | None) 
         )
 
 
-def record_event(
-    session: Session,
+def _event(
     *,
     actor: User,
     kind: str,
     at: dt.datetime,
-    occurred_at: dt.datetime | None = None,
-    case: TransferCase | None = None,
-    mission: Mission | None = None,
-    facility_id: str | None = None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    reason: str | None = None,
-    details: dict[str, Any] | None = None,
-    decision_record_id: int | None = None,
-) -> OperationsEvent:
-    """Append one event and its audit entry (same transaction, same record time)."""
+    occurred_at: dt.datetime | None,
+    case: TransferCase | None,
+    mission: Mission | None,
+    facility_id: str | None,
+    from_state: str | None,
+    to_state: str | None,
+    reason: str | None,
+    details: dict[str, Any] | None,
+    decision_record_id: int | None,
+) -> tuple[OperationsEvent, str, dict[str, Any]]:
+    """An event not yet written, with the subject and change of its audit entry."""
     occurred = occurred_at or at
     if occurred.tzinfo is None:
         raise InputError(f"{kind}: a time needs a timezone (e.g. 2025-03-15T18:00:00+00:00)")
@@ -136,9 +136,6 @@ def record_event(
         "decision_record_id": decision_record_id,
         "details": details or {},
     }
-    entry = append_audit(
-        session, actor=actor, action=f"operations.{kind}", subject=subject, change=change, now=at
-    )
     event = OperationsEvent(
         kind=kind,
         case_id=case.id if case is not None else None,
@@ -153,11 +150,68 @@ def record_event(
         recorded_by_id=actor.id,
         details=details or {},
         decision_record_id=decision_record_id,
-        audit_seq=entry.seq,
     )
-    session.add(event)
+    return event, subject, change
+
+
+def _write_events(
+    session: Session,
+    actor: User,
+    at: dt.datetime,
+    events: list[tuple[OperationsEvent, str, dict[str, Any]]],
+    audit: AuditWriter | None = None,
+) -> list[OperationsEvent]:
+    """Append the events' audit entries (one bulk insert), then the events (one flush).
+
+    With a caller's `audit` writer the entries are only added to it: the caller
+    flushes them with its own, one insert for all.
+    """
+    writer = audit or AuditWriter(session)
+    for event, subject, change in events:
+        row = writer.add(
+            actor=actor, action=f"operations.{event.kind}", subject=subject, change=change, at=at
+        )
+        event.audit_seq = row["seq"]
+    if audit is None:
+        writer.flush()
+    written = [event for event, _, _ in events]
+    session.add_all(written)
     session.flush()
-    return event
+    return written
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: User,
+    kind: str,
+    at: dt.datetime,
+    occurred_at: dt.datetime | None = None,
+    case: TransferCase | None = None,
+    mission: Mission | None = None,
+    facility_id: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    decision_record_id: int | None = None,
+) -> OperationsEvent:
+    """Append one event and its audit entry (same transaction, same record time)."""
+    prepared = _event(
+        actor=actor,
+        kind=kind,
+        at=at,
+        occurred_at=occurred_at,
+        case=case,
+        mission=mission,
+        facility_id=facility_id,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details,
+        decision_record_id=decision_record_id,
+    )
+    return _write_events(session, actor, at, [prepared])[0]
 
 
 def transition(
@@ -174,32 +228,67 @@ def transition(
     to: CaseState | None = None,
 ) -> OperationsEvent:
     """Move a case one step along its state machine, or raise IllegalTransition naming it."""
-    allowed, target = CASE_STEPS[step]
-    state = CaseState(case.state)
-    if state not in allowed:
-        raise IllegalTransition(
-            subject=case_subject(case),
-            state=state.value,
-            step=step,
-            allowed=tuple(sorted(s.value for s in allowed)),
-        )
-    target = to or target
-    event = record_event(
+    return transition_cases(
         session,
+        [case],
+        step,
         actor=actor,
-        kind=STEP_KIND[step],
         at=at,
         occurred_at=occurred_at,
-        case=case,
-        from_state=state.value,
-        to_state=target.value,
         reason=reason,
         details=details,
         decision_record_id=decision_record_id,
-    )
-    case.state = target.value
-    session.flush()
-    return event
+        to=to,
+    )[0]
+
+
+def transition_cases(
+    session: Session,
+    cases: Sequence[TransferCase],
+    step: str,
+    *,
+    actor: User,
+    at: dt.datetime,
+    occurred_at: dt.datetime | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    decision_record_id: int | None = None,
+    to: CaseState | None = None,
+    audit: AuditWriter | None = None,
+) -> list[OperationsEvent]:
+    """`transition` for several cases at once, set-based: every case is checked before
+    anything is written, then one insert per table (a group handed over together)."""
+    allowed, target = CASE_STEPS[step]
+    target = to or target
+    prepared = []
+    for case in cases:
+        state = CaseState(case.state)
+        if state not in allowed:
+            raise IllegalTransition(
+                subject=case_subject(case),
+                state=state.value,
+                step=step,
+                allowed=tuple(sorted(s.value for s in allowed)),
+            )
+        prepared.append(
+            _event(
+                actor=actor,
+                kind=STEP_KIND[step],
+                at=at,
+                occurred_at=occurred_at,
+                case=case,
+                mission=None,
+                facility_id=None,
+                from_state=state.value,
+                to_state=target.value,
+                reason=reason,
+                details=details,
+                decision_record_id=decision_record_id,
+            )
+        )
+    for case in cases:  # written by the same flush as the events
+        case.state = target.value
+    return _write_events(session, actor, at, prepared, audit)
 
 
 def require_mission_step(mission: Mission, step: str) -> MissionState:

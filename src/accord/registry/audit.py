@@ -19,7 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.errors import InputError, RegistryConflict
@@ -32,7 +32,7 @@ from accord.registry.bundle.verify_bundle import (
     first_broken_link,
     sha256_hex,
 )
-from accord.registry.db import bulk_insert, lock_for_write
+from accord.registry.db import bulk_insert, lock_for_write, transaction_state
 from accord.registry.models import AuditEntry, User
 
 __all__ = [
@@ -57,8 +57,57 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _head(session: Session) -> AuditEntry | None:
-    return session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int
+    hash: str
+    recorded_at: dt.datetime | None
+
+
+def chain_head(session: Session) -> ChainHead:
+    """The last entry of the chain as this transaction sees it, read once per transaction.
+
+    The writer's own appends keep it current (AuditWriter.add); other writers
+    cannot append while this transaction holds the writer lock.
+    """
+    state = transaction_state(session)
+    head: ChainHead | None = state.get("audit_head")
+    if head is None:
+        row = session.execute(
+            select(AuditEntry.seq, AuditEntry.hash, AuditEntry.recorded_at)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).first()
+        head = ChainHead(*row) if row is not None else ChainHead(0, GENESIS, None)
+        state["audit_head"] = head
+    return head
+
+
+def committed_head_seq(session: Session) -> int:
+    """The seq of the last entry committed so far (not cached: for reads before the lock)."""
+    return int(session.scalar(select(func.max(AuditEntry.seq))) or 0)
+
+
+# Past this many entries since a read, checking them one by one costs more than reading again.
+WRITTEN_SINCE_LIMIT = 1_000
+
+
+def subject_written_since(session: Session, *, seq: int, subject: str, action_prefix: str) -> bool:
+    """Whether an entry after `seq` with this subject and an action under `action_prefix`
+    exists: did someone write these records since they were read? Call under the writer
+    lock. True also when too many entries came since to look at them one by one."""
+    head = chain_head(session).seq
+    if head <= seq:
+        return False
+    if head - seq > WRITTEN_SINCE_LIMIT:
+        return True
+    # the seqs are named one by one: the primary key answers, whatever the statistics say
+    rows = session.execute(
+        select(AuditEntry.subject, AuditEntry.action).where(
+            AuditEntry.seq.in_(range(seq + 1, head + 1))
+        )
+    )
+    return any(s == subject and a.startswith(action_prefix) for s, a in rows)
 
 
 def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime:
@@ -68,36 +117,35 @@ def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime
     another machine), so record time follows the chain's order; an injected
     `now` before the last entry is refused.
     """
-    head = _head(session)
+    head = chain_head(session).recorded_at
     if now is not None:
         if now.tzinfo is None:
             raise InputError("a record time must be timezone-aware (UTC)")
-        if head is not None and now < head.recorded_at:
+        if head is not None and now < head:
             raise RegistryConflict(
                 f"record time {format_time(now)} is before the last audit entry "
-                f"({format_time(head.recorded_at)}): record time never goes back"
+                f"({format_time(head)}): record time never goes back"
             )
         moment = now
     else:
         moment = utc_now()
-        if head is not None and moment < head.recorded_at:
-            moment = head.recorded_at
+        if head is not None and moment < head:
+            moment = head
     return moment.astimezone(dt.UTC)
 
 
 class AuditWriter:
     """Appends many entries in one go: hashes in Python, one bulk insert per flush.
 
-    Take the writer lock before creating it (db.write_session does): it reads the
-    chain head once and keeps it.
+    Creating it takes the writer lock; it starts from the transaction's chain
+    head and keeps that head current as it adds entries.
     """
 
     def __init__(self, session: Session):
         lock_for_write(session)
         self.session = session
-        head = _head(session)
-        self.seq = head.seq if head is not None else 0
-        self.prev_hash = head.hash if head is not None else GENESIS
+        head = chain_head(session)
+        self.seq, self.prev_hash = head.seq, head.hash
         self.pending: list[dict[str, Any]] = []
         self.written = 0
 
@@ -130,6 +178,7 @@ class AuditWriter:
         }
         self.pending.append(row)
         self.seq, self.prev_hash = seq, this_hash
+        transaction_state(self.session)["audit_head"] = ChainHead(seq, this_hash, at)
         return row
 
     def take(self) -> list[dict[str, Any]]:
@@ -157,9 +206,8 @@ def append_audit(
         actor=actor, action=action, subject=subject, change=change, at=record_time(session, now)
     )
     writer.flush()
-    entry = session.get(AuditEntry, row["seq"])
-    assert entry is not None
-    return entry
+    # the row as written; not loaded back, which would cost a round trip per write
+    return AuditEntry(**row)
 
 
 @dataclass(frozen=True)

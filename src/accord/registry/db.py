@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from accord.errors import RegistryNotReady
 from accord.registry.settings import RegistrySettings
@@ -32,6 +32,7 @@ from accord.registry.settings import RegistrySettings
 WRITER_LOCK_KEY = 0x6163636F7264
 SQLITE_BUSY_TIMEOUT_S = 120.0
 _WRITE_OPTION = "accord_write"
+_TRANSACTION_STATE = "accord_transaction_state"
 
 
 def make_engine(url: str) -> Engine:
@@ -66,11 +67,18 @@ def _fix_sqlite_transactions(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction holding the writer lock; commits on success, else rolls back."""
+def write_session(engine: Engine, *, lock: bool = True) -> Iterator[Session]:
+    """One write transaction holding the writer lock; commits on success, else rolls back.
+
+    `lock=False` (PostgreSQL) leaves the lock to the service function, which
+    takes it (`lock_for_write`) before it reads anything its write depends on,
+    so that it can do the reads that do not matter first, without holding up
+    every other writer (decisions: decisions.service).
+    """
     bind = engine.execution_options(**{_WRITE_OPTION: True})
     with Session(bind=bind, expire_on_commit=False) as session, session.begin():
-        lock_for_write(session)
+        if lock:
+            lock_for_write(session)
         yield session
 
 
@@ -84,14 +92,50 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def transaction_state(session: Session) -> dict[str, Any]:
+    """Scratch state of the session's current transaction, dropped when any transaction
+    (a savepoint too) ends: whether the writer lock is held, the audit chain's head.
+
+    Holding the writer lock is what makes caching these safe: nobody else can
+    write until this transaction ends.
+    """
+    current = session.get_transaction()
+    kept: tuple[SessionTransaction | None, dict[str, Any]] | None = session.info.get(
+        _TRANSACTION_STATE
+    )
+    if kept is None or kept[0] is not current:
+        kept = (current, {})
+        session.info[_TRANSACTION_STATE] = kept
+    return kept[1]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction_state(session: Session, transaction: SessionTransaction) -> None:
+    # a flush runs in a subtransaction of its own: only the end of the real
+    # transaction or of a savepoint (whose writes may roll back) forgets
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_TRANSACTION_STATE, None)
+
+
+def holds_writer_lock(session: Session) -> bool:
+    """Whether this transaction holds the writer lock (a SQLite write session always does)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(transaction_state(session).get("writer_lock"))
+
+
 def lock_for_write(session: Session) -> None:
     """Take the writer lock for the rest of this transaction (re-entrant; a no-op if held).
 
     On SQLite the lock is the BEGIN IMMEDIATE of a write session; a write through
     any other session still cannot fork the chain, SQLite refuses its commit.
     """
+    state = transaction_state(session)
+    if state.get("writer_lock"):
+        return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+    state["writer_lock"] = True
 
 
 def _alembic_config() -> Config:
@@ -234,7 +278,8 @@ def bulk_insert(session: Session, table: Any, rows: Sequence[dict[str, Any]]) ->
     if not rows:
         return
     assert isinstance(table, Table)
-    if session.get_bind().dialect.name == "postgresql":
+    # COPY costs a few round trips of its own: a handful of rows go faster as INSERT
+    if session.get_bind().dialect.name == "postgresql" and len(rows) > 8:
         run_copies(driver_connection(session), [rows_batch(table.name, rows)])
     else:
         session.execute(insert(table), list(rows))

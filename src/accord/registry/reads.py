@@ -12,6 +12,7 @@ set-based query per table, never a query per person.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -84,6 +85,51 @@ def person_case_file(
         )
         lists[name] = [dict(row._mapping) for row in result]
     return case_from_rows(person_id, lists)
+
+
+def person_nationalities(
+    session: Session, *, person_id: str, as_known_on: AsKnownOn = None
+) -> list[str] | None:
+    """The person's nationalities as Accord knew them; None if not known."""
+    found = persons_nationalities(session, person_ids=[person_id], as_known_on=as_known_on)
+    return found[person_id]
+
+
+def persons_nationalities(
+    session: Session, *, person_ids: Sequence[str], as_known_on: AsKnownOn = None
+) -> dict[str, list[str] | None]:
+    """Each person's nationalities as Accord knew them (None if not known), in one query.
+
+    For callers that need only this list (consular tasks at every handover),
+    without reading whole case files.
+    """
+    current = (
+        select(func.max(FV.id).label("id"))
+        .where(
+            FV.person_id.in_(person_ids),
+            FV.list_name == "nationalities",
+            _recorded_by(known_cutoff(as_known_on)),
+        )
+        .group_by(FV.person_id)
+        .subquery()
+    )
+    table: Any = FACT_MODELS["nationalities"].__table__
+    rows = session.execute(
+        select(FV.person_id, FV.known, table.c.country)
+        .join(current, current.c.id == FV.id)
+        .outerjoin(table, table.c.version_id == FV.id)
+        .order_by(FV.person_id, table.c.ordinal)
+    )
+    found: dict[str, list[str] | None] = dict.fromkeys(person_ids)
+    for person_id, known, country in rows:
+        if not known:
+            continue
+        countries = found[person_id]
+        if countries is None:
+            countries = found[person_id] = []
+        if country is not None:
+            countries.append(country)
+    return found
 
 
 def person_fact_tables(session: Session, *, person_id: str, as_known_on: AsKnownOn) -> FactTables:

@@ -238,7 +238,7 @@ def import_case_files(
             pipeline.wait(reraise=False)
     if versions >= ANALYZE_AFTER and writer.postgres:
         # statistics for the plans of the next reads and imports (autovacuum comes later)
-        session.execute(text("ANALYZE persons, fact_versions"))
+        session.execute(text("ANALYZE persons, fact_versions, audit_log"))
     if import_id is not None:
         writer.audit.add(
             actor=actor,

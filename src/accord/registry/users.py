@@ -70,6 +70,10 @@ class Permission(StrEnum):
     OPS_VISITS = "operations.visits"  # record monitoring visits, findings, recommendations
     OPS_READ = "operations.read"  # read cases, missions, incidents, reconcile
     OPS_LIAISONS = "operations.liaisons"  # assign a receiving liaison to its facility
+    # Billing (accord.billing): issuing is final, so only officers issue; monitors audit the
+    # bills, analysts read them with person identifiers masked.
+    BILLING_ISSUE = "billing.issue"  # issue a closed month's invoice; issue credit notes
+    BILLING_READ = "billing.read"  # read invoices, drafts and credit notes; reconcile
 
 
 P = Permission
@@ -78,6 +82,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
         | {P.OPS_NOMINATE, P.OPS_NOTICE, P.OPS_MISSIONS, P.OPS_INCIDENTS, P.OPS_CUSTODY}
         | {P.OPS_RETURNS, P.OPS_CONSULAR, P.OPS_COUNSEL, P.OPS_READ}
+        | {P.BILLING_ISSUE, P.BILLING_READ}
     ),
     "legal_reviewer": frozenset(
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
@@ -92,9 +97,9 @@ GRANTS: dict[str, frozenset[Permission]] = {
     # it records its own visits and findings, which are not case facts
     "monitor": frozenset(
         {P.FACTS_READ, P.USERS_READ, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.DECISIONS_READ}
-        | {P.OPS_READ, P.OPS_VISITS}
+        | {P.OPS_READ, P.OPS_VISITS, P.BILLING_READ}
     ),
-    "analyst": frozenset({P.FACTS_READ_MASKED}),
+    "analyst": frozenset({P.FACTS_READ_MASKED, P.BILLING_READ}),
     # manages users; never writes or reads case facts (it must not act as another role)
     "admin": frozenset(
         {P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.OPS_LIAISONS}

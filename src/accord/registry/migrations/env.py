@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import accord.billing.models
 import accord.decisions.models
 import accord.operations.models  # noqa: F401
 from accord.registry.db import make_engine

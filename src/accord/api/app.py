@@ -1,0 +1,100 @@
+"""`create_app(settings)`: the FastAPI application, built on demand (nothing at import time).
+
+Routers live beside their domain (`accord/<domain>/views*.py`) and are
+included here under /api/v1, one line each; the login page is at /login.
+OpenAPI 3.1 is served at /openapi.json and the interactive docs at /docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import Engine
+from starlette.templating import Jinja2Templates
+
+import accord
+from accord.api import login, problems
+from accord.api.deps import AppState, route_permissions
+from accord.api.security import AuthCache, SessionCodec
+from accord.api.settings import ApiSettings
+from accord.registry.db import ensure_ready, make_engine
+from accord.registry.users import Permission
+
+API_PREFIX = "/api/v1"
+# reachable without logging in; every other route declares its permission
+PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/login"})
+
+
+def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAPI:
+    """The application for `settings`; pass `engine` to share one (tests, benchmarks)."""
+    from accord.billing import views as billing_views
+    from accord.dashboard import views as dashboard_views
+    from accord.decisions import views as decisions_views
+    from accord.operations import views as operations_views
+    from accord.operations import views_care, views_missions
+    from accord.registry import views as registry_views
+    from accord.simulation import views as simulation_views
+
+    engine = engine if engine is not None else make_engine(settings.database_url)
+    ensure_ready(engine)
+    app = FastAPI(
+        title="Accord",
+        version=getattr(accord, "__version__", "0.1.0"),
+        summary="System of record for international removal and prisoner-transfer agreements",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.accord = AppState(
+        settings=settings,
+        engine=engine,
+        auth_cache=AuthCache(ttl_s=settings.auth_cache_ttl_s, size=settings.auth_cache_size),
+        sessions=SessionCodec(
+            settings.secret_key.get_secret_value(), max_age_s=settings.session_max_age_s
+        ),
+        templates=Jinja2Templates(directory=str(files("accord.api") / "templates")),
+    )
+    problems.install(app)
+    app.include_router(login.router)
+    app.include_router(registry_views.router, prefix=API_PREFIX)
+    app.include_router(decisions_views.router, prefix=API_PREFIX)
+    app.include_router(operations_views.router, prefix=API_PREFIX)
+    app.include_router(views_missions.router, prefix=API_PREFIX)
+    app.include_router(views_care.router, prefix=API_PREFIX)
+    app.include_router(simulation_views.router, prefix=API_PREFIX)
+    app.include_router(dashboard_views.router)
+    app.include_router(billing_views.router, prefix=API_PREFIX)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For `uvicorn --factory` (each worker process builds its own app from ACCORD_*)."""
+    return create_app(ApiSettings.from_env())
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    permissions: tuple[Permission, ...] | None  # None: the route declared none
+    route: APIRoute | None  # None: not a FastAPI route (docs, static)
+
+
+def route_table(app: FastAPI) -> list[RouteInfo]:
+    """Every route of the app (included routers flattened) with its declared permissions."""
+    table = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        api_route = route if isinstance(route, APIRoute) else None
+        table.append(
+            RouteInfo(
+                path=str(context.path),
+                methods=frozenset(context.methods or ()),
+                permissions=route_permissions(api_route) if api_route is not None else None,
+                route=api_route,
+            )
+        )
+    return table

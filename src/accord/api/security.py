@@ -1,0 +1,184 @@
+"""Who is calling: bearer API tokens, signed session cookies, CSRF tokens.
+
+API tokens (`accord_<key id>_<secret>`, issued by `accord users token`) are
+stored only as argon2 hashes. Verifying one is `users.authenticate_token`: the
+public key id finds the row, then one argon2 verify (tens of milliseconds, on
+purpose). So that hundreds of requests a second stay cheap, a verified token
+is remembered in process for `auth_cache_ttl_s` (60 s by default), keyed by the
+SHA-256 of the token (never the token itself): a hit costs one hash and a dict
+lookup. A revoked token or a changed role therefore takes effect within that
+TTL. Failed verifications are never cached (each costs a full argon2 verify).
+
+The dashboard logs in with the same API token on /login (users have no
+passwords). The server then sets a session cookie signed with ACCORD_SECRET_KEY
+(itsdangerous, timestamped, HttpOnly, SameSite=Lax) holding the user id, the
+token's key id (so revoking the token ends the session) and a random CSRF
+token. Unsafe requests (POST, PUT, PATCH, DELETE) authenticated by that cookie
+must send the CSRF token back in the `X-CSRF-Token` header or a `csrf_token`
+form field (a synchronizer token kept in the signed session; the `accord_csrf`
+cookie holds a readable copy for scripts). Bearer requests are exempt: a
+browser never adds an Authorization header cross-site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import make_transient_to_detached
+
+from accord.errors import AuthenticationFailed, PermissionDenied
+from accord.registry.db import read_session
+from accord.registry.models import ApiToken, User
+from accord.registry.users import authenticate_token
+
+SESSION_COOKIE = "accord_session"
+CSRF_COOKIE = "accord_csrf"
+LOGIN_CSRF_COOKIE = "accord_login_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CsrfRejected(PermissionDenied):
+    """A cookie-authenticated unsafe request without the session's CSRF token."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A verified user, as cached: plain values, so no ORM object is shared across threads."""
+
+    user_id: int
+    name: str
+    role: str
+    created_at: dt.datetime
+    created_by_id: int | None
+    key_id: str
+
+    def user(self) -> User:
+        """A fresh detached User for this request (service functions take one as actor)."""
+        user = User(
+            id=self.user_id,
+            name=self.name,
+            role=self.role,
+            created_at=self.created_at,
+            created_by_id=self.created_by_id,
+        )
+        make_transient_to_detached(user)
+        return user
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class AuthCache:
+    """Verified identities by SHA-256 of the credential, for a short TTL; thread-safe."""
+
+    def __init__(self, *, ttl_s: float, size: int):
+        self.ttl_s, self.size = ttl_s, size
+        self._entries: OrderedDict[str, tuple[float, Identity]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Identity | None:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            if hit[0] < time.monotonic():
+                del self._entries[key]
+                return None
+            return hit[1]
+
+    def put(self, key: str, identity: Identity) -> None:
+        if self.ttl_s <= 0 or self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = (time.monotonic() + self.ttl_s, identity)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _identity(user: User, key_id: str) -> Identity:
+    return Identity(user.id, user.name, user.role, user.created_at, user.created_by_id, key_id)
+
+
+def token_key_id(token: str) -> str:
+    """The public key id of an `accord_<key id>_<secret>` token (already verified)."""
+    return token.split("_", 2)[1]
+
+
+def verify_token(engine: Engine, token: str) -> Identity:
+    """One indexed lookup and one argon2 verify; AuthenticationFailed if invalid."""
+    with read_session(engine) as session:
+        user = authenticate_token(session, token)
+        return _identity(user, token_key_id(token))
+
+
+def verify_session(engine: Engine, data: dict[str, Any]) -> Identity:
+    """The user a session cookie names, if the token it logged in with is still valid."""
+    failed = AuthenticationFailed("session ended: log in again")
+    try:
+        user_id, key_id = int(data["u"]), str(data["k"])
+    except (KeyError, TypeError, ValueError):
+        raise failed from None
+    with read_session(engine) as session:
+        row = session.scalars(select(ApiToken).where(ApiToken.key_id == key_id)).first()
+        if row is None or row.user_id != user_id or row.revoked_at is not None:
+            raise failed
+        user = session.get(User, user_id)
+        if user is None:
+            raise failed
+        return _identity(user, key_id)
+
+
+class SessionCodec:
+    """Signs and reads the session cookie (itsdangerous, with a timestamp)."""
+
+    def __init__(self, secret: str, *, max_age_s: int):
+        self._serializer = URLSafeTimedSerializer(secret, salt="accord.session")
+        self._login = URLSafeTimedSerializer(secret, salt="accord.login")
+        self.max_age_s = max_age_s
+
+    def dumps(self, identity: Identity) -> tuple[str, str]:
+        """(cookie value, CSRF token) of a new session."""
+        csrf = secrets.token_urlsafe(32)
+        value = self._serializer.dumps({"u": identity.user_id, "k": identity.key_id, "c": csrf})
+        return str(value), csrf
+
+    def loads(self, value: str) -> dict[str, Any] | None:
+        try:
+            data = self._serializer.loads(value, max_age=self.max_age_s)
+        except BadSignature:  # also SignatureExpired
+            return None
+        return data if isinstance(data, dict) else None
+
+    def login_token(self) -> str:
+        return str(self._login.dumps(secrets.token_urlsafe(16)))
+
+    def login_token_ok(self, value: str) -> bool:
+        try:
+            self._login.loads(value, max_age=3600)
+        except BadSignature:
+            return False
+        return True
+
+
+def same_token(expected: str | None, given: str | None) -> bool:
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))

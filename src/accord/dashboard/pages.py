@@ -1,0 +1,224 @@
+"""What every dashboard page shares: the route class that turns errors into pages, rendering,
+flash messages and POST-redirect-GET.
+
+The API's dependencies raise errors meant for JSON clients (401 without a
+credential, PermissionDenied, validation errors). `PageRoute` catches them
+for the dashboard's routes only: a page asked for without a session redirects
+to /login?next=..., anything else becomes an HTML error page with the same
+status code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.templating import Jinja2Templates
+
+from accord.api.deps import Ctx, app_state
+from accord.api.problems import STATUS_BY_ERROR, TITLES
+from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
+from accord.errors import AccordError, AuthenticationFailed, InputError
+from accord.registry.users import Permission, can, mask_person_id
+
+log = logging.getLogger("accord.dashboard")
+P = Permission
+FLASH_COOKIE = "accord_flash"
+FLASH_MAX = 1500  # characters: a cookie holds about 4 KB
+
+# (path, label, permissions any of which shows the link; none: everyone)
+NAV: tuple[tuple[str, str, tuple[Permission, ...]], ...] = (
+    ("/", "Overview", ()),
+    ("/people", "People", (P.FACTS_READ, P.FACTS_READ_MASKED)),
+    ("/cases", "Cases", (P.OPS_READ,)),
+    ("/missions", "Missions", (P.OPS_READ,)),
+    ("/invoices", "Invoices", (P.BILLING_READ,)),
+    ("/visits", "Visits", (P.OPS_READ, P.OPS_VISITS)),
+    ("/simulator", "Simulator", (P.FACTS_READ, P.FACTS_READ_MASKED)),
+    ("/reconcile", "Reconcile", (P.OPS_READ,)),
+)
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    """Built on first use (nothing at import time); autoescaping is on for .html."""
+    found = Jinja2Templates(directory=str(files("accord.dashboard") / "templates"))
+    found.env.filters["when"] = _when
+    found.env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    return found
+
+
+def _when(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (what the API's security expects back in `csrf_token`)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    data = app_state(request).sessions.loads(cookie) if cookie else None
+    return str(data.get("c", "")) if data else ""
+
+
+def masker(ctx: Ctx) -> Callable[[str], str]:
+    """Analysts see only masked person ids, on every page."""
+    if not ctx.masked:
+        return lambda person_id: person_id
+    key = ctx.settings.masking_bytes()
+    return lambda person_id: mask_person_id(person_id, key)
+
+
+def _read_flash(request: Request) -> dict[str, str] | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = json.loads(unquote(raw))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {"kind": str(data.get("kind", "ok")), "text": str(data.get("text", ""))}
+
+
+def render(
+    request: Request, ctx: Ctx, template: str, *, status: int = 200, **context: Any
+) -> Response:
+    flash = _read_flash(request)
+    nav = [(path, label) for path, label, perms in NAV if not perms or _any(ctx, perms)]
+    response = templates().TemplateResponse(
+        request,
+        template,
+        {
+            "user": ctx.user,
+            "masked": ctx.masked,
+            "csrf_token": csrf_token(request),
+            "nav": nav,
+            "here": request.url.path,
+            "flash": flash,
+            "pid": masker(ctx),
+            "can": lambda permission: can(ctx.user, permission),
+            "P": Permission,
+            **context,
+        },
+        status_code=status,
+    )
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE)
+    response.headers["Cache-Control"] = "no-store"  # pages hold personal data
+    return response
+
+
+def _any(ctx: Ctx, permissions: tuple[Permission, ...]) -> bool:
+    return any(can(ctx.user, p) for p in permissions)
+
+
+def redirect(target: str, text: str = "", *, error: bool = False) -> Response:
+    """303 to `target` (a path on this site), with a message shown once there."""
+    response = RedirectResponse(target, status_code=303)
+    if text:
+        value = json.dumps({"kind": "error" if error else "ok", "text": text[:FLASH_MAX]})
+        response.set_cookie(FLASH_COOKIE, quote(value), httponly=True, samesite="lax", path="/")
+    return response
+
+
+def act(target: str, work: Callable[[], str | tuple[str, str]]) -> Response:
+    """Run a form's service call and go back to `target` (or to the page `work` names) with
+    its message; a refusal (illegal step, failed rule, bad value) comes back as an error
+    message on `target`, nothing written."""
+    try:
+        done = work()
+    except AccordError as exc:
+        return redirect(target, str(exc), error=True)
+    message, target = done if isinstance(done, tuple) else (done, target)
+    return redirect(target, message)
+
+
+def status_for(exc: AccordError) -> int:
+    for kind, status in STATUS_BY_ERROR:
+        if isinstance(exc, kind):
+            return status
+    return 400 if isinstance(exc, InputError) else 500
+
+
+def error_page(
+    request: Request, status: int, message: str, fields: list[str] | None = None
+) -> Response:
+    response = templates().TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": TITLES.get(status, "Error"),
+            "message": message,
+            "fields": fields or [],
+            "user": None,
+            "nav": [],
+            "here": request.url.path,
+            "flash": None,
+        },
+        status_code=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _login_redirect(request: Request) -> Response:
+    target = request.url.path if request.method == "GET" else "/"
+    if request.method == "GET" and request.url.query:
+        target += "?" + request.url.query
+    response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    if request.cookies.get(SESSION_COOKIE):  # expired or revoked: drop it
+        response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class PageRoute(APIRoute):
+    """An APIRoute whose auth, permission and validation errors are HTML, not problem JSON."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except AuthenticationFailed:
+                return _login_redirect(request)
+            except StarletteHTTPException as exc:
+                if exc.status_code == 401:
+                    return _login_redirect(request)
+                return error_page(request, exc.status_code, str(exc.detail))
+            except RequestValidationError as exc:
+                fields = [_field(err) for err in exc.errors()]
+                return error_page(request, 422, "Some values are not valid.", fields)
+            except AccordError as exc:
+                status = status_for(exc)
+                if status >= 500:
+                    log.error("dashboard error on %s", request.url.path, exc_info=exc)
+                    return error_page(request, status, "The server could not show this page.")
+                return error_page(request, status, str(exc))
+
+        return page
+
+
+def _field(err: Mapping[str, Any]) -> str:
+    where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+    return f"{where}: {err.get('msg', '')}"

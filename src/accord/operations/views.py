@@ -1,0 +1,181 @@
+"""HTTP routes of transfer cases: nominate, review, notice, withdraw; incidents; reconcile.
+
+Thin: parse, call one operations service function in one write transaction,
+return. Missions, boarding and handover are in views_missions.py; custody,
+census, returns, consular tasks, counsel, visits and liaisons in views_care.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from accord.api.deps import Ctx, PersonIdIn, RecordId, require
+from accord.api.problems import PROBLEM_RESPONSES
+from accord.api.schemas import Done
+from accord.operations.api_schemas import (
+    CaseDetailOut,
+    CaseOut,
+    EventOut,
+    IncidentOut,
+    NominateIn,
+    NoticeIn,
+    ReconcileOut,
+    ResolveIn,
+    ReviewIn,
+    WithdrawIn,
+)
+from accord.operations.custody import resolve_incident
+from accord.operations.reconcile import reconcile as run_reconcile
+from accord.operations.schemas import CaseState
+from accord.operations.views_reads import case_events, list_cases, scoped_incidents
+from accord.operations.workflow import nominate, review, serve_notices, withdraw
+from accord.registry.users import Permission
+
+P = Permission
+router = APIRouter(tags=["operations"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/cases", status_code=201)
+def nominate_case(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_NOMINATE))], body: NominateIn
+) -> CaseOut:
+    """Nominate a person for transfer; a legal reviewer must then review it."""
+    with ctx.write() as session:
+        case = nominate(
+            session,
+            actor=ctx.user,
+            person_id=body.person_id,
+            agreement=body.agreement,
+            pathway=body.pathway,
+            destination=body.destination,
+            facility=body.facility,
+            note=body.note,
+        )
+        return CaseOut.model_validate(case)
+
+
+@router.get("/cases")
+def cases(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_READ))],
+    state: Annotated[CaseState | None, Query()] = None,
+    person_id: Annotated[PersonIdIn | None, Query()] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[CaseOut]:
+    """Transfer cases, oldest first, by state and person."""
+    with ctx.read() as session:
+        rows = list_cases(session, state=state, person_id=person_id, limit=limit, offset=offset)
+        out = [CaseOut.model_validate(c) for c in rows]
+    subject = f"person:{person_id}" if person_id else "transfer cases"
+    ctx.audit_read("read.cases", subject, state=state, count=len(out))
+    return out
+
+
+@router.get("/cases/{case_id}")
+def show_case(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_READ))], case_id: RecordId
+) -> CaseDetailOut:
+    """One transfer case with every event of its history."""
+    with ctx.read() as session:
+        case, events = case_events(session, case_id=case_id)
+        out = CaseDetailOut(
+            case=CaseOut.model_validate(case), events=[EventOut.model_validate(e) for e in events]
+        )
+    ctx.audit_read("read.case", f"person:{out.case.person_id}", case_id=case_id)
+    return out
+
+
+@router.post("/cases/{case_id}/review")
+def review_case(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_REVIEW))], case_id: RecordId, body: ReviewIn
+) -> EventOut:
+    """Approve or deny another user's nomination with a coded reason."""
+    with ctx.write() as session:
+        event = review(
+            session,
+            actor=ctx.user,
+            case_id=case_id,
+            approve=body.approve,
+            reason=body.reason,
+            note=body.note,
+        )
+        return EventOut.model_validate(event)
+
+
+@router.post("/cases/notices")
+def notices(ctx: Annotated[Ctx, Depends(require(P.OPS_NOTICE))], body: NoticeIn) -> list[EventOut]:
+    """Record written third-country notice served (also a fact in each person's notices)."""
+    with ctx.write() as session:
+        events = serve_notices(
+            session,
+            actor=ctx.user,
+            case_ids=list(body.case_ids),
+            served_on=body.served_on,
+            counsel=body.counsel,
+            exigent=body.exigent,
+            source_document=body.source_document,
+        )
+        return [EventOut.model_validate(e) for e in events]
+
+
+@router.post("/cases/{case_id}/withdraw")
+def withdraw_case(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_NOMINATE))], case_id: RecordId, body: WithdrawIn
+) -> EventOut:
+    """Withdraw a nomination before departure, with a coded reason."""
+    with ctx.write() as session:
+        event = withdraw(
+            session, actor=ctx.user, case_id=case_id, reason=body.reason, note=body.note
+        )
+        return EventOut.model_validate(event)
+
+
+@router.get("/incidents")
+def incidents(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_READ, P.OPS_INCIDENTS))],
+    open_only: Annotated[bool, Query(alias="open")] = False,
+) -> list[IncidentOut]:
+    """Incidents with their resolution (a liaison sees its facilities' only)."""
+    with ctx.read() as session:
+        out = [
+            IncidentOut(
+                id=i.id,
+                kind=i.kind,
+                mission_id=i.mission_id,
+                case_id=i.case_id,
+                person_id=i.person_id,
+                description=i.description,
+                opened_at=i.opened_at,
+                resolution=r.reason_code if r is not None else None,
+            )
+            for i, r in scoped_incidents(session, user=ctx.user, open_only=open_only)
+        ]
+    ctx.audit_read("read.incidents", "incidents", count=len(out))
+    return out
+
+
+@router.post("/incidents/{incident_id}/resolve")
+def resolve(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_INCIDENTS))], incident_id: RecordId, body: ResolveIn
+) -> Done:
+    """Resolve an incident with a coded reason (officer, or the facility's liaison)."""
+    with ctx.write() as session:
+        resolve_incident(
+            session,
+            actor=ctx.user,
+            incident_id=incident_id,
+            reason=body.reason,
+            note=body.note,
+            occurred_at=body.occurred_at,
+        )
+    return Done(message=f"incident {incident_id} resolved ({body.reason.value})")
+
+
+@router.get("/reconcile")
+def reconcile(ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) -> ReconcileOut:
+    """Check every invariant of operations; list each violation with its code."""
+    with ctx.read() as session:
+        report = run_reconcile(session)
+    return ReconcileOut.model_validate(report)

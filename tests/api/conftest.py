@@ -1,0 +1,53 @@
+"""API tests: the app in-process (Starlette's TestClient, over httpx) on the registry fixture.
+
+Every user of the registry fixture gets an API token; `api.headers(name)` sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from accord.api import ApiSettings, create_app
+from accord.registry import issue_token, write_session
+from registry.conftest import Registry, empty_database, pg_server, registry
+
+SECRET = "test-secret-key-" + "s" * 32
+MASKING_KEY = "test-masking-key-0123456789"
+
+
+@dataclass
+class Api:
+    registry: Registry
+    app: FastAPI
+    client: TestClient
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[name]}"}
+
+    def call(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
+        return self.client.request(method, path, headers=self.headers(name), **kwargs)
+
+
+def settings_for(reg: Registry) -> ApiSettings:
+    return ApiSettings(database_url=reg.url, secret_key=SECRET, masking_key=MASKING_KEY)
+
+
+@pytest.fixture
+def api(registry: Registry) -> Iterator[Api]:
+    app = create_app(settings_for(registry), engine=registry.engine)
+    tokens = {}
+    with write_session(registry.engine) as session:
+        for name in registry.users:
+            tokens[name] = issue_token(session, actor=registry.users["root"], name=name)
+    with TestClient(app, follow_redirects=False) as client:
+        yield Api(registry=registry, app=app, client=client, tokens=tokens)
+
+
+__all__ = ["Api", "api", "empty_database", "pg_server", "registry"]

@@ -1,0 +1,51 @@
+"""Fictional case files for the browser tests (the shape of tests/operations/people.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def person(person_id: str, nationality: str) -> dict[str, Any]:
+    """A noncitizen with a final order and a completed sentence: eligible for CECOT under
+    the El Salvador offer (once notice naming El Salvador is served, if not Salvadoran)."""
+    return {
+        "person_id": person_id,
+        "birth_date": "1994-08-12",
+        "sex": "male",
+        "citizenship": "noncitizen",
+        "citizenship_claim": [],
+        "nationalities": [nationality],
+        "removal_orders": [
+            {
+                "kind": "immigration_judge",
+                "issued_on": "2024-10-07",
+                "country": nationality,
+                "source": "EOIR immigration judge decision",
+            }
+        ],
+        "appeals": [],
+        "stays": [],
+        "protections": [],
+        "fear_claims": [],
+        "notices": [],
+        "convictions": [
+            {
+                "offence": "Possession of a controlled substance",
+                "category": "nonviolent",
+                "date": "2023-05-10",
+                "final": True,
+                "source": "State district court judgment",
+            }
+        ],
+        "sentences": [
+            {
+                "start": "2023-05-10",
+                "projected_release": "2024-05-09",
+                "released_on": "2024-05-09",
+                "source": "State prison release record",
+            }
+        ],
+        "consents": [],
+        "early_removal_approvals": [],
+        "transfer_requests": [],
+    }
