@@ -21,6 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import ibis.expr.operations as ops
@@ -90,6 +91,31 @@ def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
 
+def _insert(con: sqlite3.Connection, name: str, table: pa.Table) -> None:
+    if table.num_rows:
+        marks = ", ".join("?" * table.num_columns)
+        con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _rows(table))
+
+
+# Every thread that decides gets its own database (a server's worker threads come and
+# go); each starts as a copy of this one, built once per process: the empty fact
+# tables and the law tables with their data and indexes.
+_TEMPLATE_LOCK = threading.Lock()
+
+
+@cache
+def _template() -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    for name, schema in LAW_TABLES.items():
+        con.execute(_ddl(name, schema))
+        _insert(con, name, law_table_data(name))
+        # A law table is looked up by its first column (the calendar by day).
+        con.execute(f'CREATE UNIQUE INDEX "{name}_key" ON "{name}" ("{schema[0].name}")')
+    for name, schema in FACT_SCHEMAS.items():
+        con.execute(_ddl(name, schema))
+    return con
+
+
 class OnePersonDatabase:
     """A private in-memory SQLite database holding one person's fact tables at a time.
 
@@ -100,22 +126,12 @@ class OnePersonDatabase:
     def __init__(self) -> None:
         # autocommit: `holding` opens and rolls back a transaction of its own per person
         self.con = sqlite3.connect(":memory:", cached_statements=512, isolation_level=None)
+        with _TEMPLATE_LOCK:  # the tables, law data included, copied page by page
+            _template().backup(self.con)
         # The rules' sorts and subqueries use temporary b-trees: kept in memory, not in
         # temporary files (a file per statement, slow whenever the disk is busy).
         self.con.execute("PRAGMA temp_store = MEMORY")
         self.con.create_function("accord_date_shift", 3, shift_date, deterministic=True)
-        for name, schema in LAW_TABLES.items():
-            self.con.execute(_ddl(name, schema))
-            self._insert(name, law_table_data(name))
-            # A law table is looked up by its first column (the calendar by day).
-            self.con.execute(f'CREATE UNIQUE INDEX "{name}_key" ON "{name}" ("{schema[0].name}")')
-        for name, schema in FACT_SCHEMAS.items():
-            self.con.execute(_ddl(name, schema))
-
-    def _insert(self, name: str, table: pa.Table) -> None:
-        if table.num_rows:
-            marks = ", ".join("?" * table.num_columns)
-            self.con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _rows(table))
 
     @contextmanager
     def holding(self, facts: FactTables) -> Iterator[OnePersonDatabase]:
@@ -129,7 +145,7 @@ class OnePersonDatabase:
         self.con.execute("BEGIN")
         try:
             for name in FACT_SCHEMAS:
-                self._insert(name, facts.tables[name])
+                _insert(self.con, name, facts.tables[name])
             yield self
         finally:
             self.con.execute("ROLLBACK")
