@@ -85,6 +85,7 @@ def decide_from_registry(
         seen = committed_head_seq(session)
         facts = person_fact_tables(session, person_id=person_id, as_known_on=None)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
+        digest, explanation = facts_digest(facts), decision.as_dict()  # before the lock too
         lock_for_write(session)
         decided_at = record_time(session, now)
         known_at = decided_at
@@ -94,6 +95,7 @@ def decide_from_registry(
         if changed:  # the read may mix versions: read again, under the lock
             facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
             decision = decide_facts(facts=facts, request=request, all_facts=True)
+            digest, explanation = facts_digest(facts), decision.as_dict()
     else:
         decided_at = record_time(session, now)
         known_at = known_cutoff(as_known_on) or decided_at
@@ -104,7 +106,7 @@ def decide_from_registry(
             )
         facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
-    digest = facts_digest(facts)
+        digest, explanation = facts_digest(facts), decision.as_dict()
     entry = append_audit(
         session,
         actor=actor,
@@ -133,7 +135,7 @@ def decide_from_registry(
         agreement_digest=decision.agreement["digest"],
         parameters=list(decision.parameters),
         outcome=decision.outcome,
-        explanation=decision.as_dict(),
+        explanation=explanation,
         audit_seq=entry.seq,
     )
     session.add(record)

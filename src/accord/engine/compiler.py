@@ -116,13 +116,28 @@ def _key(ctx: Context) -> tuple[object, ...]:
     )
 
 
+# One lock per context being compiled: a server's threads asking for the same rules at
+# once wait for one compilation (about a second) instead of each doing it.
+_compiling: dict[tuple[object, ...], threading.Lock] = {}
+
+
 def compile_rules(ctx: Context) -> CompiledRules:
     """Compile (or fetch from the cache) the rules that apply in `ctx`."""
     key = _key(ctx)
     with _lock:
         cached = _cache.get(key)
-    if cached is not None:
-        return cached
+        if cached is not None:
+            return cached
+        compiling = _compiling.setdefault(key, threading.Lock())
+    with compiling:
+        with _lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        return _compile(ctx, key)
+
+
+def _compile(ctx: Context, key: tuple[object, ...]) -> CompiledRules:
     rules, not_in_effect = rules_for(ctx)
     docket_status, docket_evidence = _compile_docket(ctx, rules)
     person_status, person_evidence = _compile_person(ctx, rules)
@@ -138,5 +153,6 @@ def compile_rules(ctx: Context) -> CompiledRules:
     with _lock:
         if len(_cache) > 256:
             _cache.clear()
+            _compiling.clear()
         _cache[key] = result
     return result

@@ -144,6 +144,7 @@ class AuditWriter:
     def __init__(self, session: Session):
         lock_for_write(session)
         self.session = session
+        self.state = transaction_state(session)
         head = chain_head(session)
         self.seq, self.prev_hash = head.seq, head.hash
         self.pending: list[dict[str, Any]] = []
@@ -161,6 +162,15 @@ class AuditWriter:
     ) -> dict[str, Any]:
         """Hash and buffer one entry; `trusted`: the change holds no floats by construction."""
         change_text = canonical_json(change, check_floats=not trusted)
+        return self.add_encoded(
+            actor=actor, action=action, subject=subject, change_text=change_text, at=at
+        )
+
+    def add_encoded(
+        self, *, actor: User, action: str, subject: str, change_text: str, at: dt.datetime
+    ) -> dict[str, Any]:
+        """`add` for a change its caller has already written as canonical JSON (bulk writers
+        that format many alike changes faster than the encoder; tested to be identical)."""
         digest = sha256_hex(change_text)
         seq = self.seq + 1
         stamp = format_time(at)
@@ -178,7 +188,7 @@ class AuditWriter:
         }
         self.pending.append(row)
         self.seq, self.prev_hash = seq, this_hash
-        transaction_state(self.session)["audit_head"] = ChainHead(seq, this_hash, at)
+        self.state["audit_head"] = ChainHead(seq, this_hash, at)
         return row
 
     def take(self) -> list[dict[str, Any]]:
