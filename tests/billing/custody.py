@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from accord.operations.care import assign_liaison
-from accord.operations.custody import confirm_handover, end_custody
+from accord.operations.custody import end_custody
+from accord.operations.handover import confirm_handover
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.schemas import ApproveReason, CustodyEnd, CustodyEndReason
 from accord.operations.workflow import nominate, review

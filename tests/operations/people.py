@@ -247,7 +247,7 @@ def dual_national() -> dict[str, object]:
 
 def in_custody(registry: Registry) -> dict[str, int]:
     """ve-001 (VE), ve-002 (CO and VE) and sv-001 (SV) received at CECOT on 16 March."""
-    from accord.operations.custody import close_handover, confirm_handover
+    from accord.operations.handover import close_handover, confirm_handover
 
     ids = departed_mission(registry, [venezuelan(1), dual_national(), salvadoran(1)])
     with write_session(registry.engine) as s:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from sqlalchemy import insert
 
 from accord.errors import CapacityExceeded
 from accord.operations.care import assign_liaison
-from accord.operations.custody import confirm_handover, occupancy
+from accord.operations.custody import occupancy
+from accord.operations.handover import confirm_handover
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import TransferCase
 from accord.operations.schemas import ApproveReason, CaseState
@@ -102,7 +104,12 @@ def _departed_mission(registry: Registry) -> list[str]:
     return [p["person_id"] for p in people]
 
 
-def test_quota_is_never_exceeded_by_concurrent_handovers(registry: Registry) -> None:
+@pytest.mark.parametrize("reads_before_lock", [False, True], ids=["locked", "reads-first"])
+def test_quota_is_never_exceeded_by_concurrent_handovers(
+    registry: Registry, reads_before_lock: bool
+) -> None:
+    """Also when each writer reads before it takes the writer lock, as the CLI and the API
+    confirm handovers (write_session(lock=False))."""
     persons = _departed_mission(registry)
     liam = registry.users["liam"]
     barrier = threading.Barrier(WRITERS)
@@ -114,7 +121,7 @@ def test_quota_is_never_exceeded_by_concurrent_handovers(registry: Registry) -> 
     def place(person_id: str) -> None:
         barrier.wait()
         try:
-            with write_session(registry.engine) as s:
+            with write_session(registry.engine, lock=not reads_before_lock) as s:
                 confirm_handover(s, actor=liam, mission_number="P-1", person_ids=[person_id])
         except CapacityExceeded:
             with lock:

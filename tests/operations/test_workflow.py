@@ -16,14 +16,8 @@ from accord.errors import (
     SeparationOfDuties,
 )
 from accord.operations.care import assign_liaison
-from accord.operations.custody import (
-    census_count,
-    close_handover,
-    confirm_handover,
-    end_custody,
-    report_census,
-    resolve_incident,
-)
+from accord.operations.custody import census_count, end_custody, report_census
+from accord.operations.handover import close_handover, confirm_handover, resolve_incident
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.reconcile import reconcile

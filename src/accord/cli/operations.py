@@ -418,12 +418,12 @@ def handover_confirm(
     at: Annotated[str | None, typer.Option("--at", help="When, ISO with zone")] = None,
 ) -> None:
     """Confirm persons received into custody (or returned on board) at the mission's facility."""
-    from accord.operations.custody import confirm_handover
+    from accord.operations.handover import confirm_handover
     from accord.registry.db import write_session
 
     moment = _time(at, "--at") if at else None
     engine, user, _ = _act(ctx, "OPS_HANDOVER")
-    with write_session(engine) as session:
+    with write_session(engine, lock=False) as session:  # it locks after its reads
         confirm_handover(
             session,
             actor=user,
@@ -441,7 +441,7 @@ def handover_close(
     ctx: typer.Context, number: Annotated[str, typer.Argument(help="Mission number")]
 ) -> None:
     """Close the handover: anyone neither received nor returned opens an incident (exit 1)."""
-    from accord.operations.custody import close_handover
+    from accord.operations.handover import close_handover
     from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_HANDOVER")
@@ -461,7 +461,7 @@ def incidents_list(
     ctx: typer.Context, open_only: Annotated[bool, typer.Option("--open")] = False
 ) -> None:
     """Incidents, with their resolution if any."""
-    from accord.operations.custody import list_incidents
+    from accord.operations.handover import list_incidents
     from accord.registry.db import read_session
 
     engine, _, _ = _act(ctx, "OPS_READ", "OPS_INCIDENTS")
@@ -490,7 +490,7 @@ def incidents_resolve(
     at: Annotated[str | None, typer.Option("--at")] = None,
 ) -> None:
     """Resolve an incident with a coded reason (officer or the facility's liaison)."""
-    from accord.operations.custody import resolve_incident
+    from accord.operations.handover import resolve_incident
     from accord.registry.db import write_session
 
     code = parse_code(ResolutionReason, reason, what="--reason")

@@ -186,12 +186,8 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
     from accord.casefile.models import CaseFile
     from accord.operations import exports
     from accord.operations.care import assign_liaison, list_consular_tasks
-    from accord.operations.custody import (
-        close_handover,
-        confirm_handover,
-        report_census,
-        resolve_incident,
-    )
+    from accord.operations.custody import report_census
+    from accord.operations.handover import close_handover, confirm_handover, resolve_incident
     from accord.operations.missions import (
         add_to_mission,
         check_mission,

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from accord.agreements import bundled_agreements
 from accord.decisions.models import DecisionRecord
-from accord.operations.custody import census_count, list_incidents, occupancy
+from accord.operations.custody import census_count, occupancy
 from accord.operations.events import CUSTODY_IN
+from accord.operations.handover import list_incidents
 from accord.operations.models import CensusReport, Mission, OperationsEvent, TransferCase
 from accord.operations.schemas import CaseState, MissionState, ReconcileReport, Violation
 

@@ -26,7 +26,7 @@ from accord.operations.api_schemas import (
     ReviewIn,
     WithdrawIn,
 )
-from accord.operations.custody import resolve_incident
+from accord.operations.handover import resolve_incident
 from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.schemas import CaseState
 from accord.operations.views_reads import case_events, list_cases, scoped_incidents

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.operations.care import list_consular_tasks
-from accord.operations.custody import list_incidents
 from accord.operations.events import get_case, get_mission
+from accord.operations.handover import list_incidents
 from accord.operations.missions import mission_cases
 from accord.operations.models import (
     ConsularCompletion,

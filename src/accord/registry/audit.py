@@ -13,16 +13,17 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from accord.errors import InputError, RegistryConflict
+from accord.registry.batch import StatementBatch
 from accord.registry.bundle.verify_bundle import (
     FORMAT,
     FORMAT_VERSION,
@@ -32,7 +33,13 @@ from accord.registry.bundle.verify_bundle import (
     first_broken_link,
     sha256_hex,
 )
-from accord.registry.db import bulk_insert, lock_for_write, transaction_state
+from accord.registry.db import (
+    LockedRead,
+    bulk_insert,
+    lock_for_write,
+    lock_for_write_then_read,
+    transaction_state,
+)
 from accord.registry.models import AuditEntry, User
 
 __all__ = [
@@ -42,8 +49,11 @@ __all__ = [
     "canonical_json",
     "export_bundle",
     "format_time",
+    "lock_and_check_written_since",
+    "lock_then_read",
     "record_time",
     "sha256_hex",
+    "subjects_written_since",
     "verify_chain",
 ]
 
@@ -96,6 +106,12 @@ def subject_written_since(session: Session, *, seq: int, subject: str, action_pr
     """Whether an entry after `seq` with this subject and an action under `action_prefix`
     exists: did someone write these records since they were read? Call under the writer
     lock. True also when too many entries came since to look at them one by one."""
+    return subjects_written_since(session, seq=seq, subjects={subject: action_prefix})
+
+
+def subjects_written_since(session: Session, *, seq: int, subjects: Mapping[str, str]) -> bool:
+    """`subject_written_since` for several subjects, each with its action prefix ("" for
+    any action), in one query."""
     head = chain_head(session).seq
     if head <= seq:
         return False
@@ -107,7 +123,64 @@ def subject_written_since(session: Session, *, seq: int, subject: str, action_pr
             AuditEntry.seq.in_(range(seq + 1, head + 1))
         )
     )
-    return any(s == subject and a.startswith(action_prefix) for s, a in rows)
+    for subject, action in rows:
+        prefix = subjects.get(subject)
+        if prefix is not None and action.startswith(prefix):
+            return True
+    return False
+
+
+def lock_and_check_written_since(
+    session: Session, *, seq: int, subject: str, action_prefix: str
+) -> bool:
+    """`lock_for_write`, then `subject_written_since`: on PostgreSQL in one round trip that
+    also reads the chain head, so the rest of the transaction needs no other read of it."""
+    changed, _ = lock_then_read(session, seen=seq, subjects={subject: action_prefix})
+    return changed
+
+
+# The entries from a given one on, newest first (the first row is the chain's head).
+_SINCE = (
+    select(AuditEntry.seq, AuditEntry.hash, AuditEntry.recorded_at)
+    .add_columns(AuditEntry.subject, AuditEntry.action)
+    .where(AuditEntry.seq >= bindparam("seen"))
+    .order_by(AuditEntry.seq.desc())
+    .limit(WRITTEN_SINCE_LIMIT + 2)
+)
+
+
+def lock_then_read(
+    session: Session,
+    *,
+    seen: int,
+    subjects: Mapping[str, str],
+    reads: Sequence[LockedRead] = (),
+) -> tuple[bool, list[list[tuple[Any, ...]]]]:
+    """Take the writer lock; then whether any of `subjects` (each with its action prefix)
+    was written after entry `seen`, and the rows of `reads` (db.lock_for_write_then_read:
+    on PostgreSQL one round trip for the lock, the chain since `seen` and the reads).
+
+    The chain's head is read with them, for the rest of the transaction.
+    """
+    chain, *rows = lock_for_write_then_read(session, [(_SINCE, {"seen": seen}), *reads])
+    state = transaction_state(session)
+    if "audit_head" not in state:
+        if chain:  # the newest entry is the head; `seen` itself is among them unless it is 0
+            head_seq, head_hash, recorded_at = chain[0][0], chain[0][1], chain[0][2]
+            at = recorded_at.replace(tzinfo=recorded_at.tzinfo or dt.UTC).astimezone(dt.UTC)
+            state["audit_head"] = ChainHead(head_seq, head_hash, at)
+        elif seen == 0:
+            state["audit_head"] = ChainHead(0, GENESIS, None)
+    head = chain_head(session).seq  # read again if `seen` named an entry that is not there
+    if head <= seen:
+        return False, rows
+    if head - seen > WRITTEN_SINCE_LIMIT:
+        return True, rows
+    for n, _hash, _at, subject, action in chain:
+        prefix = subjects.get(subject)
+        if n > seen and prefix is not None and action.startswith(prefix):
+            return True, rows
+    return False, rows
 
 
 def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime:
@@ -197,8 +270,12 @@ class AuditWriter:
         self.written += len(rows)
         return rows
 
-    def flush(self) -> None:
-        bulk_insert(self.session, AuditEntry.__table__, self.take())
+    def flush(self, batch: StatementBatch | None = None) -> None:
+        """Write the buffered entries now, or add them to the caller's `batch`."""
+        if batch is None:
+            bulk_insert(self.session, AuditEntry.__table__, self.take())
+        else:
+            batch.insert(AuditEntry.__table__, self.take())
 
 
 def append_audit(

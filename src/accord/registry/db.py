@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, text
+from sqlalchemy import Connection, Engine, Select, Table, create_engine, event, insert, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -138,6 +138,58 @@ def lock_for_write(session: Session) -> None:
     state["writer_lock"] = True
 
 
+# A read run after the writer lock: a statement built once (its values as named bind
+# parameters, no `IN` list) and the values; the statement is compiled once per process.
+LockedRead = tuple[Select[Any], Mapping[str, Any]]
+_compiled_reads: dict[tuple[int, str], tuple[Select[Any], Any]] = {}
+
+
+def _driver_sql(
+    statement: Select[Any], params: Mapping[str, Any], dialect: Any
+) -> tuple[str, dict[str, Any]]:
+    key = (id(statement), dialect.name)
+    found = _compiled_reads.get(key)
+    if found is None:  # the statement is kept with it, so its id is never reused
+        compiled = statement.compile(dialect=dialect)  # an IN (list) would need its values
+        found = _compiled_reads[key] = (statement, compiled)
+    compiled = found[1]
+    return str(compiled.string), dict(compiled.construct_params(dict(params)))
+
+
+def lock_for_write_then_read(
+    session: Session, reads: Sequence[LockedRead]
+) -> list[list[tuple[Any, ...]]]:
+    """Take the writer lock, then run `reads`, and return each one's rows.
+
+    On PostgreSQL, if the lock is not held yet, all in one round trip: the statements
+    are pipelined but run one after the other, so each read's snapshot is taken once
+    the lock is held and sees every earlier writer's commit; a writer that waits for
+    the lock pays for one round trip, not one per statement. Values are as the driver
+    returns them (no column type processing: times come back in the session's zone).
+    """
+    state = transaction_state(session)
+    if state.get("writer_lock") or session.get_bind().dialect.name != "postgresql":
+        lock_for_write(session)
+        return [[tuple(row) for row in session.execute(s, dict(p))] for s, p in reads]
+    dialect = session.get_bind().dialect
+    raw = driver_connection(session)
+    results: list[list[tuple[Any, ...]]] = []
+    with raw.pipeline():
+        cursors = [raw.cursor()]
+        cursors[0].execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+        for statement, params in reads:
+            sql, values = _driver_sql(statement, params, dialect)
+            cursor = raw.cursor()
+            cursor.execute(sql, values)
+            cursors.append(cursor)
+        for cursor in cursors[1:]:
+            results.append(cursor.fetchall())
+        for cursor in cursors:
+            cursor.close()
+    state["writer_lock"] = True
+    return results
+
+
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(files("accord.registry") / "migrations"))
@@ -215,6 +267,12 @@ def copy_text(value: object) -> str:
     """One value in COPY text format."""
     formatter = _COPY_FORMATS.get(type(value))
     return formatter(value) if formatter is not None else str(value)
+
+
+def copy_fields(values: Iterable[object]) -> str:
+    """Values as the tab-separated fields of one COPY text line (copy_text of each)."""
+    formats = _COPY_FORMATS
+    return "\t".join([formats.get(type(v), str)(v) for v in values])
 
 
 # (table, columns, the rows as COPY text)

@@ -1,0 +1,472 @@
+"""Handover at the receiving facility: persons received into custody or returned on board,
+the close of a mission's handover, and the incidents it opens.
+
+Handovers are the busiest write (a liaison confirming an aircraft's passengers
+one by one), so `confirm_handover` reads what it needs before it takes the
+registry's writer lock, when its session lets it (`write_session(engine,
+lock=False)`), and holds the lock only to check room and write: once locked,
+it checks in the audit chain that nobody wrote the mission, the cases, the
+persons' facts or the liaison's assignment since its reads began, and reads
+again under the lock if anybody did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.agreements import get_agreement
+from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
+from accord.operations.custody import (
+    agreement_facility,
+    check_room,
+    held_query,
+    refuse_unless_room,
+)
+from accord.operations.events import (
+    begin,
+    check_facility_scope,
+    get_mission,
+    mission_transition,
+    require_mission_step,
+    transition,
+    transition_cases,
+)
+from accord.operations.models import (
+    ConsularTask,
+    Incident,
+    IncidentResolution,
+    Mission,
+    OperationsEvent,
+    TransferCase,
+)
+from accord.operations.schemas import (
+    RESOLUTION_STEP,
+    CaseState,
+    HandoverClose,
+    IncidentKind,
+    ResolutionReason,
+)
+from accord.registry.audit import (
+    AuditWriter,
+    append_audit,
+    committed_head_seq,
+    lock_then_read,
+    record_time,
+)
+from accord.registry.batch import StatementBatch
+from accord.registry.db import holds_writer_lock
+from accord.registry.models import User
+from accord.registry.reads import persons_nationalities
+
+Nationalities = dict[str, list[str] | None]
+
+
+def _open_consular_tasks(
+    session: Session,
+    cases: Sequence[TransferCase],
+    at: dt.datetime,
+    actor: User,
+    audit: AuditWriter,
+    batch: StatementBatch,
+    nationalities: Nationalities | None = None,
+) -> None:
+    """Vienna Convention art. 36: every person held who is not a national of the receiving
+    state gets a consular-notification task for each nationality (or one if none is known)."""
+    if nationalities is None:
+        nationalities = persons_nationalities(session, person_ids=[c.person_id for c in cases])
+    tasks = []
+    for case in cases:
+        facility = get_agreement(case.agreement_id).facility(case.facility_id or "")
+        if facility is None:
+            continue
+        known = nationalities[case.person_id]
+        if known is not None and facility.country in known:
+            continue
+        for country in known or ["XX"]:
+            row = audit.add(
+                actor=actor,
+                action="operations.consular_task",
+                subject=f"case:{case.id}",
+                change={
+                    "person_id": case.person_id,
+                    "country": country,
+                    "facility_id": facility.id,
+                },
+                at=at,
+            )
+            tasks.append(
+                {
+                    "case_id": case.id,
+                    "person_id": case.person_id,
+                    "country": country,
+                    "facility_id": facility.id,
+                    "created_at": at,
+                    "audit_seq": row["seq"],
+                }
+            )
+    batch.insert(ConsularTask.__table__, tasks)  # rows: nothing reads them back here
+
+
+def _places(cases: Sequence[TransferCase]) -> dict[tuple[str, str], int]:
+    """How many of the cases go to each (facility, agreement)."""
+    by_place: dict[tuple[str, str], int] = {}
+    for case in cases:
+        place = (case.facility_id or "", case.agreement_id)
+        by_place[place] = by_place.get(place, 0) + 1
+    return by_place
+
+
+def place_in_custody(
+    session: Session,
+    cases: Sequence[TransferCase],
+    step: str,
+    *,
+    actor: User,
+    at: dt.datetime,
+    occurred_at: dt.datetime,
+    details: dict[str, Any] | None = None,
+    nationalities: Nationalities | None = None,
+    room_checked: bool = False,
+) -> list[OperationsEvent]:
+    """Put the cases into custody at their facility (one check of room for them all, unless
+    the caller has just made it under the writer lock: `room_checked`)."""
+    if not room_checked:
+        for (facility_id, agreement_id), adding in _places(cases).items():
+            check_room(session, facility_id=facility_id, agreement_id=agreement_id, adding=adding)
+    audit = AuditWriter(session)  # one insert for the entries of events and tasks
+    batch = StatementBatch(session)  # and the events, cases and tasks sent with them
+    events = transition_cases(
+        session,
+        cases,
+        step,
+        actor=actor,
+        at=at,
+        occurred_at=occurred_at,
+        details=details,
+        audit=audit,
+        batch=batch,
+    )
+    _open_consular_tasks(session, cases, at, actor, audit, batch, nationalities)
+    audit.flush(batch)
+    batch.send()
+    return events
+
+
+def _lock_and_check_room(
+    session: Session, *, actor: User, seen: int, reads: _HandoverReads, adding_to: bool
+) -> bool:
+    """Take the writer lock, check that nothing read changed since entry `seen` and (when
+    persons are added to custody) that they fit, in one round trip on PostgreSQL.
+    False if something changed: the caller reads again under the lock."""
+    places = list(_places(reads.cases).items()) if adding_to else []
+    facilities = [agreement_facility(agreement, facility) for (facility, agreement), _ in places]
+    queries = [
+        held_query(facility_id=facility.id, agreement_id=agreement, in_flight=False)
+        for facility, ((_, agreement), _) in zip(facilities, places, strict=True)
+    ]
+    changed, counts = lock_then_read(
+        session, seen=seen, subjects=_read_subjects(actor, reads), reads=queries
+    )
+    if changed:
+        return False
+    for facility, ((_, agreement), adding), rows in zip(facilities, places, counts, strict=True):
+        held, used = rows[0]
+        refuse_unless_room(
+            facility, agreement_id=agreement, held=int(held), used=int(used), adding=adding
+        )
+    return True
+
+
+def _mission_cases(
+    session: Session, mission_id: int, person_ids: Sequence[str], number: str
+) -> list[TransferCase]:
+    """The mission's cases of these persons, in the order given (one query)."""
+    found = {
+        case.person_id: case
+        for case in session.scalars(
+            select(TransferCase).where(
+                TransferCase.mission_id == mission_id, TransferCase.person_id.in_(person_ids)
+            )
+        )
+    }
+    missing = [p for p in person_ids if p not in found]
+    if missing:
+        raise UnknownOperationsRecord(f"person {missing[0]} is not on mission {number}")
+    if len(set(person_ids)) != len(person_ids):
+        raise InputError(f"a person is named twice in one handover on mission {number}")
+    return [found[p] for p in person_ids]
+
+
+@dataclass
+class _HandoverReads:
+    """What a handover reads before it writes."""
+
+    mission: Mission
+    cases: list[TransferCase]
+    nationalities: Nationalities | None  # None for a return on board: no consular task
+
+
+def _read_for_handover(
+    session: Session,
+    *,
+    actor: User,
+    mission_number: str,
+    person_ids: Sequence[str],
+    returned_on_board: bool,
+) -> _HandoverReads:
+    mission = get_mission(session, mission_number)
+    check_facility_scope(session, actor, mission.facility_id)
+    require_mission_step(mission, "confirm handover")
+    cases = _mission_cases(session, mission.id, person_ids, mission_number)
+    nationalities = (
+        None
+        if returned_on_board
+        else persons_nationalities(session, person_ids=[c.person_id for c in cases])
+    )
+    return _HandoverReads(mission, cases, nationalities)
+
+
+def _read_subjects(actor: User, reads: _HandoverReads) -> dict[str, str]:
+    """The audit subjects (and action prefixes) whose writes would change these reads."""
+    subjects = {f"mission:{reads.mission.mission_number}": "", f"user:{actor.name}": ""}
+    for case in reads.cases:
+        subjects[f"case:{case.id}"] = ""
+        subjects[f"person:{case.person_id}"] = "facts."
+    return subjects
+
+
+def confirm_handover(
+    session: Session,
+    *,
+    actor: User,
+    mission_number: str,
+    person_ids: Sequence[str],
+    returned_on_board: bool = False,
+    occurred_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> list[OperationsEvent]:
+    """The receiving liaison confirms each person received into custody (or returned on board).
+
+    The persons confirmed together are written set-based: one statement per table,
+    however many there are.
+    """
+
+    def read() -> _HandoverReads:
+        return _read_for_handover(
+            session,
+            actor=actor,
+            mission_number=mission_number,
+            person_ids=person_ids,
+            returned_on_board=returned_on_board,
+        )
+
+    room_checked = False
+    if holds_writer_lock(session):
+        reads = read()
+    else:
+        seen = committed_head_seq(session)
+        reads = read()
+        room_checked = _lock_and_check_room(
+            session, actor=actor, seen=seen, reads=reads, adding_to=not returned_on_board
+        )
+        if not room_checked:  # somebody wrote what was read: objects may be stale, read again
+            session.expire_all()
+            reads = read()
+    at = record_time(session, now)
+    when = occurred_at or at
+    if returned_on_board:
+        return transition_cases(
+            session, reads.cases, "return on board", actor=actor, at=at, occurred_at=when
+        )
+    return place_in_custody(
+        session,
+        reads.cases,
+        "confirm handover",
+        actor=actor,
+        at=at,
+        occurred_at=when,
+        nationalities=reads.nationalities,
+        room_checked=room_checked,
+    )
+
+
+def close_handover(
+    session: Session,
+    *,
+    actor: User,
+    mission_number: str,
+    now: dt.datetime | None = None,
+) -> HandoverClose:
+    """Departed must equal received + returned on board: each person neither received nor
+    returned opens a `missing_at_handover` incident that stays open until resolved."""
+    at = begin(session, now)
+    mission = get_mission(session, mission_number)
+    check_facility_scope(session, actor, mission.facility_id)
+    require_mission_step(mission, "close the handover")
+    departed = list(
+        session.scalars(
+            select(TransferCase)
+            .join(OperationsEvent, OperationsEvent.case_id == TransferCase.id)
+            .where(OperationsEvent.kind == "departed", OperationsEvent.mission_id == mission.id)
+            .order_by(TransferCase.id)
+        )
+    )
+    received = returned = 0
+    incidents = []
+    for case in departed:
+        if case.state == CaseState.DEPARTED.value:
+            transition(
+                session,
+                case,
+                "report missing",
+                actor=actor,
+                at=at,
+                reason=IncidentKind.MISSING_AT_HANDOVER.value,
+                details={"mission": mission.mission_number},
+            )
+            incidents.append(
+                _open_incident(
+                    session,
+                    actor=actor,
+                    at=at,
+                    case=case,
+                    kind=IncidentKind.MISSING_AT_HANDOVER,
+                    description=f"{case.person_id} departed on mission {mission.mission_number} "
+                    "but was neither received nor returned on board",
+                )
+            )
+        elif case.state == CaseState.RETURNED_ON_BOARD.value:
+            returned += 1
+        else:
+            received += 1
+    mission_transition(
+        session,
+        mission,
+        "close the handover",
+        kind="handover_closed",
+        actor=actor,
+        at=at,
+        details={
+            "departed": len(departed),
+            "received": received,
+            "returned_on_board": returned,
+            "incidents": incidents,
+        },
+    )
+    return HandoverClose(
+        mission.mission_number, len(departed), received, returned, tuple(incidents)
+    )
+
+
+def _open_incident(
+    session: Session,
+    *,
+    actor: User,
+    at: dt.datetime,
+    case: TransferCase,
+    kind: IncidentKind,
+    description: str,
+) -> int:
+    entry = append_audit(
+        session,
+        actor=actor,
+        action="operations.incident_opened",
+        subject=f"case:{case.id}",
+        change={
+            "kind": kind.value,
+            "person_id": case.person_id,
+            "mission_id": case.mission_id,
+            "description": description,
+        },
+        now=at,
+    )
+    incident = Incident(
+        kind=kind.value,
+        mission_id=case.mission_id,
+        case_id=case.id,
+        person_id=case.person_id,
+        description=description,
+        opened_at=at,
+        opened_by_id=actor.id,
+        audit_seq=entry.seq,
+    )
+    session.add(incident)
+    session.flush()
+    return incident.id
+
+
+def list_incidents(
+    session: Session, *, open_only: bool = False
+) -> list[tuple[Incident, IncidentResolution | None]]:
+    rows = session.execute(
+        select(Incident, IncidentResolution)
+        .outerjoin(IncidentResolution, IncidentResolution.incident_id == Incident.id)
+        .order_by(Incident.id)
+    ).all()
+    return [(i, r) for i, r in rows if not (open_only and r is not None)]
+
+
+def resolve_incident(
+    session: Session,
+    *,
+    actor: User,
+    incident_id: int,
+    reason: ResolutionReason,
+    note: str,
+    occurred_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> IncidentResolution:
+    """Close an incident with a coded reason; the person's case moves accordingly."""
+    at = begin(session, now)
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise UnknownOperationsRecord(f"no incident {incident_id}")
+    if not note.strip():
+        raise InputError("a resolution needs a note saying how the person was accounted for")
+    done = session.scalars(
+        select(IncidentResolution).where(IncidentResolution.incident_id == incident_id)
+    ).first()
+    if done is not None:
+        raise IllegalTransition(
+            subject=f"incident {incident_id}",
+            state=f"resolved ({done.reason_code})",
+            step="resolve again",
+        )
+    case = session.get(TransferCase, incident.case_id) if incident.case_id else None
+    if case is None:
+        raise UnknownOperationsRecord(f"incident {incident_id} names no transfer case")
+    check_facility_scope(session, actor, case.facility_id)
+    step = RESOLUTION_STEP[reason]
+    when = occurred_at or at
+    details = {"incident": incident_id}
+    if reason == ResolutionReason.RECEIVED_LATE:
+        place_in_custody(
+            session, [case], step, actor=actor, at=at, occurred_at=when, details=details
+        )
+    else:
+        transition(session, case, step, actor=actor, at=at, occurred_at=when, details=details)
+    entry = append_audit(
+        session,
+        actor=actor,
+        action="operations.incident_resolved",
+        subject=f"incident:{incident_id}",
+        change={"reason_code": reason.value, "note": note, "case_id": case.id},
+        now=at,
+    )
+    resolution = IncidentResolution(
+        incident_id=incident_id,
+        reason_code=reason.value,
+        note=note,
+        resolved_at=at,
+        resolved_by_id=actor.id,
+        audit_seq=entry.seq,
+    )
+    session.add(resolution)
+    session.flush()
+    return resolution
