@@ -8,10 +8,10 @@ of schemas.py, append the event and its audit entry, and update the projection.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -80,15 +80,25 @@ def case_subject(case: TransferCase) -> str:
     return f"transfer case {case.id} ({case.person_id})"
 
 
+_ASSIGNED_FACILITIES = select(LiaisonFacility.facility_id).where(
+    LiaisonFacility.user_id == bindparam("user_id")
+)
+
+
 def check_facility_scope(session: Session, user: User, facility_id: str | None) -> None:
     """A receiving liaison acts only for the facility an admin assigned it; others pass."""
     if user.role != "receiving_liaison":
         return
-    assigned = set(
-        session.scalars(
-            select(LiaisonFacility.facility_id).where(LiaisonFacility.user_id == user.id)
-        )
+    refuse_outside_scope(
+        user, session.scalars(_ASSIGNED_FACILITIES, {"user_id": user.id}), facility_id
     )
+
+
+def refuse_outside_scope(user: User, assigned_to: Iterable[str], facility_id: str | None) -> None:
+    """check_facility_scope with the facilities assigned to a liaison already read."""
+    if user.role != "receiving_liaison":
+        return
+    assigned = set(assigned_to)
     if facility_id is None or facility_id.upper() not in {f.upper() for f in assigned}:
         raise OutsideFacilityScope(
             f"receiving liaison '{user.name}' acts for {', '.join(sorted(assigned)) or 'no'} "

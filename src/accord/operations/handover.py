@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -37,11 +36,17 @@ from accord.operations.events import (
     transition,
     transition_cases,
 )
+from accord.operations.handover_reads import (
+    HandoverReads,
+    Nationalities,
+    read_for_handover,
+    read_for_handover_pg,
+    read_subjects,
+)
 from accord.operations.models import (
     ConsularTask,
     Incident,
     IncidentResolution,
-    Mission,
     OperationsEvent,
     TransferCase,
 )
@@ -55,7 +60,6 @@ from accord.operations.schemas import (
 from accord.registry.audit import (
     AuditWriter,
     append_audit,
-    committed_head_seq,
     lock_then_read,
     record_time,
 )
@@ -63,8 +67,6 @@ from accord.registry.batch import StatementBatch
 from accord.registry.db import holds_writer_lock
 from accord.registry.models import User
 from accord.registry.reads import persons_nationalities
-
-Nationalities = dict[str, list[str] | None]
 
 
 def _open_consular_tasks(
@@ -159,7 +161,7 @@ def place_in_custody(
 
 
 def _lock_and_check_room(
-    session: Session, *, actor: User, seen: int, reads: _HandoverReads, adding_to: bool
+    session: Session, *, actor: User, seen: int, reads: HandoverReads, adding_to: bool
 ) -> bool:
     """Take the writer lock, check that nothing read changed since entry `seen` and (when
     persons are added to custody) that they fit, in one round trip on PostgreSQL.
@@ -171,7 +173,7 @@ def _lock_and_check_room(
         for facility, ((_, agreement), _) in zip(facilities, places, strict=True)
     ]
     changed, counts = lock_then_read(
-        session, seen=seen, subjects=_read_subjects(actor, reads), reads=queries
+        session, seen=seen, subjects=read_subjects(actor, reads), reads=queries
     )
     if changed:
         return False
@@ -181,64 +183,6 @@ def _lock_and_check_room(
             facility, agreement_id=agreement, held=int(held), used=int(used), adding=adding
         )
     return True
-
-
-def _mission_cases(
-    session: Session, mission_id: int, person_ids: Sequence[str], number: str
-) -> list[TransferCase]:
-    """The mission's cases of these persons, in the order given (one query)."""
-    found = {
-        case.person_id: case
-        for case in session.scalars(
-            select(TransferCase).where(
-                TransferCase.mission_id == mission_id, TransferCase.person_id.in_(person_ids)
-            )
-        )
-    }
-    missing = [p for p in person_ids if p not in found]
-    if missing:
-        raise UnknownOperationsRecord(f"person {missing[0]} is not on mission {number}")
-    if len(set(person_ids)) != len(person_ids):
-        raise InputError(f"a person is named twice in one handover on mission {number}")
-    return [found[p] for p in person_ids]
-
-
-@dataclass
-class _HandoverReads:
-    """What a handover reads before it writes."""
-
-    mission: Mission
-    cases: list[TransferCase]
-    nationalities: Nationalities | None  # None for a return on board: no consular task
-
-
-def _read_for_handover(
-    session: Session,
-    *,
-    actor: User,
-    mission_number: str,
-    person_ids: Sequence[str],
-    returned_on_board: bool,
-) -> _HandoverReads:
-    mission = get_mission(session, mission_number)
-    check_facility_scope(session, actor, mission.facility_id)
-    require_mission_step(mission, "confirm handover")
-    cases = _mission_cases(session, mission.id, person_ids, mission_number)
-    nationalities = (
-        None
-        if returned_on_board
-        else persons_nationalities(session, person_ids=[c.person_id for c in cases])
-    )
-    return _HandoverReads(mission, cases, nationalities)
-
-
-def _read_subjects(actor: User, reads: _HandoverReads) -> dict[str, str]:
-    """The audit subjects (and action prefixes) whose writes would change these reads."""
-    subjects = {f"mission:{reads.mission.mission_number}": "", f"user:{actor.name}": ""}
-    for case in reads.cases:
-        subjects[f"case:{case.id}"] = ""
-        subjects[f"person:{case.person_id}"] = "facts."
-    return subjects
 
 
 def confirm_handover(
@@ -257,8 +201,8 @@ def confirm_handover(
     however many there are.
     """
 
-    def read() -> _HandoverReads:
-        return _read_for_handover(
+    def read() -> HandoverReads:
+        return read_for_handover(
             session,
             actor=actor,
             mission_number=mission_number,
@@ -267,11 +211,16 @@ def confirm_handover(
         )
 
     room_checked = False
-    if holds_writer_lock(session):
+    if holds_writer_lock(session):  # SQLite always: its write transactions begin locked
         reads = read()
     else:
-        seen = committed_head_seq(session)
-        reads = read()
+        seen, reads = read_for_handover_pg(
+            session,
+            actor=actor,
+            mission_number=mission_number,
+            person_ids=person_ids,
+            returned_on_board=returned_on_board,
+        )
         room_checked = _lock_and_check_room(
             session, actor=actor, seen=seen, reads=reads, adding_to=not returned_on_board
         )

@@ -1,0 +1,184 @@
+"""What a handover reads before it writes, and which audit subjects would change it.
+
+`read_for_handover` reads through the ORM (under the writer lock, or again when
+something changed). `read_for_handover_pg` is the same read on PostgreSQL before
+the lock, as plain rows in one round trip: it runs for every handover, and the
+ORM costs several times the database's own time there. Both must give the same
+reads (tests/operations/test_handover_reads.py compares what each path writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
+
+from accord.errors import InputError, UnknownOperationsRecord
+from accord.operations.events import (
+    check_facility_scope,
+    refuse_outside_scope,
+    require_mission_step,
+)
+from accord.operations.models import LiaisonFacility, Mission, TransferCase
+from accord.registry.db import read_pipelined
+from accord.registry.models import FACT_MODELS, AuditEntry, FactVersion, User
+from accord.registry.reads import persons_nationalities
+
+Nationalities = dict[str, list[str] | None]
+
+
+# The mission and its cases of the persons named, in one query (built once: handovers are
+# the busiest write, and building a statement costs more than running it)
+_MISSION_WITH_CASES = (
+    select(Mission, TransferCase)
+    .outerjoin(
+        TransferCase,
+        and_(
+            TransferCase.mission_id == Mission.id,
+            TransferCase.person_id.in_(bindparam("person_ids", expanding=True)),
+        ),
+    )
+    .where(Mission.mission_number == bindparam("number"))
+)
+
+
+def _mission_and_cases(
+    session: Session, number: str, person_ids: Sequence[str]
+) -> tuple[Mission, dict[str, TransferCase]]:
+    rows = session.execute(
+        _MISSION_WITH_CASES, {"number": number, "person_ids": list(person_ids)}
+    ).all()
+    if not rows:
+        raise UnknownOperationsRecord(f"no mission '{number}'")
+    return rows[0][0], {case.person_id: case for _, case in rows if case is not None}
+
+
+def _in_order(
+    found: dict[str, TransferCase], person_ids: Sequence[str], number: str
+) -> list[TransferCase]:
+    """The mission's cases of these persons, in the order given."""
+    missing = [p for p in person_ids if p not in found]
+    if missing:
+        raise UnknownOperationsRecord(f"person {missing[0]} is not on mission {number}")
+    if len(set(person_ids)) != len(person_ids):
+        raise InputError(f"a person is named twice in one handover on mission {number}")
+    return [found[p] for p in person_ids]
+
+
+@dataclass
+class HandoverReads:
+    """What a handover reads before it writes."""
+
+    mission: Mission
+    cases: list[TransferCase]
+    nationalities: Nationalities | None  # None for a return on board: no consular task
+
+
+def read_for_handover(
+    session: Session,
+    *,
+    actor: User,
+    mission_number: str,
+    person_ids: Sequence[str],
+    returned_on_board: bool,
+) -> HandoverReads:
+    mission, found = _mission_and_cases(session, mission_number, person_ids)
+    check_facility_scope(session, actor, mission.facility_id)
+    require_mission_step(mission, "confirm handover")
+    cases = _in_order(found, person_ids, mission_number)
+    nationalities = (
+        None
+        if returned_on_board
+        else persons_nationalities(session, person_ids=[c.person_id for c in cases])
+    )
+    return HandoverReads(mission, cases, nationalities)
+
+
+def read_subjects(actor: User, reads: HandoverReads) -> dict[str, str]:
+    """The audit subjects (and action prefixes) whose writes would change these reads."""
+    subjects = {f"mission:{reads.mission.mission_number}": "", f"user:{actor.name}": ""}
+    for case in reads.cases:
+        subjects[f"case:{case.id}"] = ""
+        subjects[f"person:{case.person_id}"] = "facts."
+    return subjects
+
+
+def _columns(model: Any) -> list[str]:
+    return [column.name for column in model.__table__.columns]
+
+
+def _pg_reads() -> list[str]:
+    """The statements of read_for_handover_pg; names from the models' metadata."""
+    case, mission = _columns(TransferCase), _columns(Mission)
+    nationality: Any = FACT_MODELS["nationalities"].__table__
+    versions = FactVersion.__tablename__
+    return [
+        f"SELECT max(seq) FROM {AuditEntry.__tablename__}",
+        f"SELECT {', '.join(mission)} FROM {Mission.__tablename__} "
+        "WHERE mission_number = %(number)s",
+        f"SELECT {', '.join('c.' + name for name in case)} FROM {TransferCase.__tablename__} c "
+        f"JOIN {Mission.__tablename__} m ON m.id = c.mission_id "
+        "WHERE m.mission_number = %(number)s AND c.person_id = ANY(%(persons)s)",
+        f"SELECT facility_id FROM {LiaisonFacility.__tablename__} WHERE user_id = %(user_id)s",
+        # each person's newest version of the list, and its rows (as persons_nationalities)
+        f"SELECT v.person_id, v.known, n.country FROM {versions} v "
+        f"JOIN (SELECT max(id) AS id FROM {versions} WHERE person_id = ANY(%(persons)s) "
+        "AND list_name = 'nationalities' GROUP BY person_id) newest ON newest.id = v.id "
+        f"LEFT JOIN {nationality.name} n ON n.version_id = v.id "
+        "ORDER BY v.person_id, n.ordinal",
+    ]
+
+
+_PG_READS: list[str] = []
+
+
+def read_for_handover_pg(
+    session: Session,
+    *,
+    actor: User,
+    mission_number: str,
+    person_ids: Sequence[str],
+    returned_on_board: bool,
+) -> tuple[int, HandoverReads]:
+    """The committed chain head's seq and the reads, in one round trip (PostgreSQL, before
+    the writer lock). The mission and cases are detached objects: read, never written."""
+    if not _PG_READS:
+        _PG_READS.extend(_pg_reads())
+    params = {"number": mission_number, "persons": list(person_ids), "user_id": actor.id}
+    head, missions, cases, assigned, nationality_rows = read_pipelined(
+        session, [(sql, params) for sql in _PG_READS]
+    )
+    if not missions:
+        raise UnknownOperationsRecord(f"no mission '{mission_number}'")
+    mission = Mission(**dict(zip(_columns(Mission), missions[0], strict=True)))
+    refuse_outside_scope(actor, [row[0] for row in assigned], mission.facility_id)
+    require_mission_step(mission, "confirm handover")
+    found = {}
+    for row in cases:
+        case = TransferCase(**dict(zip(_columns(TransferCase), row, strict=True)))
+        found[case.person_id] = case
+    in_order = _in_order(found, person_ids, mission_number)
+    nationalities = None
+    if not returned_on_board:
+        nationalities = nationalities_from_rows(person_ids, nationality_rows)
+    return int(head[0][0] or 0), HandoverReads(mission, in_order, nationalities)
+
+
+def nationalities_from_rows(
+    person_ids: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> Nationalities:
+    """(person, known, country) rows of each person's newest version, as
+    persons_nationalities returns them: None where the list is not known."""
+    found: Nationalities = dict.fromkeys(person_ids)
+    for person_id, known, country in rows:
+        if not known:
+            continue
+        countries = found[person_id]
+        if countries is None:
+            countries = found[person_id] = []
+        if country is not None:
+            countries.append(country)
+    return found
