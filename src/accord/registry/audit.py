@@ -93,9 +93,12 @@ def chain_head(session: Session) -> ChainHead:
     return head
 
 
+_HEAD_SEQ = select(func.max(AuditEntry.seq))
+
+
 def committed_head_seq(session: Session) -> int:
     """The seq of the last entry committed so far (not cached: for reads before the lock)."""
-    return int(session.scalar(select(func.max(AuditEntry.seq))) or 0)
+    return int(session.scalar(_HEAD_SEQ) or 0)
 
 
 # Past this many entries since a read, checking them one by one costs more than reading again.
