@@ -260,7 +260,7 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
     # the facts are read once, under the lock, as known at the decision time
     window = registry.backend == "postgresql"
 
-    real_read = service.person_fact_tables
+    real_read = service.person_fact_read
     reads: list[object] = []
 
     def read_then_someone_corrects(session: Any, **kwargs: Any) -> Any:
@@ -280,7 +280,7 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
         return facts
 
     _record(registry, SV, T1)
-    monkeypatch.setattr(service, "person_fact_tables", read_then_someone_corrects)
+    monkeypatch.setattr(service, "person_fact_read", read_then_someone_corrects)
     outcome, record_id = _decide_unlocked(registry, "sv-001", T3 + dt.timedelta(hours=1))
     monkeypatch.undo()
     if not window:
@@ -292,3 +292,134 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
     with read_session(registry.engine) as session:
         assert replay_decision(session, decision_id=record_id).reproduces
     assert "no_withholding" not in _failed(registry, record_id)
+
+
+def test_the_one_statement_read_equals_the_case_file_and_names_the_chain_head(
+    registry: Registry,
+) -> None:
+    """person_fact_read: the facts as case_files_to_tables gives them, and the head seq of
+    the same snapshot (a later write of the person's facts is audited after it)."""
+    from accord.facts import case_files_to_tables
+    from accord.registry.audit import committed_head_seq
+    from accord.registry.reads import person_case_file, person_fact_read
+
+    _record(registry, SV, T1)
+    _record(registry, {**VE, "person_id": "ve-009", "appeals": None}, T2)
+    with read_session(registry.engine) as session:
+        for person_id in ("sv-001", "ve-009"):
+            for when in (None, T2.date(), T1 - dt.timedelta(days=1)):
+                try:
+                    expected = case_files_to_tables(
+                        [person_case_file(session, person_id=person_id, as_known_on=when)]
+                    )
+                except UnknownPerson:
+                    with pytest.raises(UnknownPerson):
+                        person_fact_read(session, person_id=person_id, as_known_on=when)
+                    continue
+                facts, head = person_fact_read(session, person_id=person_id, as_known_on=when)
+                assert facts.tables.keys() == expected.tables.keys()
+                for name, table in expected.tables.items():
+                    assert facts.tables[name].equals(table), (person_id, when, name)
+                assert head == committed_head_seq(session)
+
+
+def test_concurrent_decisions_and_corrections_keep_the_chain_and_replay(
+    registry: Registry,
+) -> None:
+    """Deciders that read before they lock, racing a writer that flips a protection back and
+    forth: every record is decided from one version of the facts (it replays), each has its
+    own audit entry, and the chain stays intact."""
+    import threading
+
+    from accord.registry.models import AuditEntry
+
+    _record(registry, SV, T1)
+    protection = SV["protections"][0]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    record_ids: list[int] = []
+    lock = threading.Lock()
+
+    def correct() -> None:
+        flips = 0
+        while not stop.is_set() or flips < 4:
+            status = "terminated" if flips % 2 == 0 else protection["status"]
+            with write_session(registry.engine) as session:
+                record_list(
+                    session,
+                    actor=registry.users["lena"],
+                    person_id="sv-001",
+                    list_name="protections",
+                    items=[{**protection, "status": status}],
+                    source_document=f"order {flips}",
+                )
+            flips += 1
+
+    def decide(n: int) -> None:
+        try:
+            for _ in range(n):
+                with write_session(registry.engine, lock=False) as session:
+                    _, record = decide_from_registry(
+                        session,
+                        request=RETURN_SV,
+                        person_id="sv-001",
+                        actor=registry.users["olivia"],
+                    )
+                with lock:
+                    record_ids.append(record.id)
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+
+    writer = threading.Thread(target=correct)
+    deciders = [threading.Thread(target=decide, args=(5,)) for _ in range(4)]
+    writer.start()
+    for thread in deciders:
+        thread.start()
+    for thread in deciders:
+        thread.join()
+    stop.set()
+    writer.join()
+    assert not errors, errors
+    assert len(record_ids) == len(set(record_ids)) == 20
+    with read_session(registry.engine) as session:
+        assert verify_chain(session).intact
+        for record_id in record_ids:
+            record = get_decision_record(session, decision_id=record_id)
+            entry = session.get(AuditEntry, record.audit_seq)
+            assert entry is not None
+            assert entry.action == "decision.record"
+            assert json.loads(entry.change)["inputs_digest"] == record.inputs_digest
+            assert replay_decision(session, decision_id=record_id).reproduces
+
+
+def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `as_known_on` in a session that does not hold the writer lock yet (an HTTP
+    decision), the record time and the chain head are read once the lock is held: a head
+    read before it could be stale by the time the entry is appended."""
+    import accord.decisions.service as service
+    from accord.registry.db import holds_writer_lock
+
+    real_time = service.record_time
+    locked: list[bool] = []
+
+    def record_time_seen(session: Any, now: Any = None) -> Any:
+        locked.append(holds_writer_lock(session))
+        return real_time(session, now)
+
+    _record(registry, SV, T1)
+    monkeypatch.setattr(service, "record_time", record_time_seen)
+    with write_session(registry.engine, lock=False) as session:
+        decide_from_registry(
+            session,
+            request=RETURN_SV,
+            person_id="sv-001",
+            actor=registry.users["olivia"],
+            as_known_on=T1.date(),
+            now=T2,
+        )
+    assert locked
+    assert all(locked)
+    with read_session(registry.engine) as session:
+        assert verify_chain(session).intact

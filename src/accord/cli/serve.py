@@ -41,6 +41,8 @@ def serve_command(
         f"on http://{host}:{port} (docs at /docs, log in at /login)",
         highlight=False,
     )
+    # uvicorn's loop and HTTP parser default to uvloop and httptools, both dependencies:
+    # with asyncio and h11 the same two workers answered about a third fewer decisions/s
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
         return

@@ -16,21 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables
-from accord.registry.audit import (
-    append_audit,
-    committed_head_seq,
-    record_time,
-    subject_written_since,
-)
+from accord.registry.audit import AuditWriter, lock_and_check_written_since, record_time
+from accord.registry.batch import StatementBatch
 from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
-from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_tables
+from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_read, person_fact_tables
 
 
 def _json_value(value: object) -> object:
@@ -44,7 +40,7 @@ def facts_digest(facts: FactTables) -> str:
     canonical = {
         name: sorted(
             json.dumps(row, sort_keys=True, default=_json_value, ensure_ascii=False)
-            for row in table.to_pylist()
+            for row in (table.to_pylist() if table.num_rows else ())  # most lists are empty
         )
         for name, table in sorted(facts.tables.items())
     }
@@ -79,24 +75,24 @@ def decide_from_registry(
     lock=False)` on PostgreSQL), a decision on the facts known now reads and
     decides first and takes the lock only to write, so that decisions do not
     queue behind one another for their reads: once locked, it checks that no
-    fact of the person was written since the read began, else reads again.
+    fact of the person was written since the snapshot it read, else reads again.
     """
     if as_known_on is None and not holds_writer_lock(session):
-        seen = committed_head_seq(session)
-        facts = person_fact_tables(session, person_id=person_id, as_known_on=None)
+        # one statement: the facts and the chain's head seq from the same snapshot
+        facts, seen = person_fact_read(session, person_id=person_id, as_known_on=None)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
         digest, explanation = facts_digest(facts), decision.as_dict()  # before the lock too
-        lock_for_write(session)
-        decided_at = record_time(session, now)
-        known_at = decided_at
-        changed = subject_written_since(
+        changed = lock_and_check_written_since(
             session, seq=seen, subject=f"person:{person_id}", action_prefix="facts."
         )
-        if changed:  # the read may mix versions: read again, under the lock
-            facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
+        decided_at = record_time(session, now)
+        known_at = decided_at
+        if changed:  # the read may be stale: read again, under the lock
+            facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
             decision = decide_facts(facts=facts, request=request, all_facts=True)
             digest, explanation = facts_digest(facts), decision.as_dict()
     else:
+        lock_for_write(session)  # before record_time: the chain head it reads is kept
         decided_at = record_time(session, now)
         known_at = known_cutoff(as_known_on) or decided_at
         if known_at > decided_at:
@@ -104,11 +100,13 @@ def decide_from_registry(
                 f"--as-known-on {known_at.isoformat()} is after the time of the decision "
                 f"({decided_at.isoformat()}): the registry cannot know the future"
             )
-        facts = person_fact_tables(session, person_id=person_id, as_known_on=known_at)
+        facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
         digest, explanation = facts_digest(facts), decision.as_dict()
-    entry = append_audit(
-        session,
+    # The audit entry and the record go to the database in one round trip (a pipeline
+    # on PostgreSQL): the writer lock is held from here to the commit.
+    writer = AuditWriter(session)
+    entry = writer.add(
         actor=actor,
         action="decision.record",
         subject=f"person:{person_id}",
@@ -120,26 +118,32 @@ def decide_from_registry(
             "agreement_digest": decision.agreement["digest"],
             "outcome": decision.outcome,
         },
-        now=decided_at,
+        at=record_time(session, decided_at),  # the same time; refuses one before the head
     )
-    record = DecisionRecord(
-        person_id=person_id,
-        decided_at=decided_at,
-        decided_by_id=actor.id,
-        request=request_as_dict(request),
-        facts_known_at=known_at,
-        inputs_digest=digest,
-        ruleset_hash=decision.ruleset["hash"],
-        agreement_id=decision.agreement["id"],
-        agreement_version=str(decision.agreement["version"]),
-        agreement_digest=decision.agreement["digest"],
-        parameters=list(decision.parameters),
-        outcome=decision.outcome,
-        explanation=explanation,
-        audit_seq=entry.seq,
-    )
-    session.add(record)
-    session.flush()
+    values = {
+        "person_id": person_id,
+        "decided_at": decided_at,
+        "decided_by_id": actor.id,
+        "request": request_as_dict(request),
+        "facts_known_at": known_at,
+        "inputs_digest": digest,
+        "ruleset_hash": decision.ruleset["hash"],
+        "agreement_id": decision.agreement["id"],
+        "agreement_version": str(decision.agreement["version"]),
+        "agreement_digest": decision.agreement["digest"],
+        "parameters": list(decision.parameters),
+        "outcome": decision.outcome,
+        "explanation": explanation,
+        "audit_seq": entry["seq"],
+    }
+    batch = StatementBatch(session)
+    writer.flush(batch)
+    ids: list[int] = []
+    batch.insert(DecisionRecord.__table__, [values], returning="id", on_result=ids.extend)
+    batch.send()
+    record = DecisionRecord(id=ids[0], **values)
+    make_transient_to_detached(record)
+    session.add(record)  # persistent in the session, as the row it was written as
     return decision, record
 
 

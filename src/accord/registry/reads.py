@@ -5,7 +5,7 @@ datetime (as known at that instant), or None (now). The current version of a
 list is the one with the highest id recorded by then: ids grow with record
 time because writes are serialised (db.write_session).
 
-The per-person read is a handful of indexed queries; the docket read is one
+The per-person read is one statement of indexed lookups; the docket read is one
 set-based query per table, never a query per person.
 """
 
@@ -13,17 +13,50 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.errors import InputError, UnknownPerson
-from accord.facts.tables import FACT_SCHEMAS, FactTables, case_files_to_tables, known_flag
-from accord.registry.codec import SCALAR_DEFAULTS, SCALARS, Row, case_from_rows, fact_columns
-from accord.registry.models import FACT_MODELS, PERSON_LIST, FactVersion, PersonFact, User
+from accord.facts.tables import FACT_SCHEMAS, FactTables, known_flag
+from accord.registry.codec import (
+    LISTS,
+    SCALAR_DEFAULTS,
+    SCALARS,
+    Row,
+    case_from_rows,
+    fact_columns,
+)
+from accord.registry.models import (
+    FACT_MODELS,
+    PERSON_LIST,
+    AuditEntry,
+    FactVersion,
+    PersonFact,
+    User,
+    UTCDateTime,
+)
 from accord.registry.schemas import VersionInfo
 
 AsKnownOn = dt.date | dt.datetime | None
@@ -51,40 +84,135 @@ def _unknown(person_id: str, as_known_on: AsKnownOn) -> UnknownPerson:
     return UnknownPerson(f"no person '{person_id}' in the registry{when}")
 
 
-def _latest_versions(
-    session: Session, person_id: str, cutoff: dt.datetime | None
-) -> dict[str, tuple[int, bool, int]]:
-    """list name -> (version id, known, row count) of the person's current versions."""
-    result = session.execute(
-        select(FV.id, FV.list_name, FV.known, FV.row_count)
-        .where(FV.person_id == person_id, _recorded_by(cutoff))
-        .order_by(FV.id)
+# The per-person read is one statement: the person's current versions and the rows of
+# every known list, as a UNION ALL whose fact columns share typed slots (text, date,
+# boolean). One statement is one snapshot, so the versions and rows always agree, even
+# in a READ COMMITTED write transaction, and it costs one round trip, not one per list.
+_SLOT_KINDS: dict[type[Any], str] = {String: "s", Text: "s", Date: "d", Boolean: "b"}
+_SLOT_TYPES: dict[str, Any] = {"s": Text(), "d": Date(), "b": Boolean()}
+
+
+def _slot_kind(column: Column[Any]) -> str:
+    return _SLOT_KINDS[type(column.type)]
+
+
+def _slot_layout() -> dict[str, list[tuple[str, str]]]:
+    """list name -> [(fact column, slot)], slots numbered per kind: s0, s1, d0, b0..."""
+    layout: dict[str, list[tuple[str, str]]] = {}
+    for name in LISTS:
+        used: dict[str, int] = {}
+        slots = []
+        for fact_column in fact_columns(name):
+            kind = _slot_kind(fact_column)
+            slots.append((fact_column.name, f"{kind}{used.get(kind, 0)}"))
+            used[kind] = used.get(kind, 0) + 1
+        layout[name] = slots
+    return layout
+
+
+_LAYOUT = _slot_layout()
+_LISTS_BY_NUMBER = dict(enumerate(_LAYOUT, start=1))
+_SLOTS: tuple[str, ...] = tuple(
+    sorted({slot for slots in _LAYOUT.values() for _, slot in slots}, key=lambda s: (s[0], s))
+)
+
+
+@cache
+def _person_statement(with_cutoff: bool) -> Any:
+    """Rows (part, version_id, known, head_seq, ordinal, *slots): part 0 is a version of the
+    person recorded by the cutoff, part i a row of the current version of LISTS[i - 1];
+    head_seq is the audit chain's last seq in the same snapshot.
+
+    Plain SQL, kept under psycopg's 4 kB limit of statements whose parsing it caches.
+    Each list's current version is a scalar subquery, so its rows are found through the
+    primary key whatever the planner's statistics say."""
+    recorded = " AND recorded_at <= :cutoff" if with_cutoff else ""
+    mine = f"person_id = :person_id{recorded}"
+    # the first branch types every column (PostgreSQL types a UNION pairwise, left to
+    # right); its s0 is the list's name
+    sql_types = {"b": "BOOLEAN", "d": "DATE", "s": "TEXT"}
+    named = ",".join(
+        "list_name" if s == "s0" else f"CAST(NULL AS {sql_types[s[0]]})" for s in _SLOTS
     )
-    return {name: (vid, known, rows) for vid, name, known, rows in result}
+    parts = [
+        f"SELECT 0,id,known,(SELECT max(seq) FROM audit_log),CAST(NULL AS INTEGER),{named} "
+        f"FROM fact_versions WHERE {mine}"
+    ]
+    for number, (name, slots) in enumerate(_LAYOUT.items(), start=1):
+        filled = {slot: column for column, slot in slots}
+        values = ",".join(f'"{filled[s]}"' if s in filled else "NULL" for s in _SLOTS)
+        table: Any = FACT_MODELS[name].__table__
+        parts.append(
+            f"SELECT {number},version_id,NULL,NULL,ordinal,{values} FROM {table.name} "
+            f"WHERE version_id=(SELECT i FROM c WHERE l='{name}')"
+        )
+    sql = (
+        f"WITH c AS (SELECT list_name l,max(id) i FROM fact_versions WHERE {mine} "
+        f"GROUP BY list_name) " + " UNION ALL ".join(parts) + " ORDER BY 1,2,5"
+    )
+    typed = [column("part", Integer()), column("version_id", Integer())]
+    typed += [column("known", Boolean()), column("head_seq", Integer())]
+    typed += [column("ordinal", Integer()), *(column(s, _SLOT_TYPES[s[0]]) for s in _SLOTS)]
+    statement = text(sql).columns(*typed)
+    if with_cutoff:
+        statement = statement.bindparams(bindparam("cutoff", type_=UTCDateTime()))
+    return statement
+
+
+@dataclass(frozen=True)
+class PersonLists:
+    """One person's lists as read in one snapshot: rows per known list (None: not known)."""
+
+    lists: dict[str, list[Row] | None]
+    head_seq: int  # the audit chain's last seq in the same snapshot
+
+
+def read_person_lists(
+    session: Session, *, person_id: str, cutoff: dt.datetime | None
+) -> PersonLists | None:
+    """The person's current lists as recorded by `cutoff` (None: now); None if unknown then."""
+    params: dict[str, Any] = {"person_id": person_id}
+    if cutoff is not None:
+        params["cutoff"] = cutoff
+    result = session.execute(_person_statement(cutoff is not None), params).all()
+    current: dict[str, tuple[int, bool]] = {}  # list -> (version id, known): the highest id
+    facts: list[tuple[str, int, Row]] = []
+    head_seq = 0
+    for row in result:  # the versions first, by id; then the rows, by list and position
+        if row.part == 0:
+            head_seq = int(row.head_seq or 0)
+            current[row.s0] = (row.version_id, row.known)  # s0: the list's name
+        else:
+            name = _LISTS_BY_NUMBER[row.part]
+            fact = {column: row._mapping[slot] for column, slot in _LAYOUT[name]}
+            facts.append((name, row.version_id, fact))
+    if not current:
+        return None
+    lists: dict[str, list[Row] | None] = {
+        name: [] if known else None for name, (_, known) in current.items()
+    }
+    for name, version_id, fact in facts:
+        rows = lists[name]
+        if rows is not None and current[name][0] == version_id:  # a known list's rows only
+            rows.append(fact)
+    return PersonLists(lists=lists, head_seq=head_seq)
 
 
 def person_case_file(
     session: Session, *, person_id: str, as_known_on: AsKnownOn = None
 ) -> CaseFile:
     """The person's case file as Accord knew it; UnknownPerson if it did not know them then."""
-    latest = _latest_versions(session, person_id, known_cutoff(as_known_on))
-    if not latest:
+    return person_case_read(session, person_id=person_id, as_known_on=as_known_on)[0]
+
+
+def person_case_read(
+    session: Session, *, person_id: str, as_known_on: AsKnownOn = None
+) -> tuple[CaseFile, int]:
+    """(the case file, the audit chain's last seq), both from one snapshot."""
+    read = read_person_lists(session, person_id=person_id, cutoff=known_cutoff(as_known_on))
+    if read is None:
         raise _unknown(person_id, as_known_on)
-    lists: dict[str, list[Row] | None] = {}
-    for name, (version_id, known, row_count) in latest.items():
-        if not known:
-            continue
-        if row_count == 0:
-            lists[name] = []
-            continue
-        model = FACT_MODELS[name]
-        columns = fact_columns(name)
-        table: Any = model.__table__
-        result = session.execute(
-            select(*columns).where(table.c.version_id == version_id).order_by(table.c.ordinal)
-        )
-        lists[name] = [dict(row._mapping) for row in result]
-    return case_from_rows(person_id, lists)
+    return case_from_rows(person_id, read.lists), read.head_seq
 
 
 def person_nationalities(
@@ -134,8 +262,47 @@ def persons_nationalities(
 
 def person_fact_tables(session: Session, *, person_id: str, as_known_on: AsKnownOn) -> FactTables:
     """One person's fact tables, exactly as case_files_to_tables gives for their case file."""
-    case_file = person_case_file(session, person_id=person_id, as_known_on=as_known_on)
-    return case_files_to_tables([case_file])
+    return person_fact_read(session, person_id=person_id, as_known_on=as_known_on)[0]
+
+
+def person_fact_read(
+    session: Session, *, person_id: str, as_known_on: AsKnownOn
+) -> tuple[FactTables, int]:
+    """(one person's fact tables, the audit chain's last seq), both from one snapshot: any
+    later write of the person's facts is audited after that seq."""
+    case_file, head_seq = person_case_read(session, person_id=person_id, as_known_on=as_known_on)
+    return one_person_tables(case_file), head_seq
+
+
+@cache
+def _empty_tables() -> dict[str, pa.Table]:
+    return {name: pa.Table.from_pylist([], schema=s) for name, s in FACT_SCHEMAS.items()}
+
+
+def one_person_tables(case: CaseFile) -> FactTables:
+    """`case_files_to_tables([case])`, built faster: a person has facts in a few lists only,
+    and the empty tables are shared (Arrow tables are immutable)."""
+    tables = dict(_empty_tables())
+    person: dict[str, Any] = {
+        "person_id": case.person_id,
+        "name": case.name,
+        "birth_date": case.birth_date,
+        "sex": case.sex,
+        "citizenship": case.citizenship,
+    }
+    for list_name in CASE_FILE_LISTS:
+        items = getattr(case, list_name)
+        person[known_flag(list_name)] = items is not None
+        if items:
+            rows = [
+                {"person_id": case.person_id, "country": item}  # bare country codes
+                if isinstance(item, str)
+                else {"person_id": case.person_id, **item.model_dump()}
+                for item in items
+            ]
+            tables[list_name] = pa.Table.from_pylist(rows, schema=FACT_SCHEMAS[list_name])
+    tables["persons"] = pa.Table.from_pylist([person], schema=FACT_SCHEMAS["persons"])
+    return FactTables(tables)
 
 
 def person_history(
@@ -246,7 +413,7 @@ def docket_fact_tables(session: Session, *, as_known_on: AsKnownOn = None) -> Fa
 
 def registry_counts(session: Session) -> dict[str, int]:
     """Rows per table: for status output and for tests that assert nothing was written."""
-    from accord.registry.models import AuditEntry, Import, Person
+    from accord.registry.models import Import, Person
 
     counted: dict[str, Any] = {
         "persons": Person,

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import String, any_, bindparam, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.casefile.reader import parse_case_file, read_case_files
 from accord.errors import InputError
 from accord.registry.audit import record_time
-from accord.registry.codec import EMPTY_DIGEST, NOT_KNOWN_DIGEST, case_rows, content_digest
+from accord.registry.codec import EMPTY_DIGEST, NOT_KNOWN_DIGEST
 from accord.registry.db import CopyPipeline, lock_for_write
 from accord.registry.models import FactVersion, Import, Person, User
 from accord.registry.reads import (
@@ -40,7 +41,7 @@ from accord.registry.reads import (
     person_history,
 )
 from accord.registry.schemas import ImportSummary
-from accord.registry.writer import Change, FactWriter
+from accord.registry.writer import Change, FactWriter, case_lists, list_digest
 
 __all__ = [
     "PreparedImport",
@@ -57,6 +58,7 @@ __all__ = [
 
 ANALYZE_AFTER = 50_000  # new versions
 CHUNK = 2_000  # persons compared and written per round trip
+WORK_MEM = "64MB"  # for the rest of an import's transaction (PostgreSQL)
 Progress = Callable[[int], None]
 
 
@@ -102,6 +104,27 @@ def read_import_file(path: Path) -> PreparedImport:
 _Current = tuple[bool, str]  # (known, content digest) of a current version
 
 
+def _among(session: Session, column: Any, ids: list[str]) -> Any:
+    """`column IN ids`: on PostgreSQL one array parameter (= ANY), which costs no more to
+    compile and send for 100,000 ids than for one; elsewhere a parameter per id."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    return column.in_(ids)
+
+
+def _known_persons(session: Session, person_ids: list[str]) -> set[str]:
+    """Which of these persons the registry knows: on PostgreSQL in one query for the whole
+    file; elsewhere a query per CHUNK ids (SQLite's limit on parameters)."""
+    size = len(person_ids) if session.get_bind().dialect.name == "postgresql" else CHUNK
+    known: set[str] = set()
+    for start in range(0, len(person_ids), max(size, 1)):
+        ids = person_ids[start : start + size]
+        known.update(
+            session.scalars(select(Person.person_id).where(_among(session, Person.person_id, ids)))
+        )
+    return known
+
+
 def _current_states(session: Session, person_ids: list[str]) -> dict[tuple[str, str], _Current]:
     """(person, list) -> (known, digest) of each current version: every version of these
     persons in id order, the last one winning (one index range per person, no grouping)."""
@@ -112,33 +135,32 @@ def _current_states(session: Session, person_ids: list[str]) -> dict[tuple[str, 
             FactVersion.known,
             FactVersion.content_digest,
         )
-        .where(FactVersion.person_id.in_(person_ids))
+        .where(_among(session, FactVersion.person_id, person_ids))
         .order_by(FactVersion.id)
     )
     return {(p, n): (k, d) for p, n, k, d in result}
 
 
 def _state(
-    session: Session, chunk: Sequence[CaseFile]
-) -> tuple[set[str], dict[tuple[str, str], _Current]]:
-    """Which persons of `chunk` the registry knows, and their lists' current versions."""
-    ids = [c.person_id for c in chunk]
-    known = set(session.scalars(select(Person.person_id).where(Person.person_id.in_(ids))))
+    session: Session, chunk: Sequence[CaseFile], known: set[str]
+) -> dict[tuple[str, str], _Current]:
+    """The current versions of the lists of the persons of `chunk` the registry knows."""
     # a person the registry does not know has no versions: ask only about the others
-    return known, _current_states(session, sorted(known)) if known else {}
+    ids = sorted(c.person_id for c in chunk if c.person_id in known)
+    return _current_states(session, ids) if ids else {}
 
 
 def _changes(
     person_id: str, case: CaseFile, current: dict[tuple[str, str], _Current]
 ) -> list[Change]:
     out: list[Change] = []
-    for name, rows in case_rows(case).items():
+    for name, rows in case_lists(case).items():
         now = current.get((person_id, name))
         if rows is None:
             if now is not None and now[0]:
                 out.append(Change(name, None, NOT_KNOWN_DIGEST, "retraction"))
             continue
-        digest = content_digest(rows) if rows else EMPTY_DIGEST
+        digest = list_digest(rows) if rows else EMPTY_DIGEST
         if now is not None and now[0] and now[1] == digest:
             continue
         out.append(Change(name, rows, digest, "recorded" if now is None else "correction"))
@@ -194,12 +216,17 @@ def import_case_files(
     chunks = list(_chunks(cases, CHUNK))
     # PostgreSQL writes chunk i while Python compares, hashes and formats chunk i+1
     pipeline = CopyPipeline(session) if writer.postgres else None
+    if writer.postgres and len(cases) >= 1_000:  # a small import fits in the default
+        # the attribution trigger keeps each COPY's new versions (about 4 MB a chunk) in
+        # a tuplestore; at the default 4 MB of work_mem every chunk went to a temp file
+        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     # The cycle collector would rescan the many live rows again and again (3x slower);
     # nothing made here forms cycles.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        known, current = _state(session, chunks[0]) if chunks else (set(), {})
+        known = _known_persons(session, [c.person_id for c in cases])
+        current = _state(session, chunks[0], known) if chunks else {}
         for index, chunk in enumerate(chunks):
             work = [(c, _changes(c.person_id, c, current)) for c in chunk]
             if import_id is None and file_sha256 is not None and any(ch for _, ch in work):
@@ -221,7 +248,7 @@ def import_case_files(
             if pipeline is not None:
                 pipeline.wait()  # the connection is free again: read the next chunk's state
             if index + 1 < len(chunks):
-                known, current = _state(session, chunks[index + 1])
+                current = _state(session, chunks[index + 1], known)
             if pipeline is not None and batches is not None:
                 pipeline.submit(batches)
             else:

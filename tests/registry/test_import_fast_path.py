@@ -1,0 +1,170 @@
+"""The import's fast paths write exactly what the plain ones write.
+
+case_lists and list_digest stand in for codec.case_rows and content_digest; the
+PostgreSQL COPY lines are formatted by hand; the registry's known persons are
+asked for in one query. Each is held equal here to the general code it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from accord.casefile.models import CaseFile
+from accord.registry import import_case_files, read_session, verify_chain, write_session
+from accord.registry.codec import LISTS, case_rows, content_digest, fact_columns
+from accord.registry.models import APPEND_ONLY_TABLES
+from accord.registry.writer import FactWriter, case_lists, list_digest
+
+from .conftest import Registry, _new_registry, _Server
+from .factories import SV, VE, cases, synthetic_records
+
+AT = dt.datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
+AWKWARD = 'tab\there, new\nline, back\\slash, "quotes", ñandú, 漢字, 🙂, \x01'
+
+
+def _awkward(record: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose free text needs escaping in JSON and in COPY text."""
+    out = dict(record, name=f"Ana {AWKWARD} Ficticia")
+    out["convictions"] = [
+        {"offence": AWKWARD, "category": "violent", "date": "2020-01-01", "source": AWKWARD}
+    ]
+    return out
+
+
+CASES = [*cases(VE, SV, _awkward(dict(VE, person_id="ve-002")))]
+CASES += [CaseFile.model_validate(r) for r in synthetic_records(60)]
+
+
+def test_case_lists_equal_case_rows() -> None:
+    for case in CASES:
+        assert case_lists(case) == case_rows(case)
+
+
+_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.dates(),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"])),  # valid UTF-8 text only
+)
+
+
+def _row(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({c.name: _VALUE for c in fact_columns(name)})
+
+
+@given(st.sampled_from(LISTS).flatmap(lambda name: st.lists(_row(name), min_size=1)))
+def test_list_digest_equals_content_digest(rows: list[dict[str, Any]]) -> None:
+    assert list_digest(rows) == content_digest(rows)
+
+
+def test_list_digest_of_every_synthetic_list() -> None:
+    for case in CASES:
+        for rows in case_rows(case).values():
+            if rows:
+                assert list_digest(rows) == content_digest(rows)
+
+
+def _dump(registry: Registry) -> dict[str, list[Any]]:
+    """Every row of every append-only table, in key order."""
+    out = {}
+    with read_session(registry.engine) as session:
+        for table in APPEND_ONLY_TABLES:
+            rows = session.execute(text(f"SELECT * FROM {table}")).all()
+            out[table] = sorted(map(tuple, rows), key=repr)
+        assert verify_chain(session).intact
+    return out
+
+
+def _import(registry: Registry, batch: list[CaseFile], *, at: dt.datetime, plain: bool) -> None:
+    with write_session(registry.engine) as session:
+        if plain:  # the general path: bulk_insert of row dicts (generic COPY formatting)
+            original = FactWriter.__init__
+
+            def general(self: FactWriter, *args: Any, **kwargs: Any) -> None:
+                original(self, *args, **kwargs)
+                self.postgres = False
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(FactWriter, "__init__", general)
+                _run(session, registry, batch, at)
+        else:
+            _run(session, registry, batch, at)
+
+
+def _run(session: Any, registry: Registry, batch: list[CaseFile], at: dt.datetime) -> None:
+    import_case_files(
+        session,
+        actor=registry.users["olivia"],
+        cases=batch,
+        source_document=f"ICE batch {AWKWARD}",
+        file_sha256="ab" * 32,
+        file_name="cases.jsonl",
+        note=AWKWARD,
+        now=at,
+    )
+
+
+def _later_file() -> list[CaseFile]:
+    """The same persons with corrections, retractions and a new person."""
+    changed = dict(SV, protections=[], nationalities=None)
+    ve = dict(
+        VE, convictions=None, stays=[{"kind": "dhs", "granted_on": "2025-01-02", "source": AWKWARD}]
+    )
+    return cases(ve, changed, dict(SV, person_id="sv-009"))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_copy_fast_path_writes_what_the_general_path_writes(
+    backend: str, tmp_path: Path, pg_server: _Server
+) -> None:
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "plain").mkdir()
+    fast = _new_registry(backend, tmp_path / "fast", pg_server)
+    plain = _new_registry(backend, tmp_path / "plain", pg_server)
+    try:
+        for registry, is_plain in ((fast, False), (plain, True)):
+            _import(registry, CASES, at=AT, plain=is_plain)
+            _import(registry, CASES, at=AT + dt.timedelta(hours=1), plain=is_plain)  # no-op
+            _import(registry, _later_file(), at=AT + dt.timedelta(days=1), plain=is_plain)
+        assert _dump(fast) == _dump(plain)
+    finally:
+        fast.engine.dispose()
+        plain.engine.dispose()
+
+
+def test_known_persons_across_chunks_and_reimport(registry: Registry) -> None:
+    """More persons than one chunk (and SQLite's query per chunk): the second import of the
+    same file writes nothing, and a file that changes one person writes only that person."""
+    records = synthetic_records(2_100, seed=9)
+    batch = [CaseFile.model_validate(r) for r in records]
+    with write_session(registry.engine) as session:
+        first = _summary(session, registry, batch, AT)
+    assert first.new_persons == 2_100
+    before = registry.counts()
+    with write_session(registry.engine) as session:
+        again = _summary(session, registry, batch, AT + dt.timedelta(hours=1))
+    assert again.new_versions == 0
+    assert registry.counts() == before
+    last = dict(records[-1], name="Renamed (fictional)")
+    with write_session(registry.engine) as session:
+        one = _summary(
+            session, registry, [*batch[:-1], CaseFile.model_validate(last)], AT + dt.timedelta(1)
+        )
+    assert (one.changed_persons, one.new_versions, one.new_persons) == (1, 1, 0)
+
+
+def _summary(session: Any, registry: Registry, batch: list[CaseFile], at: dt.datetime) -> Any:
+    return import_case_files(
+        session,
+        actor=registry.users["olivia"],
+        cases=batch,
+        source_document="synthetic",
+        now=at,
+    )
