@@ -155,3 +155,25 @@ def test_reading_before_the_lock_still_refuses_beyond_capacity(
     with pytest.raises(CapacityExceeded, match="capacity 1"):
         _confirm(registry, "ve-002", lock=False, now=at(16, 3))
     assert snapshot(registry) == before
+
+
+def test_reconcile_finds_a_capacity_count_that_differs_from_the_cases(
+    registry: Registry,
+) -> None:
+    """Capacity checks read counts kept by triggers; a count changed behind their back
+    (here by SQL) is a violation, named with its facility, agreement and state."""
+    from accord.operations.reconcile import reconcile
+
+    departed_mission(registry, [venezuelan(1), venezuelan(2)])
+    _confirm(registry, "ve-001", lock=False, now=at(16, 2))
+    with read_session(registry.engine) as s:
+        assert not [v for v in reconcile(s, now=at(16, 3)).violations if v.code == "count_mismatch"]
+    registry.sql("UPDATE facility_counts SET persons = persons + 5 WHERE state = 'in_custody'")
+    with read_session(registry.engine) as s:
+        found = [v for v in reconcile(s, now=at(16, 3)).violations if v.code == "count_mismatch"]
+    assert [(v.subject, v.message) for v in found] == [
+        (
+            "facility:CECOT",
+            "in_custody under sv-2025-offer: 1 cases, the count capacity checks read says 6",
+        )
+    ]

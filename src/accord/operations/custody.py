@@ -28,6 +28,7 @@ from accord.operations.events import (
 )
 from accord.operations.models import (
     CensusReport,
+    FacilityCount,
     OperationsEvent,
     TransferCase,
 )
@@ -56,14 +57,15 @@ def _held_statement(in_flight: bool) -> Select[Any]:
     states = [CaseState.IN_CUSTODY.value]
     if in_flight:
         states += [CaseState.MANIFESTED.value, CaseState.DEPARTED.value, CaseState.MISSING.value]
-    # facility ids are stored as the agreement spells them: equality uses the index
-    under = func.coalesce(
-        func.sum(sql_case((TransferCase.agreement_id == bindparam("agreement_id"), 1), else_=0)),
-        0,
+    # facility ids are stored as the agreement spells them; the counts are kept by triggers
+    under = sql_case(
+        (FacilityCount.agreement_id == bindparam("agreement_id"), FacilityCount.persons), else_=0
     )
-    return select(func.count(), under).where(
-        TransferCase.facility_id == bindparam("facility_id"),
-        or_(*(TransferCase.state == state for state in states)),  # no IN list: see LockedRead
+    return select(
+        func.coalesce(func.sum(FacilityCount.persons), 0), func.coalesce(func.sum(under), 0)
+    ).where(
+        FacilityCount.facility_id == bindparam("facility_id"),
+        or_(*(FacilityCount.state == state for state in states)),  # no IN list: see LockedRead
     )
 
 

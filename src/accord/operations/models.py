@@ -73,6 +73,18 @@ class TransferCase(Base):
     nominated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
+class FacilityCount(Base):
+    """Cases per facility, agreement and state, kept by triggers on transfer_cases
+    (migration 0005): what capacity and quota checks read instead of counting cases."""
+
+    __tablename__ = "facility_counts"
+
+    facility_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # '' for none
+    agreement_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    persons: Mapped[int] = mapped_column(Integer)
+
+
 class OperationsEvent(Base):
     """One step of a case or a mission: append-only, attributed, audited."""
 

@@ -6,6 +6,7 @@ Each violation has a code: a wrongful or lost transfer cannot pass silently.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +16,13 @@ from accord.decisions.models import DecisionRecord
 from accord.operations.custody import census_count, occupancy
 from accord.operations.events import CUSTODY_IN
 from accord.operations.handover import list_incidents
-from accord.operations.models import CensusReport, Mission, OperationsEvent, TransferCase
+from accord.operations.models import (
+    CensusReport,
+    FacilityCount,
+    Mission,
+    OperationsEvent,
+    TransferCase,
+)
 from accord.operations.schemas import CaseState, MissionState, ReconcileReport, Violation
 
 HANDOVER_DUE = dt.timedelta(hours=72)  # a departed person must be handed over within this
@@ -52,6 +59,7 @@ def reconcile(session: Session, *, now: dt.datetime | None = None) -> ReconcileR
                     f"{case.person_id}: case says {case.state}, events say {derived.get(case.id)}",
                 )
             )
+    out.extend(_count_mismatches(session, cases.values()))
     handed = set(
         session.scalars(
             select(OperationsEvent.case_id).where(OperationsEvent.kind.in_(sorted(CUSTODY_IN)))
@@ -162,6 +170,30 @@ def reconcile(session: Session, *, now: dt.datetime | None = None) -> ReconcileR
         "incidents": len(incidents),
     }
     return ReconcileReport(checked=checked, violations=tuple(out))
+
+
+def _count_mismatches(session: Session, cases: Iterable[TransferCase]) -> list[Violation]:
+    """The counts that capacity and quota checks read (kept by triggers) against the cases."""
+    counted: dict[tuple[str, str, str], int] = {}
+    for case in cases:
+        key = (case.facility_id or "", case.agreement_id, case.state)
+        counted[key] = counted.get(key, 0) + 1
+    rows = session.execute(
+        select(
+            FacilityCount.facility_id, FacilityCount.agreement_id, FacilityCount.state
+        ).add_columns(FacilityCount.persons)
+    )
+    kept = {(f, a, state): n for f, a, state, n in rows if n}
+    return [
+        Violation(
+            "count_mismatch",
+            f"facility:{key[0] or 'none'}",
+            f"{key[2]} under {key[1]}: {counted.get(key, 0)} cases, "
+            f"the count capacity checks read says {kept.get(key, 0)}",
+        )
+        for key in sorted(set(counted) | set(kept))
+        if counted.get(key, 0) != kept.get(key, 0)
+    ]
 
 
 def _departed_at(session: Session, case_id: int) -> dt.datetime | None:
