@@ -25,7 +25,7 @@ from accord.operations.events import (
 from accord.operations.models import LiaisonFacility, Mission, TransferCase
 from accord.registry.db import read_pipelined
 from accord.registry.models import FACT_MODELS, AuditEntry, FactVersion, User
-from accord.registry.reads import persons_nationalities
+from accord.registry.reads import nationalities_from_rows, persons_nationalities
 
 Nationalities = dict[str, list[str] | None]
 
@@ -165,20 +165,3 @@ def read_for_handover_pg(
     if not returned_on_board:
         nationalities = nationalities_from_rows(person_ids, nationality_rows)
     return int(head[0][0] or 0), HandoverReads(mission, in_order, nationalities)
-
-
-def nationalities_from_rows(
-    person_ids: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> Nationalities:
-    """(person, known, country) rows of each person's newest version, as
-    persons_nationalities returns them: None where the list is not known."""
-    found: Nationalities = dict.fromkeys(person_ids)
-    for person_id, known, country in rows:
-        if not known:
-            continue
-        countries = found[person_id]
-        if countries is None:
-            countries = found[person_id] = []
-        if country is not None:
-            countries.append(country)
-    return found

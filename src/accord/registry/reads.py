@@ -12,7 +12,7 @@ set-based query per table, never a query per person.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -248,6 +248,14 @@ def persons_nationalities(
         .outerjoin(table, table.c.version_id == FV.id)
         .order_by(FV.person_id, table.c.ordinal)
     )
+    return nationalities_from_rows(person_ids, rows)
+
+
+def nationalities_from_rows(
+    person_ids: Sequence[str], rows: Iterable[Any]
+) -> dict[str, list[str] | None]:
+    """(person, known, country) rows of each person's newest version of the list, as
+    persons_nationalities returns them: None where the list is not known."""
     found: dict[str, list[str] | None] = dict.fromkeys(person_ids)
     for person_id, known, country in rows:
         if not known:
