@@ -172,8 +172,7 @@ def _process_writer(
     url: str, batches: list[list[str]], barrier: Any, failures: Any
 ) -> None:  # pragma: no cover - runs in a child process
     engine, place = _placer(url, 1)
-    place_warm = batches[0]  # the first transaction warms the connection and the caches
-    place(place_warm)
+    place(batches[0])  # the first transaction warms the connection and the caches
     barrier.wait()
     try:
         for batch in batches[1:]:

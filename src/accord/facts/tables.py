@@ -133,24 +133,35 @@ class FactTables:
         return int(self.persons.num_rows)
 
 
+def case_file_rows(case: CaseFile) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """One case file as its `persons` row and the rows of each list it has facts in."""
+    person: dict[str, Any] = {
+        "person_id": case.person_id,
+        "name": case.name,
+        "birth_date": case.birth_date,
+        "sex": case.sex,
+        "citizenship": case.citizenship,
+    }
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for list_name in CASE_FILE_LISTS:
+        items = getattr(case, list_name)
+        person[known_flag(list_name)] = items is not None
+        if items:
+            lists[list_name] = [
+                {"person_id": case.person_id, "country": item}  # nationalities: bare codes
+                if isinstance(item, str)
+                else {"person_id": case.person_id, **item.model_dump()}
+                for item in items
+            ]
+    return person, lists
+
+
 def case_files_to_tables(cases: Iterable[CaseFile]) -> FactTables:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     for case in cases:
-        person: dict[str, Any] = {
-            "person_id": case.person_id,
-            "name": case.name,
-            "birth_date": case.birth_date,
-            "sex": case.sex,
-            "citizenship": case.citizenship,
-        }
-        for list_name in CASE_FILE_LISTS:
-            items = getattr(case, list_name)
-            person[known_flag(list_name)] = items is not None
-            for item in items or ():
-                if isinstance(item, str):  # nationalities are bare country codes
-                    rows[list_name].append({"person_id": case.person_id, "country": item})
-                else:
-                    rows[list_name].append({"person_id": case.person_id, **item.model_dump()})
+        person, lists = case_file_rows(case)
+        for list_name, list_rows in lists.items():
+            rows[list_name].extend(list_rows)
         rows["persons"].append(person)
     return FactTables(
         {name: pa.Table.from_pylist(rows[name], schema=FACT_SCHEMAS[name]) for name in TABLE_NAMES}

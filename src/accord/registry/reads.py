@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.errors import InputError, UnknownPerson
-from accord.facts.tables import FACT_SCHEMAS, FactTables, known_flag
+from accord.facts.tables import FACT_SCHEMAS, FactTables, case_file_rows, known_flag
 from accord.registry.codec import (
     LISTS,
     SCALAR_DEFAULTS,
@@ -291,24 +291,9 @@ def one_person_tables(case: CaseFile) -> FactTables:
     """`case_files_to_tables([case])`, built faster: a person has facts in a few lists only,
     and the empty tables are shared (Arrow tables are immutable)."""
     tables = dict(_empty_tables())
-    person: dict[str, Any] = {
-        "person_id": case.person_id,
-        "name": case.name,
-        "birth_date": case.birth_date,
-        "sex": case.sex,
-        "citizenship": case.citizenship,
-    }
-    for list_name in CASE_FILE_LISTS:
-        items = getattr(case, list_name)
-        person[known_flag(list_name)] = items is not None
-        if items:
-            rows = [
-                {"person_id": case.person_id, "country": item}  # bare country codes
-                if isinstance(item, str)
-                else {"person_id": case.person_id, **item.model_dump()}
-                for item in items
-            ]
-            tables[list_name] = pa.Table.from_pylist(rows, schema=FACT_SCHEMAS[list_name])
+    person, lists = case_file_rows(case)
+    for list_name, rows in lists.items():
+        tables[list_name] = pa.Table.from_pylist(rows, schema=FACT_SCHEMAS[list_name])
     tables["persons"] = pa.Table.from_pylist([person], schema=FACT_SCHEMAS["persons"])
     return FactTables(tables)
 
