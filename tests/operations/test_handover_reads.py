@@ -15,6 +15,7 @@ from accord.errors import CapacityExceeded, IllegalTransition
 from accord.operations.handover import confirm_handover
 from accord.operations.models import OperationsEvent
 from accord.registry import import_case_files, read_session, verify_chain, write_session
+from accord.registry.chain import ChainedBatch
 
 from .conftest import Registry
 from .people import at, audit_changes, departed_mission, snapshot, venezuelan
@@ -81,16 +82,17 @@ def test_reading_before_the_lock_writes_what_a_locked_handover_writes(
 def _someone_writes_in_the_window(
     registry: Registry, monkeypatch: pytest.MonkeyPatch, write: Any
 ) -> list[bool]:
-    """Make `write` commit in another session after the handover's reads, before its lock."""
-    real = handover.lock_then_read
+    """Make `write` commit in another session after the handover's reads, before it sends
+    its lock, chain and writes (registry/chain.py)."""
+    real = ChainedBatch.send_chained
     calls: list[bool] = []
 
-    def write_then_lock(session: Any, **kwargs: Any) -> Any:
+    def write_then_send(batch: ChainedBatch) -> bool:
         calls.append(True)
         write()
-        return real(session, **kwargs)
+        return real(batch)
 
-    monkeypatch.setattr(handover, "lock_then_read", write_then_lock)
+    monkeypatch.setattr(ChainedBatch, "send_chained", write_then_send)
     return calls
 
 

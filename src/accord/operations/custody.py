@@ -40,7 +40,7 @@ from accord.operations.schemas import (
     CustodyEndReason,
 )
 from accord.registry.audit import append_audit
-from accord.registry.db import LockedRead
+from accord.registry.db import LockedRead, driver_sql
 from accord.registry.models import User
 
 
@@ -128,6 +128,23 @@ def refuse_unless_room(
             f"{facility.id}: agreement {agreement_id} quota {facility.quota:,}, "
             f"{used:,} {what} under it: {adding} more would exceed it"
         )
+
+
+def room_requirement(
+    session: Session, facility: Facility, *, agreement_id: str, adding: int
+) -> tuple[str, dict[str, Any]]:
+    """refuse_unless_room as an `accord_require` statement (PostgreSQL), for a write that
+    checks room under the writer lock in the database (registry/chain.py)."""
+    held_sql, params = driver_sql(
+        *held_query(facility_id=facility.id, agreement_id=agreement_id, in_flight=False),
+        session.get_bind().dialect,
+    )
+    sql = (
+        "SELECT accord_require(h.held + %(adding)s <= %(capacity)s AND "
+        "(%(quota)s::integer IS NULL OR h.used + %(adding)s <= %(quota)s::integer), "
+        f"'room at the facility') FROM ({held_sql}) AS h(held, used)"
+    )
+    return sql, {**params, "adding": adding, "capacity": facility.capacity, "quota": facility.quota}
 
 
 def check_room(

@@ -4,10 +4,12 @@ the close of a mission's handover, and the incidents it opens.
 Handovers are the busiest write (a liaison confirming an aircraft's passengers
 one by one), so `confirm_handover` reads what it needs before it takes the
 registry's writer lock, when its session lets it (`write_session(engine,
-lock=False)`), and holds the lock only to check room and write: once locked,
-it checks in the audit chain that nobody wrote the mission, the cases, the
-persons' facts or the liaison's assignment since its reads began, and reads
-again under the lock if anybody did.
+lock=False)`). On PostgreSQL it then sends its lock, audit chain, room check
+and writes in one round trip (registry/chain.py): the database takes the lock,
+checks in the chain that nobody wrote the mission, the cases, the persons'
+facts or the liaison's assignment since the reads began, and appends the
+entries. If anybody did, or there is no room, nothing is written and the
+handover is read and judged again under the lock, the way SQLite always runs it.
 """
 
 from __future__ import annotations
@@ -20,12 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
-from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
+from accord.errors import AccordError, IllegalTransition, InputError, UnknownOperationsRecord
 from accord.operations.custody import (
     agreement_facility,
     check_room,
-    held_query,
-    refuse_unless_room,
+    room_requirement,
 )
 from accord.operations.events import (
     begin,
@@ -60,11 +61,12 @@ from accord.operations.schemas import (
 from accord.registry.audit import (
     AuditWriter,
     append_audit,
-    lock_then_read,
     record_time,
+    utc_now,
 )
 from accord.registry.batch import StatementBatch
-from accord.registry.db import holds_writer_lock
+from accord.registry.chain import ChainedBatch, DatabaseChainWriter
+from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
 from accord.registry.reads import persons_nationalities
 
@@ -134,15 +136,33 @@ def place_in_custody(
     occurred_at: dt.datetime,
     details: dict[str, Any] | None = None,
     nationalities: Nationalities | None = None,
-    room_checked: bool = False,
 ) -> list[OperationsEvent]:
-    """Put the cases into custody at their facility (one check of room for them all, unless
-    the caller has just made it under the writer lock: `room_checked`)."""
-    if not room_checked:
-        for (facility_id, agreement_id), adding in _places(cases).items():
-            check_room(session, facility_id=facility_id, agreement_id=agreement_id, adding=adding)
+    """Put the cases into custody at their facility (one check of room for them all)."""
+    for (facility_id, agreement_id), adding in _places(cases).items():
+        check_room(session, facility_id=facility_id, agreement_id=agreement_id, adding=adding)
     audit = AuditWriter(session)  # one insert for the entries of events and tasks
     batch = StatementBatch(session)  # and the events, cases and tasks sent with them
+    events = _custody_writes(
+        session, cases, step, actor, at, occurred_at, details, nationalities, audit, batch
+    )
+    audit.flush(batch)
+    batch.send()
+    return events
+
+
+def _custody_writes(
+    session: Session,
+    cases: Sequence[TransferCase],
+    step: str,
+    actor: User,
+    at: dt.datetime,
+    occurred_at: dt.datetime,
+    details: dict[str, Any] | None,
+    nationalities: Nationalities | None,
+    audit: AuditWriter,
+    batch: StatementBatch,
+) -> list[OperationsEvent]:
+    """The events, case states and consular tasks of a placement, added to `batch`."""
     events = transition_cases(
         session,
         cases,
@@ -155,34 +175,66 @@ def place_in_custody(
         batch=batch,
     )
     _open_consular_tasks(session, cases, at, actor, audit, batch, nationalities)
-    audit.flush(batch)
-    batch.send()
     return events
 
 
-def _lock_and_check_room(
-    session: Session, *, actor: User, seen: int, reads: HandoverReads, adding_to: bool
-) -> bool:
-    """Take the writer lock, check that nothing read changed since entry `seen` and (when
-    persons are added to custody) that they fit, in one round trip on PostgreSQL.
-    False if something changed: the caller reads again under the lock."""
-    places = list(_places(reads.cases).items()) if adding_to else []
-    facilities = [agreement_facility(agreement, facility) for (facility, agreement), _ in places]
-    queries = [
-        held_query(facility_id=facility.id, agreement_id=agreement, in_flight=False)
-        for facility, ((_, agreement), _) in zip(facilities, places, strict=True)
-    ]
-    changed, counts = lock_then_read(
-        session, seen=seen, subjects=read_subjects(actor, reads), reads=queries
+def _confirm_chained(
+    session: Session,
+    *,
+    actor: User,
+    seen: int,
+    reads: HandoverReads,
+    returned_on_board: bool,
+    occurred_at: dt.datetime | None,
+    now: dt.datetime | None,
+) -> list[OperationsEvent] | None:
+    """The handover in one round trip, the database appending the chain (registry/chain.py);
+    None if it must be written the usual way, under the lock (nothing was written)."""
+    clock = now or utc_now()
+    audit = DatabaseChainWriter(
+        session, seen=seen, watch=read_subjects(actor, reads), now=clock, clamp=now is None
     )
-    if changed:
-        return False
-    for facility, ((_, agreement), adding), rows in zip(facilities, places, counts, strict=True):
-        held, used = rows[0]
-        refuse_unless_room(
-            facility, agreement_id=agreement, held=int(held), used=int(used), adding=adding
-        )
-    return True
+    batch = ChainedBatch(session, audit)
+    when = occurred_at or clock  # the record time may be later: the database gives it
+    try:
+        if returned_on_board:
+            events = transition_cases(
+                session,
+                reads.cases,
+                "return on board",
+                actor=actor,
+                at=audit.at,
+                occurred_at=when,
+                audit=audit,
+                batch=batch,
+            )
+        else:
+            for (facility_id, agreement_id), adding in _places(reads.cases).items():
+                facility = agreement_facility(agreement_id, facility_id)
+                batch.require(
+                    *room_requirement(session, facility, agreement_id=agreement_id, adding=adding)
+                )
+            events = _custody_writes(
+                session,
+                reads.cases,
+                "confirm handover",
+                actor,
+                audit.at,
+                when,
+                None,
+                reads.nationalities,
+                audit,
+                batch,
+            )
+    except AccordError:
+        return None  # judged on reads made before the lock: judge again under it
+    if not batch.send_chained():
+        return None
+    assert audit.recorded_at is not None
+    for event in events:
+        event.audit_seq = audit.seq_of(event.audit_seq)
+        event.recorded_at = audit.recorded_at
+    return events
 
 
 def confirm_handover(
@@ -210,7 +262,6 @@ def confirm_handover(
             returned_on_board=returned_on_board,
         )
 
-    room_checked = False
     if holds_writer_lock(session):  # SQLite always: its write transactions begin locked
         reads = read()
     else:
@@ -221,12 +272,20 @@ def confirm_handover(
             person_ids=person_ids,
             returned_on_board=returned_on_board,
         )
-        room_checked = _lock_and_check_room(
-            session, actor=actor, seen=seen, reads=reads, adding_to=not returned_on_board
+        events = _confirm_chained(
+            session,
+            actor=actor,
+            seen=seen,
+            reads=reads,
+            returned_on_board=returned_on_board,
+            occurred_at=occurred_at,
+            now=now,
         )
-        if not room_checked:  # somebody wrote what was read: objects may be stale, read again
-            session.expire_all()
-            reads = read()
+        if events is not None:
+            return events
+        # somebody wrote what was read, or a check failed: read again and judge under the lock
+        lock_for_write(session)
+        reads = read()
     at = record_time(session, now)
     when = occurred_at or at
     if returned_on_board:
@@ -241,7 +300,6 @@ def confirm_handover(
         at=at,
         occurred_at=when,
         nationalities=reads.nationalities,
-        room_checked=room_checked,
     )
 
 

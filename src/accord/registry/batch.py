@@ -11,6 +11,7 @@ columns' own bind processing, exactly as an ORM or Core insert would.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,26 @@ from sqlalchemy.orm import Session
 
 from accord.registry.db import driver_connection
 
-__all__ = ["StatementBatch"]
+__all__ = ["ChainSeq", "ChainTime", "StatementBatch"]
+
+
+class ChainSeq(int):
+    """The seq of the k-th entry (this int) that the database appends to the audit chain
+    earlier in the same batch (registry/chain.py); sent as `accord_chain_seq(k)`."""
+
+    sql = "accord_chain_seq(%s)"
+
+
+class ChainTime(dt.datetime):
+    """The record time the database gives the entries it appends earlier in the same batch
+    (registry/chain.py), sent as `accord_chain_time()`. As a value in Python it is the
+    writer's clock, which the database's time equals unless the chain's head is later."""
+
+    sql = "accord_chain_time()"
+
+    @classmethod
+    def of(cls, moment: dt.datetime) -> ChainTime:
+        return cls.combine(moment.date(), moment.timetz())
 
 
 @dataclass
@@ -38,7 +58,14 @@ class _Update:  # `values` set on the rows whose id is one of `ids`
     values: dict[str, Any]
 
 
-_Write = _Insert | _Update
+@dataclass
+class _Raw:  # a statement of the caller's own (psycopg SQL)
+    sql: str
+    params: Any
+    on_result: Callable[[list[tuple[Any, ...]]], None] | None
+
+
+_Write = _Insert | _Update | _Raw
 
 
 class StatementBatch:
@@ -68,6 +95,17 @@ class StatementBatch:
         if ids:
             self.writes.append(_Update(table, list(ids), dict(values)))
 
+    def prepend_raw(
+        self,
+        sql: str,
+        params: Any = None,
+        *,
+        on_result: Callable[[list[tuple[Any, ...]]], None] | None = None,
+    ) -> None:
+        """Run a statement of the caller's (psycopg SQL, PostgreSQL only) before every write
+        added so far; `on_result` gets its rows."""
+        self.writes.insert(0, _Raw(sql, params, on_result))
+
     def send(self) -> None:
         writes, self.writes = self.writes, []
         if not writes:
@@ -80,6 +118,8 @@ class StatementBatch:
                 self._send_one(write)
 
     def _send_one(self, write: _Write) -> None:
+        if isinstance(write, _Raw):
+            raise TypeError("a raw statement is for PostgreSQL's pipelined batches only")
         table = write.table
         if isinstance(write, _Update):
             self.session.execute(
@@ -97,15 +137,23 @@ class StatementBatch:
     def _send_pipelined(self, writes: list[_Write]) -> None:
         dialect = self.session.get_bind().dialect
         raw = driver_connection(self.session)
-        with raw.pipeline():
+        with raw.pipeline() as pipeline:
             cursors = []
             for write in writes:
-                sql, params = _pg_statement(write, dialect)
+                if isinstance(write, _Raw):
+                    sql, params = write.sql, write.params
+                else:
+                    sql, params = _pg_statement(write, dialect)
                 cursor = raw.cursor()
                 cursor.execute(sql, params)
                 cursors.append(cursor)
+            pipeline.sync()  # every result is in: a cursor without a description has no rows
             for write, cursor in zip(writes, cursors, strict=True):
-                if isinstance(write, _Insert) and write.returning is not None:
+                if isinstance(write, _Raw):
+                    rows = cursor.fetchall() if cursor.description is not None else []
+                    if write.on_result is not None:
+                        write.on_result([tuple(row) for row in rows])
+                elif isinstance(write, _Insert) and write.returning is not None:
                     values = [row[0] for row in cursor.fetchall()]
                     if write.on_result is not None:
                         write.on_result(values)
@@ -116,26 +164,39 @@ def _processors(table: Table, names: Sequence[str], dialect: Any) -> list[Any]:
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
 
 
-def _pg_statement(write: _Write, dialect: Any) -> tuple[str, list[Any]]:
+def _value(value: Any, processor: Any, params: list[Any]) -> str:
+    """The placeholder of one value, its parameter appended to `params`."""
+    kind = type(value)
+    if kind is ChainSeq:
+        params.append(int(value))
+        return ChainSeq.sql
+    if kind is ChainTime:
+        return ChainTime.sql
+    params.append(processor(value) if processor else value)
+    return "%s"
+
+
+def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any]]:
     """psycopg SQL and parameters for one write; identifiers come from the table's metadata."""
     table = write.table
+    params: list[Any] = []
     if isinstance(write, _Update):
         names = list(write.values)
         processors = _processors(table, names, dialect)
-        assigned = [
-            p(write.values[n]) if p else write.values[n]
+        assignments = ", ".join(
+            f'"{n}" = {_value(write.values[n], p, params)}'
             for n, p in zip(names, processors, strict=True)
-        ]
-        assignments = ", ".join(f'"{n}" = %s' for n in names)
-        return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)', [*assigned, write.ids]
+        )
+        params.append(write.ids)
+        return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)', params
     names = list(write.rows[0])
     processors = _processors(table, names, dialect)
-    params: list[Any] = []
+    values = []
     for row in write.rows:
-        params.extend(p(row[n]) if p else row[n] for n, p in zip(names, processors, strict=True))
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        placeholders = [_value(row[n], p, params) for n, p in zip(names, processors, strict=True)]
+        values.append("(" + ", ".join(placeholders) + ")")
     columns = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ' + ", ".join([one] * len(write.rows))
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ' + ", ".join(values)
     if write.returning is not None:
         # VALUES rows are inserted in order and a serial default follows that order,
         # so RETURNING the serial id sorted gives the rows' ids in order

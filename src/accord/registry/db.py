@@ -144,9 +144,10 @@ LockedRead = tuple[Select[Any], Mapping[str, Any]]
 _compiled_reads: dict[tuple[int, str], tuple[Select[Any], Any]] = {}
 
 
-def _driver_sql(
+def driver_sql(
     statement: Select[Any], params: Mapping[str, Any], dialect: Any
 ) -> tuple[str, dict[str, Any]]:
+    """A statement built once (see LockedRead) as the driver's SQL and named parameters."""
     key = (id(statement), dialect.name)
     found = _compiled_reads.get(key)
     if found is None:  # the statement is kept with it, so its id is never reused
@@ -173,7 +174,7 @@ def lock_for_write_then_read(
         return [[tuple(row) for row in session.execute(s, dict(p))] for s, p in reads]
     dialect = session.get_bind().dialect
     lock = ("SELECT pg_advisory_xact_lock(%(key)s)", {"key": WRITER_LOCK_KEY})
-    statements = [lock, *(_driver_sql(statement, params, dialect) for statement, params in reads)]
+    statements = [lock, *(driver_sql(statement, params, dialect) for statement, params in reads)]
     results = read_pipelined(session, statements)[1:]
     state["writer_lock"] = True
     return results

@@ -1,0 +1,150 @@
+"""The audit chain appended by the database, for writers that send everything at once.
+
+On PostgreSQL the busiest writers (handovers) read before they take the writer
+lock. With `ChainedBatch`, they then send one round trip: a savepoint, the
+`accord_chain_append` call (migration 0007), which takes the lock, checks in
+the chain that nothing they read was written since and appends their entries
+with the hashes Python would compute, the checks that must hold under the lock
+(`accord_require`), and their writes. The lock is held only while the database
+works, never while the client does.
+
+If anything they read was written since, or a check fails, the database
+raises SQLSTATE AC001; the batch rolls back to its savepoint and `send()`
+returns False: the caller then writes the usual way, under the lock, and gets
+the usual errors. The entries' seqs and record time are filled in by the
+database (batch.ChainSeq, batch.ChainTime) and given back to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex
+from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
+from accord.registry.db import WRITER_LOCK_KEY, driver_connection
+from accord.registry.models import User
+
+__all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChainWriter"]
+
+RETRY_UNDER_LOCK = "AC001"  # SQLSTATE of accord_chain_append and accord_require
+_SAVEPOINT = "accord_chained_write"
+
+_APPEND = (
+    "SELECT first_seq, recorded_at FROM accord_chain_append("
+    "%s, %s, %s::text[], %s::text[], %s, %s, %s, %s, %s::text[], %s::text[], %s::text[], "
+    "%s::text[])"
+)
+
+
+class DatabaseChainWriter(AuditWriter):
+    """An AuditWriter whose entries the database chains: no lock, no head read here.
+
+    `seen` is the seq of the committed head when the writer's reads began and
+    `watch` the subjects (with action prefixes) whose writes since would change
+    them. `now` is the writer's clock; `clamp`: if the chain's head is later, the
+    entries take its time (as record_time does for the clock), else the write
+    goes the usual way (where an injected time before the head is refused).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        seen: int,
+        watch: Mapping[str, str],
+        now: dt.datetime,
+        clamp: bool,
+    ):
+        self.session = session
+        self.pending: list[dict[str, Any]] = []
+        self.written = 0
+        self.seen, self.watch, self.clamp = seen, dict(watch), clamp
+        self.at = ChainTime.of(now)
+        self.actor: str | None = None
+        self.first_seq: int | None = None
+        self.recorded_at: dt.datetime | None = None
+
+    def add_encoded(
+        self, *, actor: User, action: str, subject: str, change_text: str, at: dt.datetime
+    ) -> dict[str, Any]:
+        if self.actor not in (None, actor.name):
+            raise ValueError("one chained write has one actor")
+        self.actor = actor.name
+        row = {
+            "seq": ChainSeq(len(self.pending)),
+            "recorded_at": self.at,
+            "actor": actor.name,
+            "action": action,
+            "subject": subject,
+            "change": change_text,
+            "change_digest": sha256_hex(change_text),
+        }
+        self.pending.append(row)
+        return row
+
+    def flush(self, batch: StatementBatch | None = None) -> None:
+        """Put the call that appends the buffered entries first in `batch`."""
+        if batch is None:
+            raise TypeError("a DatabaseChainWriter writes only as part of a batch")
+        rows = self.take()
+        params = [
+            WRITER_LOCK_KEY,
+            self.seen,
+            list(self.watch),
+            list(self.watch.values()),
+            WRITTEN_SINCE_LIMIT,
+            dt.datetime.combine(self.at.date(), self.at.timetz()),  # a plain datetime
+            self.clamp,
+            self.actor or "",
+            [r["action"] for r in rows],
+            [r["subject"] for r in rows],
+            [r["change"] for r in rows],
+            [r["change_digest"] for r in rows],
+        ]
+        batch.prepend_raw(_APPEND, params, on_result=self._appended)
+
+    def _appended(self, rows: list[tuple[Any, ...]]) -> None:
+        first, at = rows[0]
+        self.first_seq = int(first)
+        self.recorded_at = at.astimezone(dt.UTC)
+
+    def seq_of(self, placeholder: int) -> int:
+        """The seq the database gave the entry `placeholder` (a ChainSeq) stands for."""
+        if self.first_seq is None:
+            raise RuntimeError("the chained batch has not been sent")
+        return self.first_seq + int(placeholder)
+
+
+class ChainedBatch(StatementBatch):
+    """A StatementBatch sent with a DatabaseChainWriter's entries, behind a savepoint."""
+
+    def __init__(self, session: Session, audit: DatabaseChainWriter):
+        super().__init__(session)
+        self.audit = audit
+        self.requirements: list[tuple[str, Any]] = []
+
+    def require(self, sql: str, params: Any) -> None:
+        """A statement calling accord_require, run under the lock just after the append."""
+        self.requirements.append((sql, params))
+
+    def send_chained(self) -> bool:
+        """Send everything in one round trip; False if the database asked for the slow way
+        (rolled back to the savepoint: nothing of this batch was written)."""
+        import psycopg  # PostgreSQL only
+
+        for sql, params in reversed(self.requirements):
+            self.prepend_raw(sql, params)
+        self.audit.flush(self)
+        self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
+        try:
+            self.send()
+        except psycopg.Error as exc:
+            if exc.sqlstate != RETRY_UNDER_LOCK:
+                raise
+            driver_connection(self.session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+            return False
+        return True

@@ -1,0 +1,182 @@
+"""PostgreSQL: a handover sends its lock, audit chain and writes in one round trip, the
+database appending the chain (registry/chain.py, migration 0007). The chain it writes
+must be the chain Python writes, entry for entry; whenever the database cannot vouch
+for the handover's reads, it must fall back to the locked way and write nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+import accord.operations.handover as handover
+from accord.errors import CapacityExceeded, RegistryConflict
+from accord.operations.handover import confirm_handover
+from accord.operations.models import OperationsEvent
+from accord.registry import append_audit, read_session, verify_chain, write_session
+from accord.registry.audit import format_time, utc_now
+from accord.registry.bundle.verify_bundle import entry_hash
+from accord.registry.chain import ChainedBatch
+from registry.conftest import _new_registry, _Server
+
+from .conftest import Registry
+from .people import at, departed_mission, snapshot, venezuelan
+
+
+@pytest.fixture
+def pg(tmp_path: Path, pg_server: _Server) -> Iterator[Registry]:
+    registry = _new_registry("postgresql", tmp_path, pg_server)
+    yield registry
+    registry.engine.dispose()
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each chained send returned: True if written in one go, False if it fell back."""
+    real = ChainedBatch.send_chained
+    results: list[bool] = []
+
+    def spy(batch: ChainedBatch) -> bool:
+        results.append(real(batch))
+        return results[-1]
+
+    monkeypatch.setattr(ChainedBatch, "send_chained", spy)
+    return results
+
+
+def _confirm(pg: Registry, person_id: str, now: dt.datetime | None) -> list[OperationsEvent]:
+    with write_session(pg.engine, lock=False) as s:
+        return confirm_handover(
+            s, actor=pg.users["liam"], mission_number="GST-1", person_ids=[person_id], now=now
+        )
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seq=st.integers(1, 2**62), fields=st.lists(_TEXT, min_size=6, max_size=6))
+def test_the_database_hashes_an_entry_as_python_does(
+    pg: Registry, seq: int, fields: list[str]
+) -> None:
+    """Quotes, backslashes, control characters and any Unicode: the same canonical JSON."""
+    with pg.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT accord_entry_hash(:seq, :a, :b, :c, :d, :e, :f)"),
+            {"seq": seq, **dict(zip("abcdef", fields, strict=True))},
+        ).scalar_one()
+    assert found == entry_hash(seq, *fields)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(moment=st.datetimes(min_value=dt.datetime(1970, 1, 1), timezones=st.just(dt.UTC)))
+def test_the_database_writes_a_record_time_as_python_does(
+    pg: Registry, moment: dt.datetime
+) -> None:
+    with pg.engine.connect() as conn:
+        found = conn.execute(text("SELECT accord_record_time_text(:t)"), {"t": moment})
+        assert found.scalar_one() == format_time(moment)
+
+
+def test_a_handover_is_written_in_one_go_with_the_chain_python_would_write(
+    pg: Registry, sent: list[bool]
+) -> None:
+    departed_mission(pg, [venezuelan(1), venezuelan(2)])
+    events = _confirm(pg, "ve-001", None) + _confirm(pg, "ve-002", None)
+    assert sent == [True, True]
+    for event in events:  # the seqs and record time the database gave, told back
+        [(seq, recorded_at)] = pg.sql(
+            "SELECT audit_seq, recorded_at FROM operations_events WHERE id = :i", i=event.id
+        )
+        assert (event.audit_seq, event.recorded_at) == (seq, recorded_at)
+        [(action, entry_at)] = pg.sql(
+            "SELECT action, recorded_at FROM audit_log WHERE seq = :s", s=seq
+        )
+        assert (action, entry_at) == ("operations.handover_received", recorded_at)
+    tasks = pg.sql(
+        "SELECT c.person_id, a.action FROM consular_tasks c JOIN audit_log a "
+        "ON a.seq = c.audit_seq ORDER BY c.person_id"
+    )
+    assert tasks == [("ve-001", "operations.consular_task"), ("ve-002", "operations.consular_task")]
+    with read_session(pg.engine) as s:
+        assert verify_chain(s).intact  # every hash recomputed in Python
+
+
+def test_a_clock_behind_the_chain_takes_the_chain_heads_time(
+    pg: Registry, sent: list[bool]
+) -> None:
+    departed_mission(pg, [venezuelan(1)])
+    ahead = utc_now() + dt.timedelta(hours=1)  # a writer on a machine whose clock is ahead
+    with write_session(pg.engine) as s:
+        append_audit(
+            s, actor=pg.users["root"], action="test.note", subject="x", change={}, now=ahead
+        )
+    [event] = _confirm(pg, "ve-001", None)
+    assert sent == [True]
+    assert event.recorded_at == ahead
+    with read_session(pg.engine) as s:
+        assert verify_chain(s).intact
+
+
+def test_a_given_time_before_the_chain_goes_the_locked_way_and_is_refused(
+    pg: Registry, sent: list[bool]
+) -> None:
+    departed_mission(pg, [venezuelan(1)])
+    before = snapshot(pg)
+    with pytest.raises(RegistryConflict, match="never goes back"):
+        _confirm(pg, "ve-001", at(1, 1))
+    assert sent == [False]
+    assert snapshot(pg) == before
+
+
+def test_no_room_goes_the_locked_way_and_is_refused(
+    pg: Registry, sent: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    departed_mission(pg, [venezuelan(1), venezuelan(2)])
+    cecot = handover.agreement_facility("sv-2025-offer", "CECOT")
+    monkeypatch.setitem(cecot.__dict__, "capacity", 1)
+    _confirm(pg, "ve-001", None)
+    before = snapshot(pg)
+    with pytest.raises(CapacityExceeded, match="capacity 1"):
+        _confirm(pg, "ve-002", None)
+    assert sent == [True, False]
+    assert snapshot(pg) == before
+
+
+def test_a_write_of_what_was_read_sends_it_the_locked_way(
+    pg: Registry, sent: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The liaison's assignment is written between the reads and the send: the handover
+    is judged again under the lock, and written once."""
+    departed_mission(pg, [venezuelan(1)])
+    real = handover.read_for_handover_pg
+
+    def read_then_someone_writes(session: Any, **kwargs: Any) -> Any:
+        found = real(session, **kwargs)
+        with write_session(pg.engine) as other:
+            append_audit(
+                other, actor=pg.users["root"], action="users.note", subject="user:liam", change={}
+            )
+        return found
+
+    monkeypatch.setattr(handover, "read_for_handover_pg", read_then_someone_writes)
+    [event] = _confirm(pg, "ve-001", None)
+    assert sent == [False]
+    assert pg.sql("SELECT count(*) FROM operations_events WHERE kind = 'handover_received'") == [
+        (1,)
+    ]
+    assert pg.sql("SELECT audit_seq FROM operations_events WHERE id = :i", i=event.id) == [
+        (event.audit_seq,)
+    ]
+    with read_session(pg.engine) as s:
+        assert verify_chain(s).intact
