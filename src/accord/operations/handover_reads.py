@@ -116,13 +116,16 @@ def _pg_reads() -> list[str]:
     nationality: Any = FACT_MODELS["nationalities"].__table__
     versions = FactVersion.__tablename__
     return [
-        f"SELECT max(seq) FROM {AuditEntry.__tablename__}",
-        f"SELECT {', '.join(mission)} FROM {Mission.__tablename__} "
-        "WHERE mission_number = %(number)s",
+        # the mission with the committed chain head and the liaison's facilities, in one
+        # snapshot: later statements see at least as much, so nothing escapes `seen`
+        f"SELECT {', '.join(mission)}, "
+        f"(SELECT max(seq) FROM {AuditEntry.__tablename__}), "
+        f"ARRAY(SELECT facility_id FROM {LiaisonFacility.__tablename__} "
+        "WHERE user_id = %(user_id)s) "
+        f"FROM {Mission.__tablename__} WHERE mission_number = %(number)s",
         f"SELECT {', '.join('c.' + name for name in case)} FROM {TransferCase.__tablename__} c "
         f"JOIN {Mission.__tablename__} m ON m.id = c.mission_id "
         "WHERE m.mission_number = %(number)s AND c.person_id = ANY(%(persons)s)",
-        f"SELECT facility_id FROM {LiaisonFacility.__tablename__} WHERE user_id = %(user_id)s",
         # each person's newest version of the list, and its rows (as persons_nationalities)
         f"SELECT v.person_id, v.known, n.country FROM {versions} v "
         f"JOIN (SELECT max(id) AS id FROM {versions} WHERE person_id = ANY(%(persons)s) "
@@ -148,13 +151,14 @@ def read_for_handover_pg(
     if not _PG_READS:
         _PG_READS.extend(_pg_reads())
     params = {"number": mission_number, "persons": list(person_ids), "user_id": actor.id}
-    head, missions, cases, assigned, nationality_rows = read_pipelined(
+    missions, cases, nationality_rows = read_pipelined(
         session, [(sql, params) for sql in _PG_READS]
     )
     if not missions:
         raise UnknownOperationsRecord(f"no mission '{mission_number}'")
-    mission = Mission(**dict(zip(_columns(Mission), missions[0], strict=True)))
-    refuse_outside_scope(actor, [row[0] for row in assigned], mission.facility_id)
+    *mission_row, head, assigned = missions[0]
+    mission = Mission(**dict(zip(_columns(Mission), mission_row, strict=True)))
+    refuse_outside_scope(actor, list(assigned), mission.facility_id)
     require_mission_step(mission, "confirm handover")
     found = {}
     for row in cases:
@@ -164,4 +168,4 @@ def read_for_handover_pg(
     nationalities = None
     if not returned_on_board:
         nationalities = nationalities_from_rows(person_ids, nationality_rows)
-    return int(head[0][0] or 0), HandoverReads(mission, in_order, nationalities)
+    return int(head or 0), HandoverReads(mission, in_order, nationalities)
