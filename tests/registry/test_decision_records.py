@@ -27,6 +27,7 @@ from accord.registry import (
     verify_chain,
     write_session,
 )
+from accord.registry.models import AuditEntry
 from accord.registry.users import Permission, require_permission
 
 from .conftest import Registry
@@ -423,3 +424,36 @@ def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
     assert all(locked)
     with read_session(registry.engine) as session:
         assert verify_chain(session).intact
+
+
+def test_a_decision_on_postgresql_is_recorded_in_one_go_as_python_would_chain_it(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading before the lock, the record and its audit entry go in one round trip in which
+    the database appends the chain (registry/chain.py); on SQLite the locked path runs."""
+    from accord.registry.chain import ChainedBatch
+
+    real = ChainedBatch.send_chained
+    sent: list[bool] = []
+
+    def spy(batch: ChainedBatch) -> bool:
+        sent.append(real(batch))
+        return sent[-1]
+
+    monkeypatch.setattr(ChainedBatch, "send_chained", spy)
+    _record(registry, SV, T1)
+    with write_session(registry.engine, lock=False) as session:
+        _, record = decide_from_registry(
+            session, request=RETURN_SV, person_id="sv-001", actor=registry.users["olivia"]
+        )
+        record_id, seq, decided_at = record.id, record.audit_seq, record.decided_at
+    assert sent == ([True] if registry.backend == "postgresql" else [])
+    with read_session(registry.engine) as session:
+        stored = get_decision_record(session, decision_id=record_id)
+        assert (stored.audit_seq, stored.decided_at) == (seq, decided_at)
+        entry = session.get(AuditEntry, seq)
+        assert entry is not None
+        assert entry.action == "decision.record"
+        assert entry.recorded_at == decided_at
+        assert verify_chain(session).intact
+        assert replay_decision(session, decision_id=record_id).reproduces

@@ -22,8 +22,9 @@ from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables
-from accord.registry.audit import AuditWriter, lock_and_check_written_since, record_time
+from accord.registry.audit import AuditWriter, record_time
 from accord.registry.batch import StatementBatch
+from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
 from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
 from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_read, person_fact_tables
@@ -73,39 +74,69 @@ def decide_from_registry(
     Call inside a write session: the record and its audit entry commit together.
     In a session that does not hold the writer lock yet (`write_session(engine,
     lock=False)` on PostgreSQL), a decision on the facts known now reads and
-    decides first and takes the lock only to write, so that decisions do not
-    queue behind one another for their reads: once locked, it checks that no
-    fact of the person was written since the snapshot it read, else reads again.
+    decides first, then sends the record in one round trip in which the database
+    takes the lock, checks that no fact of the person was written since the
+    snapshot it read, and appends the audit entry (registry/chain.py), so that
+    decisions do not queue behind one another. If a fact was written since, it
+    reads and decides again under the lock.
     """
     if as_known_on is None and not holds_writer_lock(session):
         # one statement: the facts and the chain's head seq from the same snapshot
         facts, seen = person_fact_read(session, person_id=person_id, as_known_on=None)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
-        digest, explanation = facts_digest(facts), decision.as_dict()  # before the lock too
-        changed = lock_and_check_written_since(
-            session, seq=seen, subject=f"person:{person_id}", action_prefix="facts."
+        clock = writer_clock(now)
+        audit = DatabaseChainWriter(
+            session,
+            seen=seen,
+            watch={f"person:{person_id}": "facts."},
+            now=clock,
+            clamp=now is None,
         )
-        decided_at = record_time(session, now)
-        known_at = decided_at
-        if changed:  # the read may be stale: read again, under the lock
-            facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
-            decision = decide_facts(facts=facts, request=request, all_facts=True)
-            digest, explanation = facts_digest(facts), decision.as_dict()
-    else:
-        lock_for_write(session)  # before record_time: the chain head it reads is kept
-        decided_at = record_time(session, now)
-        known_at = known_cutoff(as_known_on) or decided_at
-        if known_at > decided_at:
-            raise InputError(
-                f"--as-known-on {known_at.isoformat()} is after the time of the decision "
-                f"({decided_at.isoformat()}): the registry cannot know the future"
-            )
-        facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
-        decision = decide_facts(facts=facts, request=request, all_facts=True)
-        digest, explanation = facts_digest(facts), decision.as_dict()
+        batch = ChainedBatch(session, audit)
+        # the facts as known at the writer's clock: nothing of the person's was written
+        # between the read and the lock, or the database sends this write the slow way
+        record = _add_record(
+            batch, audit, request, person_id, actor, decision, facts, audit.at, clock
+        )
+        if batch.send_chained():
+            assert audit.recorded_at is not None
+            record.decided_at = audit.recorded_at
+            record.audit_seq = audit.seq_of(record.audit_seq)
+            return decision, _attached(session, record)
+    lock_for_write(session)  # before record_time: the chain head it reads is kept
+    decided_at = record_time(session, now)
+    known_at = known_cutoff(as_known_on) or decided_at
+    if known_at > decided_at:
+        raise InputError(
+            f"--as-known-on {known_at.isoformat()} is after the time of the decision "
+            f"({decided_at.isoformat()}): the registry cannot know the future"
+        )
+    facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
+    decision = decide_facts(facts=facts, request=request, all_facts=True)
     # The audit entry and the record go to the database in one round trip (a pipeline
     # on PostgreSQL): the writer lock is held from here to the commit.
     writer = AuditWriter(session)
+    locked = StatementBatch(session)
+    record = _add_record(
+        locked, writer, request, person_id, actor, decision, facts, decided_at, known_at
+    )
+    locked.send()
+    return decision, _attached(session, record)
+
+
+def _add_record(
+    batch: StatementBatch,
+    writer: AuditWriter,
+    request: DecisionRequest,
+    person_id: str,
+    actor: User,
+    decision: Decision,
+    facts: FactTables,
+    decided_at: dt.datetime,
+    known_at: dt.datetime,
+) -> DecisionRecord:
+    """The record and its audit entry, added to `batch`; the record's id once it is sent."""
+    digest = facts_digest(facts)
     entry = writer.add(
         actor=actor,
         action="decision.record",
@@ -118,7 +149,7 @@ def decide_from_registry(
             "agreement_digest": decision.agreement["digest"],
             "outcome": decision.outcome,
         },
-        at=record_time(session, decided_at),  # the same time; refuses one before the head
+        at=decided_at,
     )
     values = {
         "person_id": person_id,
@@ -133,18 +164,24 @@ def decide_from_registry(
         "agreement_digest": decision.agreement["digest"],
         "parameters": list(decision.parameters),
         "outcome": decision.outcome,
-        "explanation": explanation,
+        "explanation": decision.as_dict(),
         "audit_seq": entry["seq"],
     }
-    batch = StatementBatch(session)
-    writer.flush(batch)
-    ids: list[int] = []
-    batch.insert(DecisionRecord.__table__, [values], returning="id", on_result=ids.extend)
-    batch.send()
-    record = DecisionRecord(id=ids[0], **values)
+    if not isinstance(writer, DatabaseChainWriter):
+        writer.flush(batch)  # a DatabaseChainWriter's entries are sent first by the batch
+    record = DecisionRecord(**values)
+
+    def numbered(ids: list[int]) -> None:
+        record.id = ids[0]
+
+    batch.insert(DecisionRecord.__table__, [values], returning="id", on_result=numbered)
+    return record
+
+
+def _attached(session: Session, record: DecisionRecord) -> DecisionRecord:
     make_transient_to_detached(record)
     session.add(record)  # persistent in the session, as the row it was written as
-    return decision, record
+    return record
 
 
 def get_decision_record(session: Session, *, decision_id: int) -> DecisionRecord:

@@ -62,10 +62,9 @@ from accord.registry.audit import (
     AuditWriter,
     append_audit,
     record_time,
-    utc_now,
 )
 from accord.registry.batch import StatementBatch
-from accord.registry.chain import ChainedBatch, DatabaseChainWriter
+from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
 from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
 from accord.registry.reads import persons_nationalities
@@ -190,7 +189,7 @@ def _confirm_chained(
 ) -> list[OperationsEvent] | None:
     """The handover in one round trip, the database appending the chain (registry/chain.py);
     None if it must be written the usual way, under the lock (nothing was written)."""
-    clock = now or utc_now()
+    clock = writer_clock(now)
     audit = DatabaseChainWriter(
         session, seen=seen, watch=read_subjects(actor, reads), now=clock, clamp=now is None
     )

@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex
+from accord.errors import InputError
+from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex, utc_now
 from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
 from accord.registry.db import WRITER_LOCK_KEY, driver_connection
 from accord.registry.models import User
@@ -38,6 +39,15 @@ _APPEND = (
     "%s, %s, %s::text[], %s::text[], %s, %s, %s, %s, %s::text[], %s::text[], %s::text[], "
     "%s::text[])"
 )
+
+
+def writer_clock(now: dt.datetime | None) -> dt.datetime:
+    """The writer's clock in UTC: `now` (injected by tests and imports) or the system's."""
+    if now is None:
+        return utc_now()
+    if now.tzinfo is None:
+        raise InputError("a record time must be timezone-aware (UTC)")
+    return now.astimezone(dt.UTC)
 
 
 class DatabaseChainWriter(AuditWriter):
