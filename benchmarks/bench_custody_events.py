@@ -5,11 +5,12 @@
 Each custody event is a real handover: `confirm_handover` places one departed
 person into custody at CECOT in its own transaction, as `accord handover
 confirm` and POST /missions/{number}/handover do: it reads the mission, the
-case, the liaison's facility and the person's nationalities, takes the writer
-lock, checks in the audit chain that none of that changed since, checks capacity
-and quota, appends the event and its audit entry, updates the case's state and
-opens the person's consular-notification task (with its own audit entry), and
-commits. Every writer has its own connection and transactions.
+case, the liaison's facility and the person's nationalities, then sends in one
+round trip the call in which PostgreSQL takes the writer lock, checks in the
+audit chain that none of that changed since and appends the audit entries
+(registry/chain.py), the check of capacity and quota, the event, the case's new
+state and the person's consular-notification task; then it commits. Every
+writer has its own connection and transactions.
 
 Runs, on a throwaway database (dropped at the end):
 
@@ -23,7 +24,8 @@ Runs, on a throwaway database (dropped at the end):
   confirming a group from the same aircraft at once, which is one act.
 
 The registry's writer lock serialises every write (so the audit chain cannot
-fork): what concurrency buys is that each writer's reads happen outside it.
+fork): what concurrency buys is that each writer's reads, and all of its own
+work, happen outside it; the lock is held while the database works and commits.
 Not a test: it prints figures.
 """
 

@@ -9,7 +9,9 @@ The same rule functions are compiled twice:
   (see one_person.py): the same statement shape, on an engine whose cost
   follows the rows rather than the size of the plan.
 
-Either way the rules' own expressions decide; only the engine differs.
+Either way the rules' own expressions decide; only the engine differs. The
+docket statements are compiled on first use: a server that only decides for
+one person at a time never pays for them (about 0.4 s a context).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import functools
 import operator
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 
@@ -29,15 +31,31 @@ from accord.law.framework import FAIL, UNKNOWN, Context, Expr, Facts, Rule
 ALL = "_all"
 
 
-@dataclass(frozen=True)
+@dataclass
 class CompiledRules:
     context: Context
     rules: tuple[Rule, ...]
     not_in_effect: tuple[Rule, ...]
-    docket_status_sql: str  # person_id, one column per rule, outcome
-    docket_evidence_sql: str  # person_id, rule, fact
     person_status_sql: str  # SQLite: person_id, <list>_known flags, statuses, outcome
     person_evidence_sql: dict[str, str]  # SQLite: rule id -> the facts behind it
+    _docket: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _docket_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def _docket_sql(self) -> tuple[str, str]:
+        with self._docket_lock:  # threads asking at once wait for one compilation
+            if self._docket is None:
+                self._docket = _compile_docket(self.context, list(self.rules))
+            return self._docket
+
+    @property
+    def docket_status_sql(self) -> str:
+        """DuckDB over the `<table>_all` tables: person_id, one column per rule, outcome."""
+        return self._docket_sql()[0]
+
+    @property
+    def docket_evidence_sql(self) -> str:
+        """DuckDB: person_id, rule, fact."""
+        return self._docket_sql()[1]
 
 
 def _tables(suffix: str) -> dict[str, Expr]:
@@ -139,14 +157,11 @@ def compile_rules(ctx: Context) -> CompiledRules:
 
 def _compile(ctx: Context, key: tuple[object, ...]) -> CompiledRules:
     rules, not_in_effect = rules_for(ctx)
-    docket_status, docket_evidence = _compile_docket(ctx, rules)
     person_status, person_evidence = _compile_person(ctx, rules)
     result = CompiledRules(
         context=ctx,
         rules=tuple(rules),
         not_in_effect=tuple(not_in_effect),
-        docket_status_sql=docket_status,
-        docket_evidence_sql=docket_evidence,
         person_status_sql=person_status,
         person_evidence_sql=person_evidence,
     )
