@@ -24,7 +24,13 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     log_level: Annotated[str, typer.Option("--log-level")] = "info",
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=64, help="Worker processes (one per core)")
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes (about two per core: each waits on the database)",
+        ),
     ] = 1,
 ) -> None:
     """Serve the HTTP API (/api/v1, OpenAPI at /openapi.json, docs at /docs, /login)."""
