@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from registry.conftest import Registry, empty_database, pg_server, registry
+from registry.conftest import Registry, chained_sends, empty_database, pg_server, registry
 
-__all__ = ["Registry", "empty_database", "pg_server", "registry"]
+__all__ = ["Registry", "chained_sends", "empty_database", "pg_server", "registry"]

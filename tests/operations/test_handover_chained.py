@@ -22,7 +22,6 @@ from accord.operations.models import OperationsEvent
 from accord.registry import append_audit, read_session, verify_chain, write_session
 from accord.registry.audit import format_time, utc_now
 from accord.registry.bundle.verify_bundle import entry_hash
-from accord.registry.chain import ChainedBatch
 from registry.conftest import _new_registry, _Server
 
 from .conftest import Registry
@@ -34,20 +33,6 @@ def pg(tmp_path: Path, pg_server: _Server) -> Iterator[Registry]:
     registry = _new_registry("postgresql", tmp_path, pg_server)
     yield registry
     registry.engine.dispose()
-
-
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """What each chained send returned: True if written in one go, False if it fell back."""
-    real = ChainedBatch.send_chained
-    results: list[bool] = []
-
-    def spy(batch: ChainedBatch) -> bool:
-        results.append(real(batch))
-        return results[-1]
-
-    monkeypatch.setattr(ChainedBatch, "send_chained", spy)
-    return results
 
 
 def _confirm(pg: Registry, person_id: str, now: dt.datetime | None) -> list[OperationsEvent]:
@@ -89,11 +74,11 @@ def test_the_database_writes_a_record_time_as_python_does(
 
 
 def test_a_handover_is_written_in_one_go_with_the_chain_python_would_write(
-    pg: Registry, sent: list[bool]
+    pg: Registry, chained_sends: list[bool]
 ) -> None:
     departed_mission(pg, [venezuelan(1), venezuelan(2)])
     events = _confirm(pg, "ve-001", None) + _confirm(pg, "ve-002", None)
-    assert sent == [True, True]
+    assert chained_sends == [True, True]
     for event in events:  # the seqs and record time the database gave, told back
         [(seq, recorded_at)] = pg.sql(
             "SELECT audit_seq, recorded_at FROM operations_events WHERE id = :i", i=event.id
@@ -113,7 +98,7 @@ def test_a_handover_is_written_in_one_go_with_the_chain_python_would_write(
 
 
 def test_a_clock_behind_the_chain_takes_the_chain_heads_time(
-    pg: Registry, sent: list[bool]
+    pg: Registry, chained_sends: list[bool]
 ) -> None:
     departed_mission(pg, [venezuelan(1)])
     ahead = utc_now() + dt.timedelta(hours=1)  # a writer on a machine whose clock is ahead
@@ -122,25 +107,25 @@ def test_a_clock_behind_the_chain_takes_the_chain_heads_time(
             s, actor=pg.users["root"], action="test.note", subject="x", change={}, now=ahead
         )
     [event] = _confirm(pg, "ve-001", None)
-    assert sent == [True]
+    assert chained_sends == [True]
     assert event.recorded_at == ahead
     with read_session(pg.engine) as s:
         assert verify_chain(s).intact
 
 
 def test_a_given_time_before_the_chain_goes_the_locked_way_and_is_refused(
-    pg: Registry, sent: list[bool]
+    pg: Registry, chained_sends: list[bool]
 ) -> None:
     departed_mission(pg, [venezuelan(1)])
     before = snapshot(pg)
     with pytest.raises(RegistryConflict, match="never goes back"):
         _confirm(pg, "ve-001", at(1, 1))
-    assert sent == [False]
+    assert chained_sends == [False]
     assert snapshot(pg) == before
 
 
 def test_no_room_goes_the_locked_way_and_is_refused(
-    pg: Registry, sent: list[bool], monkeypatch: pytest.MonkeyPatch
+    pg: Registry, chained_sends: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     departed_mission(pg, [venezuelan(1), venezuelan(2)])
     cecot = handover.agreement_facility("sv-2025-offer", "CECOT")
@@ -149,12 +134,12 @@ def test_no_room_goes_the_locked_way_and_is_refused(
     before = snapshot(pg)
     with pytest.raises(CapacityExceeded, match="capacity 1"):
         _confirm(pg, "ve-002", None)
-    assert sent == [True, False]
+    assert chained_sends == [True, False]
     assert snapshot(pg) == before
 
 
 def test_a_write_of_what_was_read_sends_it_the_locked_way(
-    pg: Registry, sent: list[bool], monkeypatch: pytest.MonkeyPatch
+    pg: Registry, chained_sends: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The liaison's assignment is written between the reads and the send: the handover
     is judged again under the lock, and written once."""
@@ -171,7 +156,7 @@ def test_a_write_of_what_was_read_sends_it_the_locked_way(
 
     monkeypatch.setattr(handover, "read_for_handover_pg", read_then_someone_writes)
     [event] = _confirm(pg, "ve-001", None)
-    assert sent == [False]
+    assert chained_sends == [False]
     assert pg.sql("SELECT count(*) FROM operations_events WHERE kind = 'handover_received'") == [
         (1,)
     ]

@@ -34,6 +34,7 @@ from accord.registry import (
     upgrade_database,
     write_session,
 )
+from accord.registry.chain import ChainedBatch
 from accord.registry.models import User
 
 SERVER_URL = os.environ.get(
@@ -177,3 +178,18 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path, pg_server: _S
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'accord.db'}"
     return _postgres_url(pg_server)
+
+
+@pytest.fixture
+def chained_sends(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each one-round-trip write returned (registry/chain.py): True if written in one
+    go, False if it fell back to the locked path."""
+    real = ChainedBatch.send_chained
+    results: list[bool] = []
+
+    def spy(batch: ChainedBatch) -> bool:
+        results.append(real(batch))
+        return results[-1]
+
+    monkeypatch.setattr(ChainedBatch, "send_chained", spy)
+    return results

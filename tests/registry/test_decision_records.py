@@ -427,27 +427,17 @@ def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
 
 
 def test_a_decision_on_postgresql_is_recorded_in_one_go_as_python_would_chain_it(
-    registry: Registry, monkeypatch: pytest.MonkeyPatch
+    registry: Registry, chained_sends: list[bool]
 ) -> None:
     """Reading before the lock, the record and its audit entry go in one round trip in which
     the database appends the chain (registry/chain.py); on SQLite the locked path runs."""
-    from accord.registry.chain import ChainedBatch
-
-    real = ChainedBatch.send_chained
-    sent: list[bool] = []
-
-    def spy(batch: ChainedBatch) -> bool:
-        sent.append(real(batch))
-        return sent[-1]
-
-    monkeypatch.setattr(ChainedBatch, "send_chained", spy)
     _record(registry, SV, T1)
     with write_session(registry.engine, lock=False) as session:
         _, record = decide_from_registry(
             session, request=RETURN_SV, person_id="sv-001", actor=registry.users["olivia"]
         )
         record_id, seq, decided_at = record.id, record.audit_seq, record.decided_at
-    assert sent == ([True] if registry.backend == "postgresql" else [])
+    assert chained_sends == ([True] if registry.backend == "postgresql" else [])
     with read_session(registry.engine) as session:
         stored = get_decision_record(session, decision_id=record_id)
         assert (stored.audit_seq, stored.decided_at) == (seq, decided_at)

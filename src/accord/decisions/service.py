@@ -120,6 +120,7 @@ def decide_from_registry(
     record = _add_record(
         locked, writer, request, person_id, actor, decision, facts, decided_at, known_at
     )
+    writer.flush(locked)  # (a chained batch sends its writer's entries itself)
     locked.send()
     return decision, _attached(session, record)
 
@@ -135,7 +136,8 @@ def _add_record(
     decided_at: dt.datetime,
     known_at: dt.datetime,
 ) -> DecisionRecord:
-    """The record and its audit entry, added to `batch`; the record's id once it is sent."""
+    """The record, added to `batch`, and its audit entry, added to `writer` (which the caller
+    flushes); the record's id once the batch is sent."""
     digest = facts_digest(facts)
     entry = writer.add(
         actor=actor,
@@ -167,8 +169,6 @@ def _add_record(
         "explanation": decision.as_dict(),
         "audit_seq": entry["seq"],
     }
-    if not isinstance(writer, DatabaseChainWriter):
-        writer.flush(batch)  # a DatabaseChainWriter's entries are sent first by the batch
     record = DecisionRecord(**values)
 
     def numbered(ids: list[int]) -> None:

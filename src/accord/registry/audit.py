@@ -13,13 +13,13 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.errors import InputError, RegistryConflict
@@ -34,10 +34,8 @@ from accord.registry.bundle.verify_bundle import (
     sha256_hex,
 )
 from accord.registry.db import (
-    LockedRead,
     bulk_insert,
     lock_for_write,
-    lock_for_write_then_read,
     transaction_state,
 )
 from accord.registry.models import AuditEntry, User
@@ -49,11 +47,8 @@ __all__ = [
     "canonical_json",
     "export_bundle",
     "format_time",
-    "lock_and_check_written_since",
-    "lock_then_read",
     "record_time",
     "sha256_hex",
-    "subjects_written_since",
     "verify_chain",
 ]
 
@@ -101,89 +96,9 @@ def committed_head_seq(session: Session) -> int:
     return int(session.scalar(_HEAD_SEQ) or 0)
 
 
-# Past this many entries since a read, checking them one by one costs more than reading again.
+# Past this many entries since a read, checking them one by one costs more than reading
+# again under the lock (registry/chain.py: accord_chain_append).
 WRITTEN_SINCE_LIMIT = 1_000
-
-
-def subject_written_since(session: Session, *, seq: int, subject: str, action_prefix: str) -> bool:
-    """Whether an entry after `seq` with this subject and an action under `action_prefix`
-    exists: did someone write these records since they were read? Call under the writer
-    lock. True also when too many entries came since to look at them one by one."""
-    return subjects_written_since(session, seq=seq, subjects={subject: action_prefix})
-
-
-def subjects_written_since(session: Session, *, seq: int, subjects: Mapping[str, str]) -> bool:
-    """`subject_written_since` for several subjects, each with its action prefix ("" for
-    any action), in one query."""
-    head = chain_head(session).seq
-    if head <= seq:
-        return False
-    if head - seq > WRITTEN_SINCE_LIMIT:
-        return True
-    # the seqs are named one by one: the primary key answers, whatever the statistics say
-    rows = session.execute(
-        select(AuditEntry.subject, AuditEntry.action).where(
-            AuditEntry.seq.in_(range(seq + 1, head + 1))
-        )
-    )
-    for subject, action in rows:
-        prefix = subjects.get(subject)
-        if prefix is not None and action.startswith(prefix):
-            return True
-    return False
-
-
-def lock_and_check_written_since(
-    session: Session, *, seq: int, subject: str, action_prefix: str
-) -> bool:
-    """`lock_for_write`, then `subject_written_since`: on PostgreSQL in one round trip that
-    also reads the chain head, so the rest of the transaction needs no other read of it."""
-    changed, _ = lock_then_read(session, seen=seq, subjects={subject: action_prefix})
-    return changed
-
-
-# The entries from a given one on, newest first (the first row is the chain's head).
-_SINCE = (
-    select(AuditEntry.seq, AuditEntry.hash, AuditEntry.recorded_at)
-    .add_columns(AuditEntry.subject, AuditEntry.action)
-    .where(AuditEntry.seq >= bindparam("seen"))
-    .order_by(AuditEntry.seq.desc())
-    .limit(WRITTEN_SINCE_LIMIT + 2)
-)
-
-
-def lock_then_read(
-    session: Session,
-    *,
-    seen: int,
-    subjects: Mapping[str, str],
-    reads: Sequence[LockedRead] = (),
-) -> tuple[bool, list[list[tuple[Any, ...]]]]:
-    """Take the writer lock; then whether any of `subjects` (each with its action prefix)
-    was written after entry `seen`, and the rows of `reads` (db.lock_for_write_then_read:
-    on PostgreSQL one round trip for the lock, the chain since `seen` and the reads).
-
-    The chain's head is read with them, for the rest of the transaction.
-    """
-    chain, *rows = lock_for_write_then_read(session, [(_SINCE, {"seen": seen}), *reads])
-    state = transaction_state(session)
-    if "audit_head" not in state:
-        if chain:  # the newest entry is the head; `seen` itself is among them unless it is 0
-            head_seq, head_hash, recorded_at = chain[0][0], chain[0][1], chain[0][2]
-            at = recorded_at.replace(tzinfo=recorded_at.tzinfo or dt.UTC).astimezone(dt.UTC)
-            state["audit_head"] = ChainHead(head_seq, head_hash, at)
-        elif seen == 0:
-            state["audit_head"] = ChainHead(0, GENESIS, None)
-    head = chain_head(session).seq  # read again if `seen` named an entry that is not there
-    if head <= seen:
-        return False, rows
-    if head - seen > WRITTEN_SINCE_LIMIT:
-        return True, rows
-    for n, _hash, _at, subject, action in chain:
-        prefix = subjects.get(subject)
-        if n > seen and prefix is not None and action.startswith(prefix):
-            return True, rows
-    return False, rows
 
 
 def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime:

@@ -138,8 +138,9 @@ def lock_for_write(session: Session) -> None:
     state["writer_lock"] = True
 
 
-# A read run after the writer lock: a statement built once (its values as named bind
-# parameters, no `IN` list) and the values; the statement is compiled once per process.
+# A read the database runs under the writer lock (custody.room_requirement): a statement
+# built once (its values as named bind parameters, no `IN` list) and the values; the
+# statement is compiled once per process.
 LockedRead = tuple[Select[Any], Mapping[str, Any]]
 _compiled_reads: dict[tuple[int, str], tuple[Select[Any], Any]] = {}
 
@@ -155,29 +156,6 @@ def driver_sql(
         found = _compiled_reads[key] = (statement, compiled)
     compiled = found[1]
     return str(compiled.string), dict(compiled.construct_params(dict(params)))
-
-
-def lock_for_write_then_read(
-    session: Session, reads: Sequence[LockedRead]
-) -> list[list[tuple[Any, ...]]]:
-    """Take the writer lock, then run `reads`, and return each one's rows.
-
-    On PostgreSQL, if the lock is not held yet, all in one round trip: the statements
-    are pipelined but run one after the other, so each read's snapshot is taken once
-    the lock is held and sees every earlier writer's commit; a writer that waits for
-    the lock pays for one round trip, not one per statement. Values are as the driver
-    returns them (no column type processing: times come back in the session's zone).
-    """
-    state = transaction_state(session)
-    if state.get("writer_lock") or session.get_bind().dialect.name != "postgresql":
-        lock_for_write(session)
-        return [[tuple(row) for row in session.execute(s, dict(p))] for s, p in reads]
-    dialect = session.get_bind().dialect
-    lock = ("SELECT pg_advisory_xact_lock(%(key)s)", {"key": WRITER_LOCK_KEY})
-    statements = [lock, *(driver_sql(statement, params, dialect) for statement, params in reads)]
-    results = read_pipelined(session, statements)[1:]
-    state["writer_lock"] = True
-    return results
 
 
 def read_pipelined(

@@ -57,38 +57,31 @@ REPLACED_KEYS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-_VERSIONS_CHECKED = """
+
+def _versions_attributed(*, person_checked: bool) -> str:
+    """The statement check of new fact versions; migration 0001's without the person."""
+    person = (
+        "\n           OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = v.person_id)"
+        if person_checked
+        else ""
+    )
+    names = "person, user or import" if person_checked else "user or import"
+    return f"""
 CREATE OR REPLACE FUNCTION accord_versions_attributed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (
         SELECT 1 FROM new_versions v
         WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = v.recorded_by_id)
            OR (v.import_id IS NOT NULL AND NOT EXISTS (
-               SELECT 1 FROM imports i WHERE i.id = v.import_id))
-           OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = v.person_id)
+               SELECT 1 FROM imports i WHERE i.id = v.import_id)){person}
     ) THEN
-        RAISE EXCEPTION 'accord: a fact version names no known person, user or import'
+        RAISE EXCEPTION 'accord: a fact version names no known {names}'
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN NULL;
 END $$
 """
 
-_VERSIONS_ONLY_ATTRIBUTED = """
-CREATE OR REPLACE FUNCTION accord_versions_attributed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (
-        SELECT 1 FROM new_versions v
-        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = v.recorded_by_id)
-           OR (v.import_id IS NOT NULL AND NOT EXISTS (
-               SELECT 1 FROM imports i WHERE i.id = v.import_id))
-    ) THEN
-        RAISE EXCEPTION 'accord: a fact version names no known user or import'
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    RETURN NULL;
-END $$
-"""
 
 _PERSONS_CHECKED = """
 CREATE FUNCTION accord_persons_attributed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -147,7 +140,7 @@ def upgrade() -> None:
         return
     for table, constraint, _definition in REPLACED_KEYS:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
-    op.execute(_VERSIONS_CHECKED)
+    op.execute(_versions_attributed(person_checked=True))
     op.execute(_PERSONS_CHECKED)
     op.execute(
         _statement_trigger(
@@ -171,6 +164,6 @@ def downgrade() -> None:
         op.execute(f"DROP FUNCTION accord_{table}_versioned()")
     op.execute("DROP TRIGGER persons_attributed ON persons")
     op.execute("DROP FUNCTION accord_persons_attributed()")
-    op.execute(_VERSIONS_ONLY_ATTRIBUTED)
+    op.execute(_versions_attributed(person_checked=False))
     for table, constraint, definition in REPLACED_KEYS:
         op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} FOREIGN KEY {definition}")
