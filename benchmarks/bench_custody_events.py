@@ -133,7 +133,7 @@ def _setup(url: str, persons: int) -> tuple[object, User, list[str]]:
 
 def _placer(url: str, pool_size: int) -> tuple[Any, Callable[[list[str]], None]]:
     """An engine and the handover of one batch, as the CLI and the API write it."""
-    engine = create_engine(url, pool_size=pool_size, pool_pre_ping=True)
+    engine = make_engine(url, pool_size=pool_size)
     with read_session(engine) as s:
         liaison = get_user(s, name="liam")
 

@@ -25,7 +25,7 @@ from accord.operations.events import (
 from accord.operations.models import LiaisonFacility, Mission, TransferCase
 from accord.registry.db import read_pipelined
 from accord.registry.models import FACT_MODELS, AuditEntry, FactVersion, User
-from accord.registry.reads import nationalities_from_rows, persons_nationalities
+from accord.registry.reads import persons_nationalities
 
 Nationalities = dict[str, list[str] | None]
 
@@ -110,32 +110,36 @@ def _columns(model: Any) -> list[str]:
     return [column.name for column in model.__table__.columns]
 
 
-def _pg_reads() -> list[str]:
-    """The statements of read_for_handover_pg; names from the models' metadata."""
+def _pg_read() -> str:
+    """The statement of read_for_handover_pg; names from the models' metadata.
+
+    One row per case of the persons named on the mission (one row with no case if
+    there is none), each with the mission, the committed chain head, the liaison's
+    facilities and the person's newest version of the nationalities list: one
+    statement, so one snapshot, and later statements see at least as much, so
+    nothing escapes `seen`.
+    """
     case, mission = _columns(TransferCase), _columns(Mission)
     nationality: Any = FACT_MODELS["nationalities"].__table__
-    versions = FactVersion.__tablename__
-    return [
-        # the mission with the committed chain head and the liaison's facilities, in one
-        # snapshot: later statements see at least as much, so nothing escapes `seen`
-        f"SELECT {', '.join(mission)}, "
+    return (
+        f"SELECT {', '.join('m.' + name for name in mission)}, "
         f"(SELECT max(seq) FROM {AuditEntry.__tablename__}), "
         f"ARRAY(SELECT facility_id FROM {LiaisonFacility.__tablename__} "
-        "WHERE user_id = %(user_id)s) "
-        f"FROM {Mission.__tablename__} WHERE mission_number = %(number)s",
-        f"SELECT {', '.join('c.' + name for name in case)} FROM {TransferCase.__tablename__} c "
-        f"JOIN {Mission.__tablename__} m ON m.id = c.mission_id "
-        "WHERE m.mission_number = %(number)s AND c.person_id = ANY(%(persons)s)",
-        # each person's newest version of the list, and its rows (as persons_nationalities)
-        f"SELECT v.person_id, v.known, n.country FROM {versions} v "
-        f"JOIN (SELECT max(id) AS id FROM {versions} WHERE person_id = ANY(%(persons)s) "
-        "AND list_name = 'nationalities' GROUP BY person_id) newest ON newest.id = v.id "
-        f"LEFT JOIN {nationality.name} n ON n.version_id = v.id "
-        "ORDER BY v.person_id, n.ordinal",
-    ]
+        "WHERE user_id = %(user_id)s), "
+        f"{', '.join('c.' + name for name in case)}, newest.known, "
+        f"ARRAY(SELECT n.country FROM {nationality.name} n WHERE n.version_id = newest.id "
+        "ORDER BY n.ordinal) "
+        f"FROM {Mission.__tablename__} m "
+        f"LEFT JOIN {TransferCase.__tablename__} c "
+        "ON c.mission_id = m.id AND c.person_id = ANY(%(persons)s) "
+        f"LEFT JOIN LATERAL (SELECT v.id, v.known FROM {FactVersion.__tablename__} v "
+        "WHERE v.list_name = 'nationalities' AND v.person_id = c.person_id "
+        "ORDER BY v.id DESC LIMIT 1) newest ON true "
+        "WHERE m.mission_number = %(number)s"
+    )
 
 
-_PG_READS: list[str] = []
+_PG_READ: list[str] = []
 
 
 def read_for_handover_pg(
@@ -146,26 +150,32 @@ def read_for_handover_pg(
     person_ids: Sequence[str],
     returned_on_board: bool,
 ) -> tuple[int, HandoverReads]:
-    """The committed chain head's seq and the reads, in one round trip (PostgreSQL, before
+    """The committed chain head's seq and the reads, in one statement (PostgreSQL, before
     the writer lock). The mission and cases are detached objects: read, never written."""
-    if not _PG_READS:
-        _PG_READS.extend(_pg_reads())
+    if not _PG_READ:
+        _PG_READ.append(_pg_read())
     params = {"number": mission_number, "persons": list(person_ids), "user_id": actor.id}
-    missions, cases, nationality_rows = read_pipelined(
-        session, [(sql, params) for sql in _PG_READS]
-    )
-    if not missions:
+    rows = read_pipelined(session, [(_PG_READ[0], params)])[0]
+    if not rows:
         raise UnknownOperationsRecord(f"no mission '{mission_number}'")
-    *mission_row, head, assigned = missions[0]
-    mission = Mission(**dict(zip(_columns(Mission), mission_row, strict=True)))
+    mission_names, case_names = _columns(Mission), _columns(TransferCase)
+    split = len(mission_names)
+    first = rows[0]
+    mission = Mission(**dict(zip(mission_names, first[:split], strict=True)))
+    head, assigned = first[split], first[split + 1]
     refuse_outside_scope(actor, list(assigned), mission.facility_id)
     require_mission_step(mission, "confirm handover")
-    found = {}
-    for row in cases:
-        case = TransferCase(**dict(zip(_columns(TransferCase), row, strict=True)))
+    found: dict[str, TransferCase] = {}
+    nationalities: Nationalities = {}
+    for row in rows:
+        values = row[split + 2 : split + 2 + len(case_names)]
+        if values[0] is None:
+            continue  # the mission has none of these persons
+        case = TransferCase(**dict(zip(case_names, values, strict=True)))
         found[case.person_id] = case
+        known, countries = row[-2], row[-1]
+        nationalities[case.person_id] = list(countries) if known else None
     in_order = _in_order(found, person_ids, mission_number)
-    nationalities = None
-    if not returned_on_board:
-        nationalities = nationalities_from_rows(person_ids, nationality_rows)
-    return int(head or 0), HandoverReads(mission, in_order, nationalities)
+    return int(head or 0), HandoverReads(
+        mission, in_order, None if returned_on_board else nationalities
+    )

@@ -58,7 +58,7 @@ class TransferCase(Base):
     __table_args__ = (
         Index("ix_transfer_cases_person", "person_id"),
         Index("ix_transfer_cases_custody", "facility_id", "state", "agreement_id"),
-        Index("ix_transfer_cases_mission", "mission_id"),
+        Index("ix_transfer_cases_mission_person", "mission_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -12,6 +12,7 @@ columns' own bind processing, exactly as an ORM or Core insert would.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -160,7 +161,9 @@ class StatementBatch:
                 cursor.close()
 
 
-def _processors(table: Table, names: Sequence[str], dialect: Any) -> list[Any]:
+@functools.lru_cache(maxsize=256)
+def _processors(table: Table, names: tuple[str, ...], dialect: Any) -> list[Any]:
+    # cached: looking a type's implementation up costs more than the rest of a statement
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
 
 
@@ -182,7 +185,7 @@ def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any
     params: list[Any] = []
     if isinstance(write, _Update):
         names = list(write.values)
-        processors = _processors(table, names, dialect)
+        processors = _processors(table, tuple(names), dialect)
         assignments = ", ".join(
             f'"{n}" = {_value(write.values[n], p, params)}'
             for n, p in zip(names, processors, strict=True)
@@ -190,7 +193,7 @@ def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any
         params.append(write.ids)
         return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)', params
     names = list(write.rows[0])
-    processors = _processors(table, names, dialect)
+    processors = _processors(table, tuple(names), dialect)
     values = []
     for row in write.rows:
         placeholders = [_value(row[n], p, params) for n, p in zip(names, processors, strict=True)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Select, Table, create_engine, event, insert, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from accord.errors import RegistryNotReady
@@ -35,13 +36,42 @@ _WRITE_OPTION = "accord_write"
 _TRANSACTION_STATE = "accord_transaction_state"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; on SQLite with foreign keys on, WAL, and our own BEGIN."""
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    """An engine for `url`; on SQLite with foreign keys on, WAL, and our own BEGIN.
+    `pool_size`: connections kept open (PostgreSQL; SQLAlchemy's default is 5)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         _fix_sqlite_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, **({} if pool_size is None else {"pool_size": pool_size}))
+    _ping_when_idle(engine)
+    return engine
+
+
+# A connection back in the pool for longer than this is pinged before it is handed out.
+IDLE_BEFORE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, but only for connections that sat in the pool: one used a moment ago
+    is alive (a round trip per transaction would be the busiest writers' largest cost),
+    and a server that went away meanwhile fails that transaction, not a later one."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["accord_checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("accord_checked_in")
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"idle connection lost: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("idle connection lost")
 
 
 def engine_from_settings(settings: RegistrySettings) -> Engine:
@@ -75,7 +105,12 @@ def write_session(engine: Engine, *, lock: bool = True) -> Iterator[Session]:
     so that it can do the reads that do not matter first, without holding up
     every other writer (decisions: decisions.service).
     """
-    bind = engine.execution_options(**{_WRITE_OPTION: True})
+    # the option only tells SQLite's BEGIN listener to BEGIN IMMEDIATE
+    bind = (
+        engine
+        if engine.dialect.name != "sqlite"
+        else engine.execution_options(**{_WRITE_OPTION: True})
+    )
     with Session(bind=bind, expire_on_commit=False) as session, session.begin():
         if lock:
             lock_for_write(session)
