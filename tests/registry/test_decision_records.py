@@ -261,7 +261,7 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
     # the facts are read once, under the lock, as known at the decision time
     window = registry.backend == "postgresql"
 
-    real_read = service.person_fact_read
+    real_read = service.person_facts_read
     reads: list[object] = []
 
     def read_then_someone_corrects(session: Any, **kwargs: Any) -> Any:
@@ -281,7 +281,7 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
         return facts
 
     _record(registry, SV, T1)
-    monkeypatch.setattr(service, "person_fact_read", read_then_someone_corrects)
+    monkeypatch.setattr(service, "person_facts_read", read_then_someone_corrects)
     outcome, record_id = _decide_unlocked(registry, "sv-001", T3 + dt.timedelta(hours=1))
     monkeypatch.undo()
     if not window:

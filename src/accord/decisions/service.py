@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from accord.decisions.models import DecisionRecord
-from accord.engine import Decision, DecisionRequest, decide_facts
+from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables
 from accord.registry.audit import AuditWriter, record_time
@@ -27,7 +27,7 @@ from accord.registry.batch import StatementBatch
 from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
 from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
-from accord.registry.reads import AsKnownOn, known_cutoff, person_fact_read, person_fact_tables
+from accord.registry.reads import AsKnownOn, known_cutoff, person_case_read, person_fact_tables
 
 
 def _json_value(value: object) -> object:
@@ -36,14 +36,18 @@ def _json_value(value: object) -> object:
     raise TypeError(f"cannot digest {type(value).__name__}")
 
 
-def facts_digest(facts: FactTables) -> str:
+def facts_digest(facts: FactTables | PersonFacts) -> str:
     """sha256 of one person's facts in canonical JSON: table by table, rows in a fixed order."""
+    dicts: dict[str, Iterable[dict[str, Any]]]
+    if isinstance(facts, PersonFacts):
+        dicts = {name: facts.dicts(name) for name in facts.rows}
+    else:  # most lists are empty
+        dicts = {n: t.to_pylist() if t.num_rows else () for n, t in facts.tables.items()}
     canonical = {
         name: sorted(
-            json.dumps(row, sort_keys=True, default=_json_value, ensure_ascii=False)
-            for row in (table.to_pylist() if table.num_rows else ())  # most lists are empty
+            json.dumps(row, sort_keys=True, default=_json_value, ensure_ascii=False) for row in rows
         )
-        for name, table in sorted(facts.tables.items())
+        for name, rows in sorted(dicts.items())
     }
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -58,6 +62,15 @@ def request_as_dict(request: DecisionRequest) -> dict[str, Any]:
         "as_of": request.as_of.isoformat(),
         "notice_profile": request.notice_profile,
     }
+
+
+def person_facts_read(
+    session: Session, *, person_id: str, as_known_on: AsKnownOn
+) -> tuple[PersonFacts, int]:
+    """(one person's facts as rows, the audit chain's last seq), both from one snapshot: the
+    facts of `person_fact_read`, without the Arrow tables a single decision has no use for."""
+    case, head_seq = person_case_read(session, person_id=person_id, as_known_on=as_known_on)
+    return PersonFacts.of_case(case), head_seq
 
 
 def decide_from_registry(
@@ -82,7 +95,7 @@ def decide_from_registry(
     """
     if as_known_on is None and not holds_writer_lock(session):
         # one statement: the facts and the chain's head seq from the same snapshot
-        facts, seen = person_fact_read(session, person_id=person_id, as_known_on=None)
+        facts, seen = person_facts_read(session, person_id=person_id, as_known_on=None)
         decision = decide_facts(facts=facts, request=request, all_facts=True)
         clock = writer_clock(now)
         audit = DatabaseChainWriter(
@@ -111,7 +124,7 @@ def decide_from_registry(
             f"--as-known-on {known_at.isoformat()} is after the time of the decision "
             f"({decided_at.isoformat()}): the registry cannot know the future"
         )
-    facts, _ = person_fact_read(session, person_id=person_id, as_known_on=known_at)
+    facts, _ = person_facts_read(session, person_id=person_id, as_known_on=known_at)
     decision = decide_facts(facts=facts, request=request, all_facts=True)
     # The audit entry and the record go to the database in one round trip (a pipeline
     # on PostgreSQL): the writer lock is held from here to the commit.
@@ -132,7 +145,7 @@ def _add_record(
     person_id: str,
     actor: User,
     decision: Decision,
-    facts: FactTables,
+    facts: PersonFacts,
     decided_at: dt.datetime,
     known_at: dt.datetime,
 ) -> DecisionRecord:

@@ -9,6 +9,7 @@ from typing import Any
 
 from accord.engine.compiler import CompiledRules, compile_rules
 from accord.engine.one_person import OnePersonDatabase
+from accord.engine.person_facts import PersonFacts
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.errors import UnknownPerson
@@ -175,11 +176,12 @@ def decide_person(
 
 
 def decide_facts(
-    *, facts: FactTables, request: DecisionRequest, all_facts: bool = False
+    *, facts: FactTables | PersonFacts, request: DecisionRequest, all_facts: bool = False
 ) -> Decision:
     """Decide for the one person whose fact tables are given (from a store or the registry)."""
-    if facts.persons.num_rows != 1:
-        raise ValueError(f"decide_facts needs one person's facts, got {facts.persons.num_rows}")
+    persons = facts.person_count if isinstance(facts, PersonFacts) else facts.persons.num_rows
+    if persons != 1:
+        raise ValueError(f"decide_facts needs one person's facts, got {persons}")
     compiled = compile_rules(request.context())
     db = OnePersonDatabase.for_this_thread()
     with db.holding(facts):

@@ -29,6 +29,7 @@ import pyarrow as pa
 import sqlglot.expressions as sge
 from ibis.backends.sql.compilers.sqlite import SQLiteCompiler
 
+from accord.engine.person_facts import PersonFacts
 from accord.facts.tables import FACT_SCHEMAS, FactTables
 from accord.law.calendar import LAW_TABLES, law_table_data
 from accord.law.framework import Expr
@@ -93,8 +94,13 @@ def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
 
 def _insert(con: sqlite3.Connection, name: str, table: pa.Table) -> None:
     if table.num_rows:
-        marks = ", ".join("?" * table.num_columns)
-        con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _rows(table))
+        _insert_rows(con, name, _rows(table))
+
+
+def _insert_rows(con: sqlite3.Connection, name: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
 
 
 # Every thread that decides gets its own database (a server's worker threads come and
@@ -134,7 +140,7 @@ class OnePersonDatabase:
         self.con.create_function("accord_date_shift", 3, shift_date, deterministic=True)
 
     @contextmanager
-    def holding(self, facts: FactTables) -> Iterator[OnePersonDatabase]:
+    def holding(self, facts: FactTables | PersonFacts) -> Iterator[OnePersonDatabase]:
         """The database with `facts` loaded; emptied again on the way out.
 
         The facts live in one transaction that is rolled back: cheaper than deleting
@@ -145,7 +151,10 @@ class OnePersonDatabase:
         self.con.execute("BEGIN")
         try:
             for name in FACT_SCHEMAS:
-                _insert(self.con, name, facts.tables[name])
+                if isinstance(facts, PersonFacts):
+                    _insert_rows(self.con, name, facts.sqlite_rows(name))
+                else:
+                    _insert(self.con, name, facts.tables[name])
             yield self
         finally:
             self.con.execute("ROLLBACK")
