@@ -97,6 +97,27 @@ def test_a_handover_is_written_in_one_go_with_the_chain_python_would_write(
         assert verify_chain(s).intact  # every hash recomputed in Python
 
 
+def test_a_handover_is_committed_with_its_writes_before_the_call_returns(
+    pg: Registry, chained_sends: list[bool]
+) -> None:
+    """The COMMIT goes in the same round trip as the lock and the writes (the lock is
+    never held while the reply travels back): another connection sees the handover as
+    soon as confirm_handover returns, and the session has no transaction left open."""
+    departed_mission(pg, [venezuelan(1)])
+    with write_session(pg.engine, lock=False) as s:
+        [event] = confirm_handover(
+            s, actor=pg.users["liam"], mission_number="GST-1", person_ids=["ve-001"]
+        )
+        assert not s.in_transaction()
+        seen = pg.sql("SELECT kind FROM operations_events WHERE id = :i", i=event.id)
+        assert seen == [("handover_received",)]
+        [(state,)] = pg.sql("SELECT state FROM transfer_cases WHERE person_id = 've-001'")
+        assert state == "in_custody"
+    assert chained_sends == [True]
+    with read_session(pg.engine) as s:
+        assert verify_chain(s).intact
+
+
 def test_a_clock_behind_the_chain_takes_the_chain_heads_time(
     pg: Registry, chained_sends: list[bool]
 ) -> None:

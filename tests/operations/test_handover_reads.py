@@ -87,10 +87,10 @@ def _someone_writes_in_the_window(
     real = ChainedBatch.send_chained
     calls: list[bool] = []
 
-    def write_then_send(batch: ChainedBatch) -> bool:
+    def write_then_send(batch: ChainedBatch, **options: Any) -> bool:
         calls.append(True)
         write()
-        return real(batch)
+        return real(batch, **options)
 
     monkeypatch.setattr(ChainedBatch, "send_chained", write_then_send)
     return calls

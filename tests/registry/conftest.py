@@ -187,8 +187,8 @@ def chained_sends(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     real = ChainedBatch.send_chained
     results: list[bool] = []
 
-    def spy(batch: ChainedBatch) -> bool:
-        results.append(real(batch))
+    def spy(batch: ChainedBatch, **options: Any) -> bool:
+        results.append(real(batch, **options))
         return results[-1]
 
     monkeypatch.setattr(ChainedBatch, "send_chained", spy)

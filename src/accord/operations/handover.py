@@ -4,11 +4,11 @@ the close of a mission's handover, and the incidents it opens.
 Handovers are the busiest write (a liaison confirming an aircraft's passengers
 one by one), so `confirm_handover` reads what it needs before it takes the
 registry's writer lock, when its session lets it (`write_session(engine,
-lock=False)`). On PostgreSQL it then sends its lock, audit chain, room check
-and writes in one round trip (registry/chain.py): the database takes the lock,
-checks in the chain that nobody wrote the mission, the cases, the persons'
-facts or the liaison's assignment since the reads began, and appends the
-entries. If anybody did, or there is no room, nothing is written and the
+lock=False)`). On PostgreSQL it then sends its lock, audit chain, room check,
+writes and commit in one round trip (registry/chain.py): the database takes
+the lock, checks in the chain that nobody wrote the mission, the cases, the
+persons' facts or the liaison's assignment since the reads began, and appends
+the entries. If anybody did, or there is no room, nothing is written and the
 handover is read and judged again under the lock, the way SQLite always runs it.
 """
 
@@ -227,7 +227,7 @@ def _confirm_chained(
             )
     except AccordError:
         return None  # judged on reads made before the lock: judge again under it
-    if not batch.send_chained():
+    if not batch.send_chained(commit=True):
         return None
     assert audit.recorded_at is not None
     for event in events:

@@ -107,6 +107,11 @@ class StatementBatch:
         added so far; `on_result` gets its rows."""
         self.writes.insert(0, _Raw(sql, params, on_result))
 
+    def append_raw(self, sql: str, params: Any = None) -> None:
+        """Run a statement of the caller's (psycopg SQL, PostgreSQL only) after every write
+        added so far."""
+        self.writes.append(_Raw(sql, params, None))
+
     def send(self) -> None:
         writes, self.writes = self.writes, []
         if not writes:

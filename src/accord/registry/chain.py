@@ -141,15 +141,25 @@ class ChainedBatch(StatementBatch):
         """A statement calling accord_require, run under the lock just after the append."""
         self.requirements.append((sql, params))
 
-    def send_chained(self) -> bool:
+    def send_chained(self, *, commit: bool = False) -> bool:
         """Send everything in one round trip; False if the database asked for the slow way
-        (rolled back to the savepoint: nothing of this batch was written)."""
+        (rolled back to the savepoint: nothing of this batch was written).
+
+        With `commit` the COMMIT goes in the same round trip and the session's
+        transaction ends with it: for a write that is the whole of its transaction
+        (a `write_session(lock=False)` whose service function writes once). The
+        writer lock is then held only while the database works, never while the
+        reply travels to this process and waits for it to be scheduled again, which
+        with many writers on few cores is most of the time a lock would be held.
+        """
         import psycopg  # PostgreSQL only
 
         for sql, params in reversed(self.requirements):
             self.prepend_raw(sql, params)
         self.audit.flush(self)
         self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
+        if commit:
+            self.append_raw("COMMIT")
         try:
             self.send()
         except psycopg.Error as exc:
@@ -157,4 +167,6 @@ class ChainedBatch(StatementBatch):
                 raise
             driver_connection(self.session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
+        if commit:
+            self.session.commit()  # the database has committed: the session's side of it
         return True

@@ -103,7 +103,9 @@ def write_session(engine: Engine, *, lock: bool = True) -> Iterator[Session]:
     `lock=False` (PostgreSQL) leaves the lock to the service function, which
     takes it (`lock_for_write`) before it reads anything its write depends on,
     so that it can do the reads that do not matter first, without holding up
-    every other writer (decisions: decisions.service).
+    every other writer (decisions: decisions.service). Such a service function
+    may also commit, with its last write (registry/chain.py): a `lock=False`
+    session is for one service call.
     """
     # the option only tells SQLite's BEGIN listener to BEGIN IMMEDIATE
     bind = (
