@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from accord.law.catalogue import rules_for
 from accord.law.framework import FAIL, UNKNOWN, Context, Expr, Facts, Rule
 
 ALL = "_all"
+_RULE_ID = re.compile(r"[a-z0-9_]+")
 
 
 @dataclass
@@ -38,6 +40,9 @@ class CompiledRules:
     not_in_effect: tuple[Rule, ...]
     person_status_sql: str  # SQLite: person_id, <list>_known flags, statuses, outcome
     person_evidence_sql: dict[str, str]  # SQLite: rule id -> the facts behind it
+    # SQLite: (rule id, fact) of every rule with evidence, in one statement (None: no rule
+    # has any); one statement costs a fraction of a dozen
+    person_all_evidence_sql: str | None
     _docket: tuple[str, str] | None = field(default=None, repr=False, compare=False)
     _docket_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -107,7 +112,7 @@ def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str]:
     return _sql(status), _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
 
 
-def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str]]:
+def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str | None]:
     facts = Facts(_tables(""))
     known = tuple(n for n in FACT_SCHEMAS["persons"].names if n.endswith("_known"))
     status = to_sqlite(_status_table(facts, ctx, rules, keep=known))
@@ -115,7 +120,12 @@ def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str
         rule_id: to_sqlite(e.select("fact"))
         for rule_id, e in _evidence_by_rule(facts, ctx, rules).items()
     }
-    return status, evidence
+    # a flat UNION ALL of the statements above (Ibis nests its unions, past SQLite's parser)
+    branches = []
+    for rule_id, sql in evidence.items():
+        assert _RULE_ID.fullmatch(rule_id), rule_id  # safe as a literal
+        branches.append(f"SELECT '{rule_id}' AS rule, fact FROM ({sql})")
+    return status, evidence, " UNION ALL ".join(branches) or None
 
 
 _cache: dict[tuple[object, ...], CompiledRules] = {}
@@ -157,13 +167,14 @@ def compile_rules(ctx: Context) -> CompiledRules:
 
 def _compile(ctx: Context, key: tuple[object, ...]) -> CompiledRules:
     rules, not_in_effect = rules_for(ctx)
-    person_status, person_evidence = _compile_person(ctx, rules)
+    person_status, person_evidence, person_all_evidence = _compile_person(ctx, rules)
     result = CompiledRules(
         context=ctx,
         rules=tuple(rules),
         not_in_effect=tuple(not_in_effect),
         person_status_sql=person_status,
         person_evidence_sql=person_evidence,
+        person_all_evidence_sql=person_all_evidence,
     )
     with _lock:
         if len(_cache) > 256:

@@ -188,12 +188,16 @@ def decide_facts(
         columns, rows = db.rows(compiled.person_status_sql)
         row = dict(zip(columns, rows[0], strict=True))
         known = {c.removesuffix("_known"): bool(v) for c, v in row.items() if c.endswith("_known")}
-        evidence: dict[str, list[str]] = {}
-        for rule in compiled.rules:
-            sql = compiled.person_evidence_sql.get(rule.id)
-            wanted = all_facts or row[rule.id] in (FAIL, UNKNOWN)
-            if sql is not None and wanted:
-                evidence[rule.id] = [r[0] for r in db.rows(sql)[1]]
+        evidence: dict[str, list[str]] = {
+            rule.id: []
+            for rule in compiled.rules
+            if rule.id in compiled.person_evidence_sql
+            and (all_facts or row[rule.id] in (FAIL, UNKNOWN))
+        }
+        if evidence and compiled.person_all_evidence_sql is not None:
+            for rule_id, fact in db.rows(compiled.person_all_evidence_sql)[1]:
+                if rule_id in evidence:
+                    evidence[rule_id].append(fact)
     status_row = tuple(v for c, v in row.items() if not c.endswith("_known"))
     return _assemble(compiled, status_row, evidence, known)
 
