@@ -48,6 +48,7 @@ from accord.registry.codec import (
     case_from_rows,
     fact_columns,
 )
+from accord.registry.db import driver_connection
 from accord.registry.models import (
     FACT_MODELS,
     PERSON_LIST,
@@ -159,6 +160,52 @@ def _person_statement(with_cutoff: bool) -> Any:
     return statement
 
 
+# Positions in a row of the per-person statement after (part, version_id, known, head_seq):
+# the ordinal, then the slots
+_SLOT_POSITION = {slot: 1 + i for i, slot in enumerate(_SLOTS)}
+_LIST_NAME = _SLOT_POSITION["s0"]  # the slot that holds a version's list name
+_POSITIONS = {
+    number: (name, [(c, _SLOT_POSITION[slot]) for c, slot in _LAYOUT[name]])
+    for number, name in _LISTS_BY_NUMBER.items()
+}
+
+
+def _person_rows(
+    session: Session, person_id: str, cutoff: dt.datetime | None
+) -> Sequence[Sequence[Any]]:
+    """The rows of the per-person statement. On PostgreSQL through the driver, whose values
+    are already those of the typed columns: the ORM's result machinery cost more than the
+    database's own work for the statement."""
+    statement = _person_statement(cutoff is not None)
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        params: dict[str, Any] = {"person_id": person_id}
+        if cutoff is not None:
+            params["cutoff"] = cutoff
+        return session.execute(statement, params).all()
+    if session.autoflush:  # as session.execute would
+        session.flush()
+    bound: dict[str, Any] = {"person_id": person_id}
+    if cutoff is not None:
+        bound["cutoff"] = UTCDateTime().process_bind_param(cutoff, dialect)
+    with driver_connection(session).cursor() as cursor:
+        cursor.execute(_pg_person_sql(cutoff is not None, dialect), bound)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+
+_PG_PERSON_SQL: dict[tuple[bool, str], str] = {}  # by cutoff or not, and driver
+
+
+def _pg_person_sql(with_cutoff: bool, dialect: Any) -> str:
+    key = (with_cutoff, dialect.driver)
+    sql = _PG_PERSON_SQL.get(key)
+    if sql is None:
+        compiled = _person_statement(with_cutoff).compile(dialect=dialect)
+        sql = _PG_PERSON_SQL[key] = str(compiled.string)
+    return sql
+
+
 @dataclass(frozen=True)
 class PersonLists:
     """One person's lists as read in one snapshot: rows per known list (None: not known)."""
@@ -171,21 +218,17 @@ def read_person_lists(
     session: Session, *, person_id: str, cutoff: dt.datetime | None
 ) -> PersonLists | None:
     """The person's current lists as recorded by `cutoff` (None: now); None if unknown then."""
-    params: dict[str, Any] = {"person_id": person_id}
-    if cutoff is not None:
-        params["cutoff"] = cutoff
-    result = session.execute(_person_statement(cutoff is not None), params).all()
     current: dict[str, tuple[int, bool]] = {}  # list -> (version id, known): the highest id
     facts: list[tuple[str, int, Row]] = []
     head_seq = 0
-    for row in result:  # the versions first, by id; then the rows, by list and position
-        if row.part == 0:
-            head_seq = int(row.head_seq or 0)
-            current[row.s0] = (row.version_id, row.known)  # s0: the list's name
+    # the versions first, by id; then the rows, by list and position
+    for part, version_id, known, seq, *values in _person_rows(session, person_id, cutoff):
+        if part == 0:
+            head_seq = int(seq or 0)
+            current[values[_LIST_NAME]] = (version_id, known)
         else:
-            name = _LISTS_BY_NUMBER[row.part]
-            fact = {column: row._mapping[slot] for column, slot in _LAYOUT[name]}
-            facts.append((name, row.version_id, fact))
+            name, positions = _POSITIONS[part]
+            facts.append((name, version_id, {c: values[i] for c, i in positions}))
     if not current:
         return None
     lists: dict[str, list[Row] | None] = {
