@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from accord.api.deps import Ctx, KnownOn, PersonIdIn, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
@@ -28,10 +29,16 @@ router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/decisions", status_code=201)
-def decide(
+async def decide(
     ctx: Annotated[Ctx, Depends(require(P.DECISIONS_RECORD))], body: DecideIn
 ) -> DecisionOut:
     """Decide for one person from the registry and keep the decision record (replayable)."""
+    # One hop to a worker thread for the database work. A plain `def` route would take
+    # two: FastAPI validates a sync route's return value in the thread pool as well.
+    return await run_in_threadpool(decide_and_record, ctx, body)
+
+
+def decide_and_record(ctx: Ctx, body: DecideIn) -> DecisionOut:
     request = body.request()
     with ctx.write(lock=False) as session:  # the service locks once it has decided
         decision, record = decide_from_registry(
