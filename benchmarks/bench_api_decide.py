@@ -16,9 +16,12 @@ number of requests in flight the mean latency is that number over the
 throughput (Little's law): at 300/s, 16 in flight means 53 ms on average, over
 the p99 limit whatever the server does, so `--concurrency 8` (27 ms) is the
 load at which both targets can hold together; the default stays 16 for
-comparison with earlier runs. The warm-up opens a new connection per request,
-so that every worker process has compiled the rules before the measured run
-(a worker's first decision compiles them: about 0.4 s).
+comparison with earlier runs. It also prints the CPU that the server's
+processes and the database's backends spent per request (Linux), which a
+machine shared with other work changes less than the throughput. The warm-up
+opens a new connection per request, so that every worker process has compiled
+the rules before the measured run (a worker's first decision compiles them:
+about 0.4 s).
 
 Baseline, in the same process once the server has stopped: the same decisions
 called in-process (`decide_from_registry` in a write session, as the route
@@ -50,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -251,6 +254,70 @@ def run_in_process(engine: Engine, user: User, ids: list[str], concurrency: int)
     return from_latencies(latencies, time.perf_counter() - started, 0)
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (Linux /proc); 0 if it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _children(pid: int) -> list[int]:
+    """The process and its descendants (the uvicorn workers of `accord serve`)."""
+    found = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if parent == pid:
+                found += _children(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU spent by the server's processes and the database's backends during a run: on a
+    shared machine, CPU per request says more than requests per second."""
+
+    def __init__(self, engine: Engine, server_pid: int):
+        self.engine, self.server_pid = engine, server_pid
+        self.enabled = Path("/proc/self/stat").exists()
+        self.server: dict[int, float] = {}  # pid -> CPU seconds at the start
+        self.backends: dict[int, float] = {}
+
+    def _backends(self) -> list[int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                )
+            )
+            return [int(r[0]) for r in rows]
+
+    def start(self) -> None:
+        if self.enabled:
+            self.server = {p: _cpu_seconds(p) for p in _children(self.server_pid)}
+            self.backends = {p: _cpu_seconds(p) for p in self._backends()}
+
+    def line(self, requests: int) -> str:
+        if not self.enabled or not requests:
+            return "CPU per request: not measured (no /proc)"
+        server = sum(_cpu_seconds(p) - t for p, t in self.server.items())
+        # backends that connected during the run count from zero
+        database = sum(_cpu_seconds(p) - self.backends.get(p, 0.0) for p in self._backends())
+        ms = 1000 / requests
+        return (
+            f"CPU per request: server {server * ms:.2f} ms, PostgreSQL {database * ms:.2f} ms "
+            f"(2 cores give {2000 / ((server + database) * ms):,.0f}/s at that cost)"
+        )
+
+
 def decision_records(engine: Engine) -> int:
     with read_session(engine) as session:
         return int(session.scalar(select(func.count()).select_from(DecisionRecord)) or 0)
@@ -307,7 +374,10 @@ def main() -> None:
         # every worker must be warm (its first decision compiles the rules): new connections
         warm = run_httpx(base, token, ids[: args.warmup], args.concurrency, fresh=True)
         print(f"{load_avg()} before the measured run")
+        meter = CpuMeter(engine, server.pid)
+        meter.start()
         http = measure()
+        cpu = meter.line(http.requests)
         load_after = load_avg()
     finally:
         server.terminate()
@@ -316,6 +386,7 @@ def main() -> None:
         f"POST /api/v1/decisions ({client}, {args.concurrency} in flight, "
         f"{args.workers} uvicorn worker(s)): {http.line()}; {load_after}"
     )
+    print(f"  {cpu}")
     print(f"  throughput {http.rps / TARGET_RPS:.2f}x the target {TARGET_RPS:.0f}/s")
     print(f"  p99 is {http.p99 / TARGET_P99_MS:.2f}x the {TARGET_P99_MS:.0f} ms limit")
     met = http.rps >= TARGET_RPS and http.p99 <= TARGET_P99_MS and http.errors == 0
