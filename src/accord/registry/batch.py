@@ -143,27 +143,52 @@ class StatementBatch:
     def _send_pipelined(self, writes: list[_Write]) -> None:
         dialect = self.session.get_bind().dialect
         raw = driver_connection(self.session)
+        statements = _statements(writes)
         with raw.pipeline() as pipeline:
             cursors = []
-            for write in writes:
-                if isinstance(write, _Raw):
-                    sql, params = write.sql, write.params
+            for group in statements:
+                first = group[0]
+                if isinstance(first, _Raw):
+                    sql, params = first.sql, first.params
                 else:
-                    sql, params = _pg_statement(write, dialect)
+                    sql, params = _pg_statement(group, dialect)
                 cursor = raw.cursor()
                 cursor.execute(sql, params)
                 cursors.append(cursor)
             pipeline.sync()  # every result is in: a cursor without a description has no rows
-            for write, cursor in zip(writes, cursors, strict=True):
-                if isinstance(write, _Raw):
-                    rows = cursor.fetchall() if cursor.description is not None else []
-                    if write.on_result is not None:
+            for group, cursor in zip(statements, cursors, strict=True):
+                rows = cursor.fetchall() if cursor.description is not None else []
+                for write in group:
+                    if isinstance(write, _Raw) and write.on_result is not None:
                         write.on_result([tuple(row) for row in rows])
-                elif isinstance(write, _Insert) and write.returning is not None:
-                    values = [row[0] for row in cursor.fetchall()]
-                    if write.on_result is not None:
-                        write.on_result(values)
+                    elif isinstance(write, _Insert) and write.returning and write.on_result:
+                        write.on_result([row[0] for row in rows])
                 cursor.close()
+
+
+def _statements(writes: list[_Write]) -> list[list[_Write]]:
+    """The writes grouped into statements: each raw statement alone; consecutive inserts
+    and updates together, as one statement of data-modifying WITH queries, so long as no
+    two touch the same table (the parts of one statement do not see each other's rows)
+    and at most one returns values. Fewer statements: the client's cost is per statement."""
+    groups: list[list[_Write]] = []
+    for write in writes:
+        last = groups[-1] if groups else None
+        if (
+            isinstance(write, _Raw)
+            or last is None
+            or isinstance(last[0], _Raw)
+            or any(w.table is write.table for w in last if not isinstance(w, _Raw))
+            or (_returns(write) and any(_returns(w) for w in last))
+        ):
+            groups.append([write])
+        else:
+            last.append(write)
+    return groups
+
+
+def _returns(write: _Write) -> bool:
+    return isinstance(write, _Insert) and write.returning is not None
 
 
 @functools.lru_cache(maxsize=256)
@@ -184,10 +209,32 @@ def _value(value: Any, processor: Any, params: list[Any]) -> str:
     return "%s"
 
 
-def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any]]:
-    """psycopg SQL and parameters for one write; identifiers come from the table's metadata."""
-    table = write.table
+def _pg_statement(group: list[_Write], dialect: Any) -> tuple[str, list[Any]]:
+    """psycopg SQL and parameters for a group of inserts and updates (see _statements)."""
     params: list[Any] = []
+    parts = []
+    returning = None
+    for n, write in enumerate(group):
+        assert not isinstance(write, _Raw)
+        parts.append(_pg_write(write, dialect, params))
+        if isinstance(write, _Insert) and write.returning is not None:
+            # VALUES rows are inserted in order and a serial default follows that order,
+            # so RETURNING the serial id sorted gives the rows' ids in order
+            parts[-1] += f' RETURNING "{write.returning}"'
+            returning = (n, write.returning)
+    if len(parts) == 1 and returning is None:
+        return parts[0], params
+    queries = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts))
+    if returning is None:  # every query of a WITH runs to completion, read or not
+        return f"WITH {queries} SELECT 1", params
+    n, column = returning
+    return f'WITH {queries} SELECT "{column}" FROM w{n} ORDER BY 1', params
+
+
+def _pg_write(write: _Insert | _Update, dialect: Any, params: list[Any]) -> str:
+    """psycopg SQL of one write, its parameters appended to `params`; identifiers come from
+    the table's metadata."""
+    table = write.table
     if isinstance(write, _Update):
         names = list(write.values)
         processors = _processors(table, tuple(names), dialect)
@@ -196,7 +243,7 @@ def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any
             for n, p in zip(names, processors, strict=True)
         )
         params.append(write.ids)
-        return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)', params
+        return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)'
     names = list(write.rows[0])
     processors = _processors(table, tuple(names), dialect)
     values = []
@@ -204,10 +251,4 @@ def _pg_statement(write: _Insert | _Update, dialect: Any) -> tuple[str, list[Any
         placeholders = [_value(row[n], p, params) for n, p in zip(names, processors, strict=True)]
         values.append("(" + ", ".join(placeholders) + ")")
     columns = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ' + ", ".join(values)
-    if write.returning is not None:
-        # VALUES rows are inserted in order and a serial default follows that order,
-        # so RETURNING the serial id sorted gives the rows' ids in order
-        sql = f'WITH written AS ({sql} RETURNING "{write.returning}") '
-        sql += f'SELECT "{write.returning}" FROM written ORDER BY 1'
-    return sql, params
+    return f'INSERT INTO "{table.name}" ({columns}) VALUES ' + ", ".join(values)
