@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.countries import country_code
@@ -55,30 +56,38 @@ class DecisionRequest:
         return request
 
     def context(self) -> Context:
-        agreement = get_agreement(self.agreement_id)
-        facility = None
-        if self.facility_id is not None:
-            facility = agreement.facility(self.facility_id)
-            if facility is None:
-                names = ", ".join(f.id for f in agreement.facilities) or "none"
-                raise UnknownFacility(
-                    f"agreement {agreement.id} names no facility '{self.facility_id}' "
-                    f"(facilities: {names})"
-                )
-            if facility.country != self.destination:
-                raise UnknownFacility(
-                    f"facility {facility.id} is in {facility.country}, not in {self.destination}"
-                )
-        elif self.pathway == "custody_placement":
+        """The context the rules read; the same object for equal requests (it is built from
+        bundled agreements and law parameters only, which never change in a process)."""
+        return _context(self)
+
+
+@lru_cache(maxsize=1024)
+def _context(request: DecisionRequest) -> Context:
+    """DecisionRequest.context, kept per request value: a decision asks for it twice."""
+    agreement = get_agreement(request.agreement_id)
+    facility = None
+    if request.facility_id is not None:
+        facility = agreement.facility(request.facility_id)
+        if facility is None:
             names = ", ".join(f.id for f in agreement.facilities) or "none"
-            raise InputError(f"custody_placement needs --facility (facilities: {names})")
-        treaties = tuple(a for a in bundled_agreements().values() if a.status == "treaty")
-        return Context(
-            as_of=self.as_of,
-            pathway=self.pathway,
-            destination=self.destination,
-            agreement=agreement,
-            params=resolve_parameters(self.as_of, self.notice_profile),
-            facility=facility,
-            treaties=treaties,
-        )
+            raise UnknownFacility(
+                f"agreement {agreement.id} names no facility '{request.facility_id}' "
+                f"(facilities: {names})"
+            )
+        if facility.country != request.destination:
+            raise UnknownFacility(
+                f"facility {facility.id} is in {facility.country}, not in {request.destination}"
+            )
+    elif request.pathway == "custody_placement":
+        names = ", ".join(f.id for f in agreement.facilities) or "none"
+        raise InputError(f"custody_placement needs --facility (facilities: {names})")
+    treaties = tuple(a for a in bundled_agreements().values() if a.status == "treaty")
+    return Context(
+        as_of=request.as_of,
+        pathway=request.pathway,
+        destination=request.destination,
+        agreement=agreement,
+        params=resolve_parameters(request.as_of, request.notice_profile),
+        facility=facility,
+        treaties=treaties,
+    )
