@@ -39,6 +39,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, insert, text
@@ -170,29 +171,43 @@ def _run(writers: int, work: list[list[list[str]]], place: Callable[[list[str]],
     return sum(len(b) for w in work for b in w) / seconds
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _process_writer(
-    url: str, batches: list[list[str]], barrier: Any, failures: Any
+    url: str, batches: list[list[str]], barrier: Any, failures: Any, cpu: Any
 ) -> None:  # pragma: no cover - runs in a child process
     engine, place = _placer(url, 1)
     place(batches[0])  # the first transaction warms the connection and the caches
+    with engine.connect() as conn:  # the pool's one connection: the writes' backend
+        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
     barrier.wait()
+    mine, theirs = time.process_time(), _cpu_seconds(backend)
     try:
         for batch in batches[1:]:
             place(batch)
+        cpu.put((time.process_time() - mine, _cpu_seconds(backend) - theirs))
     except BaseException as exc:
         failures.put(f"{type(exc).__name__}: {exc}")
     finally:
         engine.dispose()
 
 
-def _run_processes(url: str, work: list[list[list[str]]]) -> float:
+def _run_processes(url: str, work: list[list[list[str]]]) -> tuple[float, str]:
     """Each writer a process of its own (own interpreter, own connection); events/s, timed
-    from the moment all are ready, over every transaction but each writer's first."""
+    from the moment all are ready, over every transaction but each writer's first, and the
+    CPU spent per event by the writers and by their PostgreSQL backends."""
     context = mp.get_context("fork")
     barrier = context.Barrier(len(work) + 1)
-    failures = context.Queue()
+    failures, cpu = context.Queue(), context.Queue()
     children = [
-        context.Process(target=_process_writer, args=(url, batches, barrier, failures))
+        context.Process(target=_process_writer, args=(url, batches, barrier, failures, cpu))
         for batches in work
     ]
     for child in children:
@@ -206,7 +221,15 @@ def _run_processes(url: str, work: list[list[list[str]]]) -> float:
         raise RuntimeError(failures.get())
     if any(child.exitcode != 0 for child in children):
         raise RuntimeError("a writer process failed")
-    return sum(len(b) for w in work for b in w[1:]) / seconds
+    events = sum(len(b) for w in work for b in w[1:])
+    spent = [cpu.get() for _ in children]
+    writers, backends = (1000 * sum(c[k] for c in spent) / events for k in (0, 1))
+    total = writers + backends
+    line = (
+        f"CPU per event: writers {writers:.2f} ms, PostgreSQL backends {backends:.2f} ms "
+        f"(two cores: at most {2000 / total:.0f} events/s at this cost)"
+    )
+    return events / seconds, line
 
 
 def main() -> None:
@@ -236,8 +259,10 @@ def main() -> None:
             ]
 
         # processes first, forked before this process opens any connection
-        processes = _run_processes(url, take(args.writers, per_writer, 1))
-        batched = _run_processes(url, take(args.writers, args.events + args.batch, args.batch))
+        processes, processes_cpu = _run_processes(url, take(args.writers, per_writer, 1))
+        batched, batched_cpu = _run_processes(
+            url, take(args.writers, args.events + args.batch, args.batch)
+        )
         # one connection per writer thread: the default pool (5 + 10) would make them queue
         engine, place = _placer(url, args.writers + 2)
         base = _run(1, take(1, args.baseline, 1), place)
@@ -248,16 +273,23 @@ def main() -> None:
         engine.dispose()
         print(f"custody events (handovers into CECOT) on PostgreSQL, {total:,} persons")
         rows = [
-            ("baseline, 1 writer, 1 event/transaction", base),
-            (f"{args.writers} writer processes, 1 event/transaction", processes),
-            (f"{args.writers} writer threads (one process), 1 event/transaction", threads),
-            (f"{args.writers} writer processes, {args.batch} events/transaction", batched),
+            ("baseline, 1 writer, 1 event/transaction", base, ""),
+            (f"{args.writers} writer processes, 1 event/transaction", processes, processes_cpu),
+            (f"{args.writers} writer threads (one process), 1 event/transaction", threads, ""),
+            (
+                f"{args.writers} writer processes, {args.batch} events/transaction",
+                batched,
+                batched_cpu,
+            ),
         ]
-        for label, rate in rows:
+        for label, rate, cpu in rows:
             print(
                 f"  {label + ':':<58} {rate:7.0f} events/s "
                 f"({rate / TARGET:.2f}x of {TARGET:.0f}/s; {rate / base:.2f}x baseline)"
             )
+            if cpu:
+                print(f"    {cpu}")
+        print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"  {events:,} handover events written; {chain.message()}")
     finally:
         with admin.connect() as conn:
