@@ -165,6 +165,7 @@ def _add_record(
             "outcome": decision.outcome,
         },
         at=decided_at,
+        trusted=True,  # strings and None only: no float to refuse
     )
     values = {
         "person_id": person_id,
