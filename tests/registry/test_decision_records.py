@@ -447,3 +447,30 @@ def test_a_decision_on_postgresql_is_recorded_in_one_go_as_python_would_chain_it
         assert entry.recorded_at == decided_at
         assert verify_chain(session).intact
         assert replay_decision(session, decision_id=record_id).reproduces
+
+
+@pytest.mark.parametrize("as_known_on", [None, T2.date()], ids=["read-before-lock", "locked"])
+def test_a_decision_with_commit_is_committed_when_it_returns(
+    registry: Registry, as_known_on: dt.date | None
+) -> None:
+    """`commit=True` (the HTTP route): the record and its audit entry are committed before
+    decide_from_registry returns, whichever way it wrote them, and replay."""
+    _record(registry, SV, T1)
+    with write_session(registry.engine, lock=False) as session:
+        decision, record = decide_from_registry(
+            session,
+            request=RETURN_SV,
+            person_id="sv-001",
+            actor=registry.users["olivia"],
+            as_known_on=as_known_on,
+            now=T3,
+            commit=True,
+        )
+        with read_session(registry.engine) as other:  # another connection sees it already
+            stored = get_decision_record(other, decision_id=record.id)
+            assert stored.outcome == decision.outcome
+            assert stored.audit_seq == record.audit_seq
+            assert other.get(AuditEntry, record.audit_seq) is not None
+    with read_session(registry.engine) as session:
+        assert replay_decision(session, decision_id=record.id).reproduces
+        assert verify_chain(session).intact

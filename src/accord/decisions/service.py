@@ -81,10 +81,15 @@ def decide_from_registry(
     actor: User,
     as_known_on: AsKnownOn = None,
     now: dt.datetime | None = None,
+    commit: bool = False,
 ) -> tuple[Decision, DecisionRecord]:
     """Decide for one person from the registry and store the decision record (and audit it).
 
-    Call inside a write session: the record and its audit entry commit together.
+    Call inside a write session: the record and its audit entry commit together,
+    with the session, or before this returns with `commit` (for a session that
+    writes nothing else: the HTTP route), when the COMMIT goes in the round trip
+    of the record, so the writer lock is never held while the reply travels back;
+    the record is then returned detached.
     In a session that does not hold the writer lock yet (`write_session(engine,
     lock=False)` on PostgreSQL), a decision on the facts known now reads and
     decides first, then sends the record in one round trip in which the database
@@ -111,11 +116,11 @@ def decide_from_registry(
         record = _add_record(
             batch, audit, request, person_id, actor, decision, facts, audit.at, clock
         )
-        if batch.send_chained():
+        if batch.send_chained(commit=commit):
             assert audit.recorded_at is not None
             record.decided_at = audit.recorded_at
             record.audit_seq = audit.seq_of(record.audit_seq)
-            return decision, _attached(session, record)
+            return decision, _attached(session, record, committed=commit)
     lock_for_write(session)  # before record_time: the chain head it reads is kept
     decided_at = record_time(session, now)
     known_at = known_cutoff(as_known_on) or decided_at
@@ -135,7 +140,9 @@ def decide_from_registry(
     )
     writer.flush(locked)  # (a chained batch sends its writer's entries itself)
     locked.send()
-    return decision, _attached(session, record)
+    if commit:
+        session.commit()
+    return decision, _attached(session, record, committed=commit)
 
 
 def _add_record(
@@ -192,9 +199,12 @@ def _add_record(
     return record
 
 
-def _attached(session: Session, record: DecisionRecord) -> DecisionRecord:
+def _attached(session: Session, record: DecisionRecord, *, committed: bool) -> DecisionRecord:
+    """The record as the row it was written as: persistent in the session, or detached once
+    the session's transaction has ended (`commit`)."""
     make_transient_to_detached(record)
-    session.add(record)  # persistent in the session, as the row it was written as
+    if not committed:
+        session.add(record)
     return record
 
 

@@ -47,8 +47,9 @@ def decide_and_record(ctx: Ctx, body: DecideIn) -> DecisionOut:
             person_id=body.person_id,
             actor=ctx.user,
             as_known_on=body.as_known_on,
+            commit=True,  # the record is this session's only write
         )
-        return DecisionOut.of(decision, record.id)
+    return DecisionOut.of(decision, record.id)
 
 
 def explain_person(
