@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
-from accord.registry.db import driver_connection
+from accord.registry.db import driver_connection, returns_rows
 
 __all__ = ["ChainSeq", "ChainTime", "StatementBatch"]
 
@@ -155,9 +155,9 @@ class StatementBatch:
                 cursor = raw.cursor()
                 cursor.execute(sql, params)
                 cursors.append(cursor)
-            pipeline.sync()  # every result is in: a cursor without a description has no rows
+            pipeline.sync()  # every result is in
             for group, cursor in zip(statements, cursors, strict=True):
-                rows = cursor.fetchall() if cursor.description is not None else []
+                rows = cursor.fetchall() if returns_rows(cursor) else []
                 for write in group:
                     if isinstance(write, _Raw) and write.on_result is not None:
                         write.on_result([tuple(row) for row in rows])

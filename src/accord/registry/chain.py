@@ -1,17 +1,18 @@
 """The audit chain appended by the database, for writers that send everything at once.
 
 On PostgreSQL the busiest writers (handovers) read before they take the writer
-lock. With `ChainedBatch`, they then send one round trip: a savepoint, the
-`accord_chain_append` call (migration 0007), which takes the lock, checks in
-the chain that nothing they read was written since and appends their entries
-with the hashes Python would compute, the checks that must hold under the lock
-(`accord_require`), and their writes. The lock is held only while the database
-works, never while the client does.
+lock. With `ChainedBatch`, they then send one round trip: a savepoint (unless
+the batch ends with its COMMIT), the `accord_chain_append` call (migration
+0007), which takes the lock, checks in the chain that nothing they read was
+written since and appends their entries with the hashes Python would compute,
+the checks that must hold under the lock (`accord_require`), and their writes.
+The lock is held only while the database works, never while the client does.
 
 If anything they read was written since, or a check fails, the database
-raises SQLSTATE AC001; the batch rolls back to its savepoint and `send()`
-returns False: the caller then writes the usual way, under the lock, and gets
-the usual errors. The entries' seqs and record time are filled in by the
+raises SQLSTATE AC001; the batch rolls back (to its savepoint, or the whole
+database transaction when it was to commit) and `send_chained()` returns
+False: the caller then writes the usual way, under the lock, and gets the
+usual errors. The entries' seqs and record time are filled in by the
 database (batch.ChainSeq, batch.ChainTime) and given back to the caller.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from accord.errors import InputError
 from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex, utc_now
 from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
-from accord.registry.db import WRITER_LOCK_KEY, driver_connection
+from accord.registry.db import WRITER_LOCK_KEY, driver_connection, restart_database_transaction
 from accord.registry.models import User
 
 __all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChainWriter"]
@@ -34,10 +35,11 @@ __all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChainWriter"]
 RETRY_UNDER_LOCK = "AC001"  # SQLSTATE of accord_chain_append and accord_require
 _SAVEPOINT = "accord_chained_write"
 
+# the arrays go in binary (%b): psycopg's text format escapes each element with a regex
 _APPEND = (
     "SELECT first_seq, recorded_at FROM accord_chain_append("
-    "%s, %s, %s::text[], %s::text[], %s, %s, %s, %s, %s::text[], %s::text[], %s::text[], "
-    "%s::text[])"
+    "%s, %s, %b::text[], %b::text[], %s, %s, %s, %s, %b::text[], %b::text[], %b::text[], "
+    "%b::text[])"
 )
 
 
@@ -143,7 +145,7 @@ class ChainedBatch(StatementBatch):
 
     def send_chained(self, *, commit: bool = False) -> bool:
         """Send everything in one round trip; False if the database asked for the slow way
-        (rolled back to the savepoint: nothing of this batch was written).
+        (nothing of this batch was written; the session's transaction goes on).
 
         With `commit` the COMMIT goes in the same round trip and the session's
         transaction ends with it: for a write that is the whole of its transaction
@@ -151,21 +153,27 @@ class ChainedBatch(StatementBatch):
         writer lock is then held only while the database works, never while the
         reply travels to this process and waits for it to be scheduled again, which
         with many writers on few cores is most of the time a lock would be held.
+        Such a batch needs no savepoint either: the transaction holds nothing else,
+        so the slow way rolls the whole of it back and goes on in a new one.
         """
         import psycopg  # PostgreSQL only
 
         for sql, params in reversed(self.requirements):
             self.prepend_raw(sql, params)
         self.audit.flush(self)
-        self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
         if commit:
             self.append_raw("COMMIT")
+        else:
+            self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
         try:
             self.send()
         except psycopg.Error as exc:
             if exc.sqlstate != RETRY_UNDER_LOCK:
                 raise
-            driver_connection(self.session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+            if commit:
+                restart_database_transaction(self.session)
+            else:
+                driver_connection(self.session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
         if commit:
             self.session.commit()  # the database has committed: the session's side of it

@@ -34,6 +34,7 @@ WRITER_LOCK_KEY = 0x6163636F7264
 SQLITE_BUSY_TIMEOUT_S = 120.0
 _WRITE_OPTION = "accord_write"
 _TRANSACTION_STATE = "accord_transaction_state"
+_TUPLES_OK = 2  # psycopg.pq.ExecStatus.TUPLES_OK (libpq's PGRES_TUPLES_OK)
 
 
 def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
@@ -154,6 +155,14 @@ def _forget_transaction_state(session: Session, transaction: SessionTransaction)
         session.info.pop(_TRANSACTION_STATE, None)
 
 
+def restart_database_transaction(session: Session) -> None:
+    """Roll the database's transaction back and go on in a new one, within the session's
+    (PostgreSQL): for a transaction that has written nothing it would keep (registry/chain.py).
+    What this module knew of the old one (the writer lock, the chain's head) is forgotten."""
+    driver_connection(session).rollback()
+    session.info.pop(_TRANSACTION_STATE, None)
+
+
 def holds_writer_lock(session: Session) -> bool:
     """Whether this transaction holds the writer lock (a SQLite write session always does)."""
     if session.get_bind().dialect.name != "postgresql":
@@ -205,6 +214,11 @@ def read_pipelined(
     own time. Each statement takes its own snapshot (READ COMMITTED), in order.
     """
     raw = driver_connection(session)
+    if len(statements) == 1:  # a pipeline costs the client more than it saves here
+        sql, params = statements[0]
+        with raw.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [cursor.fetchall() if returns_rows(cursor) else []]
     results: list[list[tuple[Any, ...]]] = []
     with raw.pipeline() as pipeline:
         cursors = []
@@ -212,11 +226,18 @@ def read_pipelined(
             cursor = raw.cursor()
             cursor.execute(sql, params)
             cursors.append(cursor)
-        pipeline.sync()  # every result is in: a cursor without a description returned no rows
+        pipeline.sync()  # every result is in
         for cursor in cursors:
-            results.append(cursor.fetchall() if cursor.description is not None else [])
+            results.append(cursor.fetchall() if returns_rows(cursor) else [])
             cursor.close()
     return results
+
+
+def returns_rows(cursor: Any) -> bool:
+    """Whether a psycopg cursor's statement returned rows (a SELECT, or RETURNING); cheaper
+    than `cursor.description`, which builds an object per column."""
+    result = cursor.pgresult
+    return result is not None and result.status == _TUPLES_OK
 
 
 def _alembic_config() -> Config:
