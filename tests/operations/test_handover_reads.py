@@ -79,6 +79,35 @@ def test_reading_before_the_lock_writes_what_a_locked_handover_writes(
         assert verify_chain(s).intact
 
 
+def test_a_group_read_before_the_lock_writes_what_a_locked_group_writes(
+    registry: Registry,
+) -> None:
+    """Several persons of one aircraft confirmed at once take the statements for many
+    (`= ANY`), one person the statements for one: both write what the locked path does."""
+    departed_mission(registry, [venezuelan(n) for n in range(1, 6)])
+    groups = {True: ["ve-001", "ve-002"], False: ["ve-003", "ve-004"]}
+    for lock, person_ids in groups.items():
+        with write_session(registry.engine, lock=lock) as s:
+            events = confirm_handover(
+                s,
+                actor=registry.users["liam"],
+                mission_number="GST-1",
+                person_ids=person_ids,
+                occurred_at=at(16, 2),
+                now=at(16, 2),
+            )
+        assert [e.person_id for e in events] == person_ids
+    alone = _confirm(registry, "ve-005", lock=False, now=at(16, 3))
+    written = {p: _written(registry, p) for p in ("ve-001", "ve-003", "ve-004", "ve-005")}
+    for person_id, done in written.items():
+        assert done["events"] == written["ve-001"]["events"], person_id
+        assert done["tasks"] == [("VE", "CECOT")], person_id
+        assert done["state"] == [("in_custody",)], person_id
+    assert alone[0].person_id == "ve-005"
+    with read_session(registry.engine) as s:
+        assert verify_chain(s).intact
+
+
 def _someone_writes_in_the_window(
     registry: Registry, monkeypatch: pytest.MonkeyPatch, write: Any
 ) -> list[bool]:

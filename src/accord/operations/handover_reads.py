@@ -110,7 +110,7 @@ def _columns(model: Any) -> list[str]:
     return [column.name for column in model.__table__.columns]
 
 
-def _pg_read() -> str:
+def _pg_read(*, one_person: bool) -> str:
     """The statement of read_for_handover_pg; names from the models' metadata.
 
     One row per case of the persons named on the mission (one row with no case if
@@ -118,6 +118,11 @@ def _pg_read() -> str:
     facilities and the person's newest version of the nationalities list: one
     statement, so one snapshot, and later statements see at least as much, so
     nothing escapes `seen`.
+
+    The statement for one person compares with one value: PostgreSQL plans a
+    prepared statement once for good only when that generic plan costs no more
+    than one made for the values, and it estimates an array of unknown length as
+    ten persons, so with `= ANY` it would plan the busiest statement at every call.
     """
     case, mission = _columns(TransferCase), _columns(Mission)
     nationality: Any = FACT_MODELS["nationalities"].__table__
@@ -131,15 +136,16 @@ def _pg_read() -> str:
         "ORDER BY n.ordinal) "
         f"FROM {Mission.__tablename__} m "
         f"LEFT JOIN {TransferCase.__tablename__} c "
-        "ON c.mission_id = m.id AND c.person_id = ANY(%(persons)s) "
-        f"LEFT JOIN LATERAL (SELECT v.id, v.known FROM {FactVersion.__tablename__} v "
+        "ON c.mission_id = m.id AND "
+        + ("c.person_id = %(person)s " if one_person else "c.person_id = ANY(%(persons)s) ")
+        + f"LEFT JOIN LATERAL (SELECT v.id, v.known FROM {FactVersion.__tablename__} v "
         "WHERE v.list_name = 'nationalities' AND v.person_id = c.person_id "
         "ORDER BY v.id DESC LIMIT 1) newest ON true "
         "WHERE m.mission_number = %(number)s"
     )
 
 
-_PG_READ: list[str] = []
+_PG_READ: dict[bool, str] = {}  # built on first use, for one person and for several
 
 
 def read_for_handover_pg(
@@ -152,10 +158,15 @@ def read_for_handover_pg(
 ) -> tuple[int, HandoverReads]:
     """The committed chain head's seq and the reads, in one statement (PostgreSQL, before
     the writer lock). The mission and cases are detached objects: read, never written."""
-    if not _PG_READ:
-        _PG_READ.append(_pg_read())
-    params = {"number": mission_number, "persons": list(person_ids), "user_id": actor.id}
-    rows = read_pipelined(session, [(_PG_READ[0], params)])[0]
+    one_person = len(person_ids) == 1
+    if one_person not in _PG_READ:
+        _PG_READ[one_person] = _pg_read(one_person=one_person)
+    params: dict[str, Any] = {"number": mission_number, "user_id": actor.id}
+    if one_person:
+        params["person"] = person_ids[0]
+    else:
+        params["persons"] = list(person_ids)
+    rows = read_pipelined(session, [(_PG_READ[one_person], params)])[0]
     if not rows:
         raise UnknownOperationsRecord(f"no mission '{mission_number}'")
     mission_names, case_names = _columns(Mission), _columns(TransferCase)

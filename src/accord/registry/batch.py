@@ -242,6 +242,9 @@ def _pg_write(write: _Insert | _Update, dialect: Any, params: list[Any]) -> str:
             f'"{n}" = {_value(write.values[n], p, params)}'
             for n, p in zip(names, processors, strict=True)
         )
+        if len(write.ids) == 1:  # PostgreSQL keeps a generic plan of this one, not of ANY
+            params.append(write.ids[0])
+            return f'UPDATE "{table.name}" SET {assignments} WHERE id = %s'
         params.append(write.ids)
         return f'UPDATE "{table.name}" SET {assignments} WHERE id = ANY(%s)'
     names = list(write.rows[0])
