@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -22,6 +23,7 @@ from accord.operations.models import OperationsEvent
 from accord.registry import append_audit, read_session, verify_chain, write_session
 from accord.registry.audit import format_time, utc_now
 from accord.registry.bundle.verify_bundle import entry_hash
+from accord.registry.db import _alembic_config, upgrade_database
 from registry.conftest import _new_registry, _Server
 
 from .conftest import Registry
@@ -183,6 +185,39 @@ def test_a_write_of_what_was_read_sends_it_the_locked_way(
     ]
     assert pg.sql("SELECT audit_seq FROM operations_events WHERE id = :i", i=event.id) == [
         (event.audit_seq,)
+    ]
+    with read_session(pg.engine) as s:
+        assert verify_chain(s).intact
+
+
+def _chain_append_settings(pg: Registry) -> list[str]:
+    [(config,)] = pg.sql(
+        "SELECT coalesce(proconfig, '{}') FROM pg_proc WHERE proname = 'accord_chain_append' "
+        "AND pronamespace = current_schema()::regnamespace"
+    )
+    return list(config)
+
+
+def test_the_chain_append_keeps_one_plan_of_its_statements_and_migrates_both_ways(
+    pg: Registry,
+) -> None:
+    """Migration 0010: the append runs with generic plans (its check of what was written
+    since was planned at every call, under the writer lock); downgrading takes it back to
+    0009's function, and upgrading again restores it. Handovers work at each step."""
+    departed_mission(pg, [venezuelan(1), venezuelan(2), venezuelan(3)])
+    assert _chain_append_settings(pg) == ["plan_cache_mode=force_generic_plan"]
+    _confirm(pg, "ve-001", None)
+    config = _alembic_config()
+    with pg.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0009")
+    assert _chain_append_settings(pg) == []
+    _confirm(pg, "ve-002", None)
+    assert upgrade_database(pg.engine) == ("0009", "0010")
+    assert _chain_append_settings(pg) == ["plan_cache_mode=force_generic_plan"]
+    _confirm(pg, "ve-003", None)
+    assert pg.sql("SELECT count(*) FROM operations_events WHERE kind = 'handover_received'") == [
+        (3,)
     ]
     with read_session(pg.engine) as s:
         assert verify_chain(s).intact
