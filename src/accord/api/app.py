@@ -7,9 +7,13 @@ OpenAPI 3.1 is served at /openapi.json and the interactive docs at /docs.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib.resources import files
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
@@ -38,9 +42,17 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     from accord.registry import views as registry_views
     from accord.simulation import views as simulation_views
 
-    engine = engine if engine is not None else make_engine(settings.database_url)
+    if engine is None:
+        # a connection for each thread that works at once, and as many again for a
+        # thread that opens a second session within the first (rare: never churned)
+        engine = make_engine(
+            settings.database_url,
+            pool_size=settings.db_threads,
+            max_overflow=settings.db_threads,
+        )
     ensure_ready(engine)
     app = FastAPI(
+        lifespan=_limit_threads(settings.db_threads),
         title="Accord",
         version=getattr(accord, "__version__", "0.1.0"),
         summary="System of record for international removal and prisoner-transfer agreements",
@@ -68,6 +80,19 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     app.include_router(dashboard_views.router)
     app.include_router(billing_views.router, prefix=API_PREFIX)
     return app
+
+
+def _limit_threads(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """At startup, the worker's thread pool (sync routes, run_in_threadpool) gets
+    `threads` threads: anyio's default of 40 would let 40 requests of one worker work
+    at once, each with a connection, on two cores that serve a handful."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
 
 
 def create_app_from_env() -> FastAPI:

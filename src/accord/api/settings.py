@@ -35,6 +35,10 @@ class ApiSettings(BaseModel):
     auth_cache_size: int = Field(default=4096, ge=0)
     # set behind TLS; plain-HTTP development servers need it off to keep the cookie
     cookie_secure: bool = False
+    # Requests of one worker process that work at once (threads, each with a pooled
+    # connection); more wait for a thread. Past the pool, connections would be opened and
+    # closed per request: more CPU per request just when there is least to spare.
+    db_threads: int = Field(default=8, ge=1, le=64)
 
     @field_validator("database_url")
     @classmethod
@@ -62,7 +66,7 @@ class ApiSettings(BaseModel):
         env = os.environ if environ is None else environ
         registry = RegistrySettings.from_env(env, cwd=cwd)
         values: dict[str, object] = {"database_url": registry.database_url}
-        for name in ("secret_key", "masking_key", "cookie_secure"):
+        for name in ("secret_key", "masking_key", "cookie_secure", "db_threads"):
             if text := env.get(f"{ENV_PREFIX}{name.upper()}"):
                 values[name] = text
         try:

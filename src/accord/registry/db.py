@@ -37,14 +37,23 @@ _TRANSACTION_STATE = "accord_transaction_state"
 _TUPLES_OK = 2  # psycopg.pq.ExecStatus.TUPLES_OK (libpq's PGRES_TUPLES_OK)
 
 
-def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
     """An engine for `url`; on SQLite with foreign keys on, WAL, and our own BEGIN.
-    `pool_size`: connections kept open (PostgreSQL; SQLAlchemy's default is 5)."""
+    `pool_size`: connections kept open (PostgreSQL; SQLAlchemy's default is 5);
+    `max_overflow`: connections opened beyond them when all are busy, and closed when
+    given back (SQLAlchemy's default is 10)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         _fix_sqlite_transactions(engine)
         return engine
-    engine = create_engine(url, **({} if pool_size is None else {"pool_size": pool_size}))
+    pool: dict[str, int] = {}
+    if pool_size is not None:
+        pool["pool_size"] = pool_size
+    if max_overflow is not None:
+        pool["max_overflow"] = max_overflow
+    engine = create_engine(url, **pool)
     _ping_when_idle(engine)
     return engine
 
