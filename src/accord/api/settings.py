@@ -38,7 +38,7 @@ class ApiSettings(BaseModel):
     # Requests of one worker process that work at once (threads, each with a pooled
     # connection); more wait for a thread. Past the pool, connections would be opened and
     # closed per request: more CPU per request just when there is least to spare.
-    db_threads: int = Field(default=8, ge=1, le=64)
+    db_threads: int = Field(default=4, ge=1, le=64)
 
     @field_validator("database_url")
     @classmethod
