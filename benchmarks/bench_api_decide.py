@@ -29,9 +29,11 @@ p99 <= 50 ms.** Two measurements, each for `--seconds`:
   process (benchmarks/open_loop.py: asyncio streams on uvloop, pre-built
   request bytes, keep-alive connections opened as needed up to
   `--max-connections`; a request that finds them all busy at the cap is an
-  error, still measured from its due time). The achieved rate is that of the
-  responses, first to last; the generator's own CPU per request is printed, as
-  it takes its share of the same two cores.
+  error, still measured from its due time). The rate is met when every request
+  offered was answered with a 201 (how late, the latencies say); the rate of the
+  responses, first to last, is printed too, and is what an overloaded server
+  managed. The generator's own CPU per request is printed, as it takes its
+  share of the same two cores.
 
 Each run prints the CPU that the server's processes and the database's
 backends spent per request (Linux), which a machine shared with other work
@@ -404,15 +406,21 @@ def report_open(run: Run, result: OpenLoop, workers: int, cpu: str, load_after: 
     )
     if result.errors:
         print(f"  errors: {result.kinds()}")
-    # as printed: a server that keeps up completes within a fraction of a request per
-    # second of the offered rate, above or below it
-    achieved = float(round(run.rps))
+    # Served: every request offered was answered with a 201 (lateness is the latencies'
+    # part: a last response 100 ms late stretches the span of the responses, and the
+    # completion rate with it, below the offered rate of a server that kept up).
+    served = result.rate if result.created == result.offered and not result.errors else run.rps
     print(
-        f"  achieved {run.rps:,.1f}/s, {run.rps / result.rate:.2f}x the offered rate; "
-        f"p99 is {run.p99 / TARGET_P99_MS:.2f}x the {TARGET_P99_MS:.0f} ms limit"
+        f"  answered {result.created:,} of {result.offered:,} offered with 201; completions "
+        f"{run.rps:,.1f}/s "
+        f"first to last response; p99 is {run.p99 / TARGET_P99_MS:.2f}x the "
+        f"{TARGET_P99_MS:.0f} ms limit"
     )
-    met = verdict(run, achieved)
-    print(f"  target (>= {TARGET_RPS:.0f}/s achieved and p99 <= {TARGET_P99_MS:.0f} ms): {met}")
+    met = verdict(run, served)
+    print(
+        f"  target ({TARGET_RPS:.0f}/s or more offered, every request answered, "
+        f"p99 <= {TARGET_P99_MS:.0f} ms): {met}"
+    )
     return f"open loop, {result.rate:,.0f}/s offered: {run.rps:,.0f}/s, p99 {run.p99:.1f} ms: {met}"
 
 

@@ -1,8 +1,11 @@
 """How much one worker process does at once: `db_threads` threads, each with a pooled
 connection, so that a burst of requests waits for a thread instead of opening and
-closing a database connection per request."""
+closing a database connection per request; and what it built before serving is kept out
+of the garbage collector's full collections."""
 
 from __future__ import annotations
+
+import gc
 
 import anyio.to_thread
 import pytest
@@ -27,7 +30,9 @@ def test_a_worker_works_on_db_threads_requests_at_once_each_with_a_kept_connecti
                 lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
             )
             assert tokens == 3
+            assert gc.get_freeze_count() > 100_000  # the libraries and the app, frozen
             assert client.get("/openapi.json").status_code == 200
+        assert gc.get_freeze_count() == 0  # thawed at shutdown
         if registry.backend == "postgresql":
             assert engine.pool.size() == 3
             assert engine.pool._max_overflow == 3

