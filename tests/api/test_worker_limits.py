@@ -46,7 +46,7 @@ def test_db_threads_comes_from_the_environment_and_is_checked() -> None:
         "ACCORD_SECRET_KEY": SECRET,
         "ACCORD_MASKING_KEY": MASKING_KEY,
     }
-    assert ApiSettings.from_env(env).db_threads == 4
+    assert ApiSettings.from_env(env).db_threads == 2
     assert ApiSettings.from_env({**env, "ACCORD_DB_THREADS": "12"}).db_threads == 12
     with pytest.raises(SettingsError, match="ACCORD_DB_THREADS"):
         ApiSettings.from_env({**env, "ACCORD_DB_THREADS": "0"})
