@@ -120,20 +120,20 @@ async def current_identity(request: Request) -> Identity:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationFailed("use the header Authorization: Bearer <API token>")
-        key = "t:" + digest(token.strip())
-        identity = state.auth_cache.get(key)
-        if identity is None:  # argon2 is slow on purpose: off the event loop
-            identity = await run_in_threadpool(verify_token, state.engine, token.strip())
-            state.auth_cache.put(key, identity)
+        bearer = token.strip()
+        identity = await state.auth_cache.get_or_verify(  # argon2 is slow on purpose: off
+            "t:" + digest(bearer),  # the event loop, and once for many callers
+            lambda: run_in_threadpool(verify_token, state.engine, bearer),
+        )
     elif cookie:
         data = state.sessions.loads(cookie)
         if data is None:
             raise AuthenticationFailed("session expired or invalid: log in again at /login")
-        key = "s:" + digest(cookie)
-        identity = state.auth_cache.get(key)
-        if identity is None:
-            identity = await run_in_threadpool(verify_session, state.engine, data)
-            state.auth_cache.put(key, identity)
+        session_data = data
+        identity = await state.auth_cache.get_or_verify(
+            "s:" + digest(cookie),
+            lambda: run_in_threadpool(verify_session, state.engine, session_data),
+        )
         if request.method not in SAFE_METHODS and not same_token(
             str(data.get("c", "")), await _csrf_token_sent(request)
         ):

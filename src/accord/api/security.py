@@ -22,6 +22,7 @@ browser never adds an Authorization header cross-site.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -29,6 +30,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +90,8 @@ class AuthCache:
         self.ttl_s, self.size = ttl_s, size
         self._entries: OrderedDict[str, tuple[float, Identity]] = OrderedDict()
         self._lock = threading.Lock()
+        # verifications running, by key, with the event loop that runs them
+        self._verifying: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Task[Identity]]] = {}
 
     def get(self, key: str) -> Identity | None:
         with self._lock:
@@ -111,6 +115,37 @@ class AuthCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    async def get_or_verify(self, key: str, verify: Callable[[], Awaitable[Identity]]) -> Identity:
+        """The cached identity, or the one `verify()` gives (then cached). Callers that miss
+        the same key while a verification of it runs wait for that one: when an entry
+        expired under load, every request of the next moment verified the same token, each
+        an argon2 verify (tens of milliseconds and 64 MiB), and the API fell behind for
+        seconds at every expiry. A failure reaches every waiter and is not cached."""
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        loop = asyncio.get_running_loop()
+        running = self._verifying.get(key)
+        if running is None or running[0] is not loop:
+            task = loop.create_task(self._verify(key, verify))
+            task.add_done_callback(_retrieve)  # waiters may all have gone (disconnected)
+            running = (loop, task)
+            self._verifying[key] = running
+        return await asyncio.shield(running[1])  # one waiter cancelled: the others go on
+
+    async def _verify(self, key: str, verify: Callable[[], Awaitable[Identity]]) -> Identity:
+        try:
+            identity = await verify()
+            self.put(key, identity)
+            return identity
+        finally:
+            self._verifying.pop(key, None)
+
+
+def _retrieve(task: asyncio.Task[Identity]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _identity(user: User, key_id: str) -> Identity:

@@ -29,7 +29,7 @@ def serve_command(
             "--workers",
             min=1,
             max=64,
-            help="Worker processes (about two per core: each waits on the database)",
+            help="Worker processes, each with its own socket on the port (two per core)",
         ),
     ] = 1,
 ) -> None:
@@ -38,6 +38,7 @@ def serve_command(
     from sqlalchemy.engine import make_url
 
     from accord.api import ApiSettings, create_app
+    from accord.api.server import serve_workers
 
     settings = ApiSettings.from_env()  # SettingsError (exit 2) names a missing secret
     app = create_app(settings)
@@ -52,13 +53,7 @@ def serve_command(
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
         return
-    # each worker process builds its own app (engine, caches) from the same environment
-    uvicorn.run(
-        "accord.api.app:create_app_from_env",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level=log_level,
-        proxy_headers=False,
-    )
+    # each worker process builds its own app (engine, caches) from the same environment,
+    # and listens on its own socket (accord/api/server.py: why not uvicorn's workers)
+    app.state.accord.engine.dispose()  # this process only supervises
+    raise typer.Exit(serve_workers(host=host, port=port, workers=workers, log_level=log_level))
