@@ -9,8 +9,12 @@ import datetime as dt
 
 import pytest
 
-from accord.api.security import AuthCache, Identity
+from accord.api.security import AuthCache, Identity, verify_token
 from accord.errors import AuthenticationFailed
+from accord.registry import issue_token, users, write_session
+from accord.registry.users import VerifiedSecrets
+
+from .conftest import Registry
 
 OLIVIA = Identity(7, "olivia", "officer", dt.datetime(2025, 1, 1, tzinfo=dt.UTC), 1, "k1")
 
@@ -79,3 +83,44 @@ def test_a_waiter_that_goes_away_does_not_cancel_the_others() -> None:
 
     assert asyncio.run(one_leaves()) == OLIVIA
     assert verify.calls == 1
+
+
+def test_a_token_proven_once_is_checked_again_without_argon2_but_still_for_revocation(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with write_session(registry.engine) as s:
+        token = issue_token(s, actor=registry.users["root"], name="olivia")
+    argon2_calls: list[str] = []
+    real = users._hasher
+
+    class Counting:
+        def verify(self, secret_hash: str, secret: str) -> bool:
+            argon2_calls.append(secret_hash)
+            return bool(real.verify(secret_hash, secret))
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    monkeypatch.setattr(users, "_hasher", Counting())
+    verified = VerifiedSecrets()
+    assert verify_token(registry.engine, token, verified).name == "olivia"
+    assert verify_token(registry.engine, token, verified).name == "olivia"
+    assert len(argon2_calls) == 1  # the second check read the row, not the hash
+    wrong = token[:-4] + ("aaaa" if not token.endswith("aaaa") else "bbbb")
+    with pytest.raises(AuthenticationFailed):
+        verify_token(registry.engine, wrong, verified)  # same key id, another secret
+    assert len(argon2_calls) == 2
+    registry.sql("UPDATE api_tokens SET revoked_at = created_at")
+    with pytest.raises(AuthenticationFailed):
+        verify_token(registry.engine, token, verified)
+    assert len(argon2_calls) == 2  # refused on its row: revoked
+
+
+def test_a_changed_hash_is_verified_again(registry: Registry) -> None:
+    with write_session(registry.engine) as s:
+        token = issue_token(s, actor=registry.users["root"], name="olivia")
+    verified = VerifiedSecrets()
+    verify_token(registry.engine, token, verified)
+    registry.sql("UPDATE api_tokens SET secret_hash = 'x' || secret_hash")
+    with pytest.raises(AuthenticationFailed):  # the remembered proof was for another hash
+        verify_token(registry.engine, token, verified)

@@ -123,7 +123,9 @@ async def current_identity(request: Request) -> Identity:
         bearer = token.strip()
         identity = await state.auth_cache.get_or_verify(  # argon2 is slow on purpose: off
             "t:" + digest(bearer),  # the event loop, and once for many callers
-            lambda: run_in_threadpool(verify_token, state.engine, bearer),
+            lambda: run_in_threadpool(
+                verify_token, state.engine, bearer, state.auth_cache.verified
+            ),
         )
     elif cookie:
         data = state.sessions.loads(cookie)

@@ -41,7 +41,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from accord.errors import AuthenticationFailed, PermissionDenied
 from accord.registry.db import read_session
 from accord.registry.models import ApiToken, User
-from accord.registry.users import authenticate_token
+from accord.registry.users import VerifiedSecrets, authenticate_token
 
 SESSION_COOKIE = "accord_session"
 CSRF_COOKIE = "accord_csrf"
@@ -90,6 +90,7 @@ class AuthCache:
         self.ttl_s, self.size = ttl_s, size
         self._entries: OrderedDict[str, tuple[float, Identity]] = OrderedDict()
         self._lock = threading.Lock()
+        self.verified = VerifiedSecrets(size=max(size, 1))  # argon2 once per token
         # verifications running, by key, with the event loop that runs them
         self._verifying: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Task[Identity]]] = {}
 
@@ -157,10 +158,11 @@ def token_key_id(token: str) -> str:
     return token.split("_", 2)[1]
 
 
-def verify_token(engine: Engine, token: str) -> Identity:
-    """One indexed lookup and one argon2 verify; AuthenticationFailed if invalid."""
+def verify_token(engine: Engine, token: str, verified: VerifiedSecrets | None = None) -> Identity:
+    """One indexed lookup and one argon2 verify (none for a secret `verified` holds);
+    AuthenticationFailed if invalid."""
     with read_session(engine) as session:
-        user = authenticate_token(session, token)
+        user = authenticate_token(session, token, verified=verified)
         return _identity(user, token_key_id(token))
 
 
