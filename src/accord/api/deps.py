@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -121,20 +122,17 @@ async def current_identity(request: Request) -> Identity:
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationFailed("use the header Authorization: Bearer <API token>")
         bearer = token.strip()
-        identity = await state.auth_cache.get_or_verify(  # argon2 is slow on purpose: off
-            "t:" + digest(bearer),  # the event loop, and once for many callers
-            lambda: run_in_threadpool(
-                verify_token, state.engine, bearer, state.auth_cache.verified
-            ),
+        cache = state.auth_cache  # argon2 is slow on purpose: off the event loop, once
+        identity = await cache.get_or_verify(  # for the callers that miss together
+            "t:" + digest(bearer),
+            partial(run_in_threadpool, verify_token, state.engine, bearer, cache.verified),
         )
     elif cookie:
         data = state.sessions.loads(cookie)
         if data is None:
             raise AuthenticationFailed("session expired or invalid: log in again at /login")
-        session_data = data
         identity = await state.auth_cache.get_or_verify(
-            "s:" + digest(cookie),
-            lambda: run_in_threadpool(verify_session, state.engine, session_data),
+            "s:" + digest(cookie), partial(run_in_threadpool, verify_session, state.engine, data)
         )
         if request.method not in SAFE_METHODS and not same_token(
             str(data.get("c", "")), await _csrf_token_sent(request)

@@ -24,10 +24,23 @@ from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from accord.api.settings import ApiSettings
 from accord.errors import InputError
+from accord.registry.db import ensure_ready, make_engine
 
 _STARTUP_S = 5.0
 _BACKLOG = 2048
+
+
+def check_can_serve(settings: ApiSettings, *, host: str, port: int) -> None:
+    """Refuse, before any worker starts, a registry `accord init` has not made ready and a
+    port another program listens on (InputError: one line, exit 2)."""
+    engine = make_engine(settings.database_url)
+    try:
+        ensure_ready(engine)
+    finally:
+        engine.dispose()
+    check_port_free(host, port)
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -77,8 +90,8 @@ def run_worker(host: str, port: int, log_level: str) -> None:
 
 
 def serve_workers(*, host: str, port: int, workers: int, log_level: str) -> int:
-    """Run `workers` worker processes until SIGINT or SIGTERM; the exit status."""
-    check_port_free(host, port)
+    """Run `workers` worker processes until SIGINT or SIGTERM; the exit status. Call
+    check_can_serve first: a worker that fails at startup stops them all."""
     context = multiprocessing.get_context("spawn")  # no inherited connections or threads
     stopping = False
 

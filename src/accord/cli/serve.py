@@ -38,22 +38,23 @@ def serve_command(
     from sqlalchemy.engine import make_url
 
     from accord.api import ApiSettings, create_app
-    from accord.api.server import serve_workers
+    from accord.api.server import check_can_serve, serve_workers
 
     settings = ApiSettings.from_env()  # SettingsError (exit 2) names a missing secret
-    app = create_app(settings)
+    # each worker of several builds its own app (engine, caches) from the same environment
+    # and listens on its own socket (accord/api/server.py: why not uvicorn's workers); this
+    # process then only supervises, once the registry and the port are known to be usable
+    app = create_app(settings) if workers == 1 else None
+    if app is None:
+        check_can_serve(settings, host=host, port=port)
     where = make_url(settings.database_url).render_as_string(hide_password=True)
     err.print(
         f"accord: serving the registry at {where} "
         f"on http://{host}:{port} (docs at /docs, log in at /login)",
         highlight=False,
     )
+    if app is None:
+        raise typer.Exit(serve_workers(host=host, port=port, workers=workers, log_level=log_level))
     # uvicorn's loop and HTTP parser default to uvloop and httptools, both dependencies:
     # with asyncio and h11 the same two workers answered about a third fewer decisions/s
-    if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
-        return
-    # each worker process builds its own app (engine, caches) from the same environment,
-    # and listens on its own socket (accord/api/server.py: why not uvicorn's workers)
-    app.state.accord.engine.dispose()  # this process only supervises
-    raise typer.Exit(serve_workers(host=host, port=port, workers=workers, log_level=log_level))
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)

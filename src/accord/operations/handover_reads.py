@@ -9,6 +9,7 @@ reads (tests/operations/test_handover_reads.py compares what each path writes).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,7 @@ def _columns(model: Any) -> list[str]:
     return [column.name for column in model.__table__.columns]
 
 
+@functools.cache  # built once for one person and once for several
 def _pg_read(*, one_person: bool) -> str:
     """The statement of read_for_handover_pg; names from the models' metadata.
 
@@ -145,9 +147,6 @@ def _pg_read(*, one_person: bool) -> str:
     )
 
 
-_PG_READ: dict[bool, str] = {}  # built on first use, for one person and for several
-
-
 def read_for_handover_pg(
     session: Session,
     *,
@@ -159,14 +158,12 @@ def read_for_handover_pg(
     """The committed chain head's seq and the reads, in one statement (PostgreSQL, before
     the writer lock). The mission and cases are detached objects: read, never written."""
     one_person = len(person_ids) == 1
-    if one_person not in _PG_READ:
-        _PG_READ[one_person] = _pg_read(one_person=one_person)
     params: dict[str, Any] = {"number": mission_number, "user_id": actor.id}
     if one_person:
         params["person"] = person_ids[0]
     else:
         params["persons"] = list(person_ids)
-    rows = read_pipelined(session, [(_PG_READ[one_person], params)])[0]
+    rows = read_pipelined(session, [(_pg_read(one_person=one_person), params)])[0]
     if not rows:
         raise UnknownOperationsRecord(f"no mission '{mission_number}'")
     mission_names, case_names = _columns(Mission), _columns(TransferCase)
