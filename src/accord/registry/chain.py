@@ -8,6 +8,11 @@ written since and appends their entries with the hashes Python would compute,
 the checks that must hold under the lock (`accord_require`), and their writes.
 The lock is held only while the database works, never while the client does.
 
+A batch that ends with its COMMIT goes as one message (StatementBatch.send:
+`one_message`), so the database never waits under the lock for the rest of it,
+and its COMMIT does not wait for the disk: a durability barrier after it does,
+in the same message, before the call returns (tests/registry/test_chained_commit.py).
+
 If anything they read was written since, or a check fails, the database
 raises SQLSTATE AC001; the batch rolls back (to its savepoint, or the whole
 database transaction when it was to commit) and `send_chained()` returns
@@ -34,6 +39,9 @@ __all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChainWriter"]
 
 RETRY_UNDER_LOCK = "AC001"  # SQLSTATE of accord_chain_append and accord_require
 _SAVEPOINT = "accord_chained_write"
+# A transaction that writes a little WAL (a logical message no one needs to read), so its
+# commit flushes WAL up to it; an xid alone writes none, so its commit would not wait
+DURABILITY_BARRIER = "SELECT pg_logical_emit_message(true, 'accord.durable', '')"
 
 # the arrays go in binary (%b): psycopg's text format escapes each element with a regex
 _APPEND = (
@@ -162,11 +170,19 @@ class ChainedBatch(StatementBatch):
             self.prepend_raw(sql, params)
         self.audit.flush(self)
         if commit:
+            # The COMMIT does not wait for the disk, so the lock goes as soon as the
+            # database has done its work; a disk that stalls for a moment no longer
+            # stalls every writer queued behind the one waiting on it. The barrier, its
+            # own transaction committed at the round trip's end, waits for the disk as
+            # every commit does, and WAL is flushed in order: this transaction is durable
+            # before the reply, as before, and concurrent writers share one flush.
+            self.append_raw("SET LOCAL synchronous_commit = off")
             self.append_raw("COMMIT")
+            self.append_raw(DURABILITY_BARRIER)
         else:
             self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
         try:
-            self.send()
+            self.send(one_message=commit)  # from the lock to the COMMIT, nothing waits on us
         except psycopg.Error as exc:
             if exc.sqlstate != RETRY_UNDER_LOCK:
                 raise
