@@ -1,7 +1,7 @@
 """Decisions over HTTP against a PostgreSQL registry of 100,000 persons (issue 6 target).
 
     .venv/bin/python benchmarks/bench_api_decide.py [--persons 100000] [--seconds 20]
-        [--concurrency 8] [--workers 4] [--client wrk|httpx] [--rate 300 [350 ...]]
+        [--concurrency 8] [--workers 2] [--client wrk|httpx] [--rate 300 [350 ...]]
         [--max-connections 64]
 
 Loads the registry with bench_registry_decide.py's loader (the database
@@ -20,7 +20,10 @@ p99 <= 50 ms.** Two measurements, each for `--seconds`:
   throughput (Little's law): at 300/s, 16 in flight means 53 ms on average,
   over the p99 limit whatever the server does, and at saturation the p99 is
   the queue the client keeps full, which says nothing about serving 300/s.
-  The defaults (8 in flight, 4 workers) are the load at which both can hold.
+  The defaults (8 in flight; 2 workers, one per core, of ACCORD_DB_THREADS=2
+  threads each: with 4 workers every process's cache and the scheduler cost
+  about a fifth more CPU per request, and the tail with it) are the load at
+  which both can hold.
 * *Open loop* (the target as stated), once per `--rate` (default 300; 0 skips
   it): request i is due at t0 + i/rate whether or not earlier ones have
   answered, and its latency runs from its due time to its complete response,
@@ -431,7 +434,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="httpx and the baseline")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8, help="closed loop: in flight")
-    parser.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--client", choices=["wrk", "httpx"], default=None)
     parser.add_argument(
         "--rate", type=float, nargs="+", default=[TARGET_RPS], help="open loop: offered/s, 0 skips"

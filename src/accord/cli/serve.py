@@ -29,7 +29,7 @@ def serve_command(
             "--workers",
             min=1,
             max=64,
-            help="Worker processes, each with its own socket on the port (two per core)",
+            help="Worker processes, each with its own socket on the port (one per core)",
         ),
     ] = 1,
 ) -> None:
