@@ -2,15 +2,16 @@
 
     .venv/bin/python benchmarks/bench_api_decide.py [--persons 100000] [--seconds 20]
         [--concurrency 8] [--workers 2] [--client wrk|httpx] [--rate 300 [350 ...]]
-        [--max-connections 64]
+        [--max-connections 64] [--fresh]
 
 Loads the registry with bench_registry_decide.py's loader (the database
-`accord_bench_decide_<persons>` is kept between runs), issues an API token for
-the officer, starts `accord serve` (uvicorn, real sockets) in a subprocess and
-sends POST /api/v1/decisions for random persons. Each request authenticates by
-bearer token, decides from the registry and commits the decision record with
-its audit entry, as `accord decide --person` does. **Target: >= 300 requests/s,
-p99 <= 50 ms.** Two measurements, each for `--seconds`:
+`accord_bench_decide_<persons>` is kept between runs; `--fresh` imports it
+again), issues an API token for the officer, starts `accord serve` (uvicorn,
+real sockets) in a subprocess and sends POST /api/v1/decisions for random
+persons. Each request authenticates by bearer token, decides from the registry
+and commits the decision record with its audit entry, as `accord decide
+--person` does. **Target: >= 300 requests/s, p99 <= 50 ms.** Two measurements,
+each for `--seconds`:
 
 * *Closed loop* (the saturation throughput): `--concurrency` requests in
   flight, from `wrk` (apt-get install wrk: a C load generator, light on the
@@ -441,12 +442,17 @@ def main() -> None:
     )
     parser.add_argument("--max-connections", type=int, default=64, help="open loop: the cap")
     parser.add_argument("--server", default=SERVER)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop the kept registry and import it again (each run adds ~26,000 records)",
+    )
     args = parser.parse_args()
     client = args.client or ("wrk" if shutil.which("wrk") else "httpx")
     rates = [r for r in args.rate if r > 0]
     print(f"machine: {os.cpu_count()} CPUs; {load_avg()}")
     try:
-        url = database(args.server, f"accord_bench_decide_{args.persons}")
+        url = database(args.server, f"accord_bench_decide_{args.persons}", fresh=args.fresh)
     except OperationalError as exc:
         raise SystemExit(f"PostgreSQL unreachable at {args.server}: {exc.orig}") from None
     engine = make_engine(url)

@@ -70,9 +70,13 @@ REQUEST = DecisionRequest.build(
 )
 
 
-def database(server: str, name: str) -> str:
+def database(server: str, name: str, *, fresh: bool = False) -> str:
+    """The URL of the benchmark database `name`, created if missing; `fresh` drops it first
+    (every run then starts from the same import, not from the records earlier runs wrote)."""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        if fresh:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
