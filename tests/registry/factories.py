@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.casefile.models import CaseFile
 from accord.importers.writer import case_file_record
+from accord.registry import record_case_file, write_session
 from accord.registry.codec import case_files_from_tables
 from accord.synthetic import synthetic_docket
+
+if TYPE_CHECKING:
+    from .conftest import Registry
 
 VE: dict[str, Any] = {
     "person_id": "ve-001",
@@ -62,3 +67,15 @@ def cases(*records: dict[str, Any]) -> list[CaseFile]:
 def synthetic_records(n: int, seed: int = 3) -> list[dict[str, Any]]:
     """`n` varied case files (every list, known and not known), as JSON records."""
     return [case_file_record(c) for c in case_files_from_tables(synthetic_docket(n, seed=seed))]
+
+
+def record_case(registry: Registry, case: dict[str, Any], at: dt.datetime) -> None:
+    """Record one case file as the officer olivia at `at`."""
+    with write_session(registry.engine) as session:
+        record_case_file(
+            session,
+            actor=registry.users["olivia"],
+            case=cases(case)[0],
+            source_document="test",
+            now=at,
+        )

@@ -27,14 +27,13 @@ from accord.engine import DecisionRequest
 from accord.registry import (
     append_audit,
     read_session,
-    record_case_file,
     verify_chain,
     write_session,
 )
 from accord.registry.db import driver_connection
 
 from .conftest import Registry, _new_registry, _Server
-from .factories import SV, cases
+from .factories import SV, record_case
 
 RETURN_SV = DecisionRequest.build(
     agreement="sv-2025-offer", pathway="return_of_nationals", destination="SV", as_of="2025-03-15"
@@ -44,14 +43,7 @@ RETURN_SV = DecisionRequest.build(
 @pytest.fixture
 def pg(tmp_path: Path, pg_server: _Server) -> Iterator[Registry]:
     registry = _new_registry("postgresql", tmp_path, pg_server)
-    with write_session(registry.engine) as session:
-        record_case_file(
-            session,
-            actor=registry.users["olivia"],
-            case=cases(SV)[0],
-            source_document="test",
-            now=dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC),
-        )
+    record_case(registry, SV, dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC))
     yield registry
     registry.engine.dispose()
 

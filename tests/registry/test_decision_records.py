@@ -22,7 +22,6 @@ from accord.errors import InputError, PermissionDenied, UnknownDecision, Unknown
 from accord.facts import case_files_to_tables
 from accord.registry import (
     read_session,
-    record_case_file,
     record_list,
     verify_chain,
     write_session,
@@ -31,7 +30,7 @@ from accord.registry.models import AuditEntry
 from accord.registry.users import Permission, require_permission
 
 from .conftest import Registry
-from .factories import SV, VE, cases, write_jsonl
+from .factories import SV, VE, cases, record_case, write_jsonl
 
 T1 = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
 T2 = dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC)
@@ -46,17 +45,6 @@ CECOT = {
     "facility": "CECOT",
     "as_of": "2025-03-15",
 }
-
-
-def _record(registry: Registry, case: dict[str, Any], at: dt.datetime) -> None:
-    with write_session(registry.engine) as session:
-        record_case_file(
-            session,
-            actor=registry.users["olivia"],
-            case=cases(case)[0],
-            source_document="test",
-            now=at,
-        )
 
 
 def _decide(
@@ -79,7 +67,7 @@ def _decide(
 
 
 def test_a_registry_decision_equals_the_file_decision_and_is_kept(registry: Registry) -> None:
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     outcome, record_id = _decide(registry, "sv-001", T2)
     store = FactStore.from_tables(case_files_to_tables(cases(SV)))
     from_file = decide_person(store=store, request=RETURN_SV, person_id="sv-001", all_facts=True)
@@ -98,7 +86,7 @@ def test_a_registry_decision_equals_the_file_decision_and_is_kept(registry: Regi
 
 
 def test_replay_reproduces_after_a_later_correction(registry: Registry) -> None:
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     _, first = _decide(registry, "sv-001", T2)
     # The protection is later recorded as terminated: a new version, not an edit.
     with write_session(registry.engine) as session:
@@ -129,7 +117,7 @@ def _failed(registry: Registry, record_id: int) -> list[str]:
 
 
 def test_as_known_on_decides_from_the_facts_known_then(registry: Registry) -> None:
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     with write_session(registry.engine) as session:
         record_list(
             session,
@@ -149,7 +137,7 @@ def test_as_known_on_decides_from_the_facts_known_then(registry: Registry) -> No
 
 
 def test_replay_names_what_no_longer_reproduces(registry: Registry) -> None:
-    _record(registry, VE, T1)
+    record_case(registry, VE, T1)
     _, record_id = _decide(registry, "ve-001", T2, DecisionRequest.build(**CECOT))
     with write_session(registry.engine) as session:
         kept = get_decision_record(session, decision_id=record_id)
@@ -185,7 +173,7 @@ def test_replay_names_what_no_longer_reproduces(registry: Registry) -> None:
 def test_decision_errors_are_clear(registry: Registry) -> None:
     with pytest.raises(UnknownPerson, match="nobody-1"):
         _decide(registry, "nobody-1", T2)
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     with pytest.raises(InputError, match="cannot know the future"):
         _decide(registry, "sv-001", T2, as_known_on=T3)
     with read_session(registry.engine) as session, pytest.raises(UnknownDecision, match="999"):
@@ -237,7 +225,7 @@ def _decide_unlocked(registry: Registry, person_id: str, at: dt.datetime) -> tup
 
 
 def test_a_decision_that_reads_before_locking_records_the_same(registry: Registry) -> None:
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     locked_outcome, locked = _decide(registry, "sv-001", T2)
     outcome, unlocked = _decide_unlocked(registry, "sv-001", T2 + dt.timedelta(minutes=1))
     assert outcome == locked_outcome == "ineligible"
@@ -280,7 +268,7 @@ def test_a_correction_landing_between_read_and_lock_is_not_missed(
                 )
         return facts
 
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     monkeypatch.setattr(service, "person_facts_read", read_then_someone_corrects)
     outcome, record_id = _decide_unlocked(registry, "sv-001", T3 + dt.timedelta(hours=1))
     monkeypatch.undo()
@@ -304,8 +292,8 @@ def test_the_one_statement_read_equals_the_case_file_and_names_the_chain_head(
     from accord.registry.audit import committed_head_seq
     from accord.registry.reads import person_case_file, person_fact_read
 
-    _record(registry, SV, T1)
-    _record(registry, {**VE, "person_id": "ve-009", "appeals": None}, T2)
+    record_case(registry, SV, T1)
+    record_case(registry, {**VE, "person_id": "ve-009", "appeals": None}, T2)
     with read_session(registry.engine) as session:
         for person_id in ("sv-001", "ve-009"):
             for when in (None, T2.date(), T1 - dt.timedelta(days=1)):
@@ -334,7 +322,7 @@ def test_concurrent_decisions_and_corrections_keep_the_chain_and_replay(
 
     from accord.registry.models import AuditEntry
 
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     protection = SV["protections"][0]
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -409,7 +397,7 @@ def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
         locked.append(holds_writer_lock(session))
         return real_time(session, now)
 
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     monkeypatch.setattr(service, "record_time", record_time_seen)
     with write_session(registry.engine, lock=False) as session:
         decide_from_registry(
@@ -431,7 +419,7 @@ def test_a_decision_on_postgresql_is_recorded_in_one_go_as_python_would_chain_it
 ) -> None:
     """Reading before the lock, the record and its audit entry go in one round trip in which
     the database appends the chain (registry/chain.py); on SQLite the locked path runs."""
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     with write_session(registry.engine, lock=False) as session:
         _, record = decide_from_registry(
             session, request=RETURN_SV, person_id="sv-001", actor=registry.users["olivia"]
@@ -455,7 +443,7 @@ def test_a_decision_with_commit_is_committed_when_it_returns(
 ) -> None:
     """`commit=True` (the HTTP route): the record and its audit entry are committed before
     decide_from_registry returns, whichever way it wrote them, and replay."""
-    _record(registry, SV, T1)
+    record_case(registry, SV, T1)
     with write_session(registry.engine, lock=False) as session:
         decision, record = decide_from_registry(
             session,

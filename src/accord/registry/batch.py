@@ -151,11 +151,7 @@ class StatementBatch:
         with raw.pipeline() as pipeline:
             cursors = []
             for group in statements:
-                first = group[0]
-                if isinstance(first, _Raw):
-                    sql, params = first.sql, first.params
-                else:
-                    sql, params = _pg_statement(group, dialect)
+                sql, params = _group_statement(group, dialect)
                 cursor = raw.cursor()
                 cursor.execute(sql, params)
                 cursors.append(cursor)
@@ -172,8 +168,7 @@ class StatementBatch:
         lock for milliseconds: a statement that takes the writer lock then holds it while
         the database waits for the next one (two thirds of the time the lock was held, in
         the HTTP benchmark). One message reaches the database whole, so from the lock to
-        the COMMIT it never waits on this process. Raw statements' binary placeholders
-        (%b) are bound as text here.
+        the COMMIT it never waits on this process.
         """
         from psycopg import ClientCursor  # PostgreSQL only
 
@@ -182,11 +177,7 @@ class StatementBatch:
         with ClientCursor(driver_connection(self.session)) as cursor:
             parts = []
             for group in statements:
-                first = group[0]
-                if isinstance(first, _Raw):
-                    sql, params = first.sql.replace("%b", "%s"), first.params
-                else:
-                    sql, params = _pg_statement(group, dialect)
+                sql, params = _group_statement(group, dialect, binary=False)
                 parts.append(cursor.mogrify(sql, params) if params is not None else sql)
             cursor.execute(";\n".join(parts))  # no parameters: one Query message
             for group in statements:
@@ -222,6 +213,15 @@ def _statements(writes: list[_Write]) -> list[list[_Write]]:
         else:
             last.append(write)
     return groups
+
+
+def _group_statement(group: list[_Write], dialect: Any, *, binary: bool = True) -> tuple[str, Any]:
+    """psycopg SQL and parameters of one group of _statements; without `binary`, a raw
+    statement's binary placeholders (%b) become text ones (client-side binding has none)."""
+    first = group[0]
+    if isinstance(first, _Raw):
+        return (first.sql if binary else first.sql.replace("%b", "%s")), first.params
+    return _pg_statement(group, dialect)
 
 
 def _returns(write: _Write) -> bool:
