@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.casefile.models import CaseFile
+from accord.casefile.models import ADDED_IN_V2, V2_LISTS, CaseFile
 from accord.decisions import facts_digest
 from accord.engine import DecisionRequest, PersonFacts, decide_facts
 from accord.facts import case_files_to_tables
@@ -30,7 +30,19 @@ SYNTHETIC_REQUEST = DecisionRequest.build(
 
 def _digest_as_recorded(facts: PersonFacts) -> str:
     """The inputs digest as decision records hold it (canonical JSON, spelled out here):
-    records already written must replay to the same digest whatever the code does."""
+    records already written must replay to the same digest whatever the code does.
+
+    What case file v2 added is left out where it says nothing: a v2 list with no rows, a
+    v2 list's known flag that is false, a field v2 added to a v1 list that is null. So a
+    person recorded before v2 digests as their recorded decisions say."""
+    v2_lists = set(V2_LISTS)
+    v2_flags = {f"{n}_known" for n in V2_LISTS}
+
+    def said(name: str, row: dict[str, object]) -> dict[str, object]:
+        if name == "persons":
+            return {k: v for k, v in row.items() if k not in v2_flags or v}
+        added = ADDED_IN_V2.get(name, ())
+        return {k: v for k, v in row.items() if k not in added or v is not None}
 
     def value(v: object) -> object:
         if isinstance(v, dt.date):
@@ -39,10 +51,11 @@ def _digest_as_recorded(facts: PersonFacts) -> str:
 
     canonical = {
         name: sorted(
-            json.dumps(row, sort_keys=True, default=value, ensure_ascii=False)
+            json.dumps(said(name, row), sort_keys=True, default=value, ensure_ascii=False)
             for row in facts.dicts(name)
         )
         for name in sorted(facts.rows)
+        if name not in v2_lists or facts.rows[name]
     }
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -9,14 +9,10 @@ import pytest
 
 from accord.agreements import bundled_agreements
 from accord.engine import DecisionRequest
-from accord.law.catalogue import RULES, rule_ids_for
+from accord.law.catalogue import ALL_RULES, RULES, rule_ids_for
 from accord.law.framework import Rule
-from accord.law.removal import REMOVAL_RULES
-from accord.law.terms import TERM_RULES
-from accord.law.transfer import TRANSFER_RULES
 from accord.pathways import PATHWAYS
 
-ALL_RULES: tuple[Rule, ...] = (*REMOVAL_RULES, *TRANSFER_RULES, *TERM_RULES)
 AS_OF = dt.date(2025, 3, 16)
 
 

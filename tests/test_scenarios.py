@@ -23,7 +23,7 @@ from accord.engine.decision import Decision
 from accord.facts import case_files_to_tables
 from accord.law.catalogue import RULES
 
-SCENARIO_DIR = Path(__file__).parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "src" / "accord" / "law" / "scenarios"
 SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
 SCENARIO_KEYS = {"title", "description", "case", "request", "expect"}
 REQUEST_KEYS = {"agreement", "pathway", "destination", "as_of"}

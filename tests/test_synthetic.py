@@ -9,10 +9,10 @@ from typing import Any
 import pyarrow.compute as pc
 import pytest
 
-from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.casefile.models import CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
 from accord.engine import DecisionRequest, FactStore, decide_person, screen_table
 from accord.facts.snapshot import read_snapshot
-from accord.facts.tables import FACT_SCHEMAS, FactTables, known_flag
+from accord.facts.tables import FACT_SCHEMAS, FactTables, decode_codes, known_flag
 from accord.synthetic import synthetic_docket, write_synthetic_snapshot
 
 N = 2_000
@@ -79,7 +79,7 @@ def test_every_fact_belongs_to_a_person(docket: FactTables) -> None:
 
 
 def test_rows_are_valid_case_files(docket: FactTables) -> None:
-    """Regrouped into case files, the rows pass the case file v1 model (dates, statuses...)."""
+    """Regrouped into case files, the rows pass the case file v2 model (dates, statuses...)."""
     wanted = {f"syn-{i:07d}" for i in range(1, 401)}
     cases: dict[str, dict[str, Any]] = {}
     for person in docket.persons.to_pylist():
@@ -87,10 +87,13 @@ def test_rows_are_valid_case_files(docket: FactTables) -> None:
             cases[person["person_id"]] = {
                 k: v for k, v in person.items() if not k.endswith("_known")
             } | {n: [] if person[known_flag(n)] else None for n in CASE_FILE_LISTS}
+            cases[person["person_id"]]["schema_version"] = "2"
     for name in CASE_FILE_LISTS:
         for row in docket.tables[name].to_pylist():
             pid = row.pop("person_id")
             if pid in cases:
+                for code_field in CODE_LIST_FIELDS.get(name, ()):
+                    row[code_field] = decode_codes(row[code_field])
                 cases[pid][name].append(row["country"] if name == "nationalities" else row)
     for case in cases.values():
         CaseFile.model_validate(case)

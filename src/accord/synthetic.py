@@ -55,7 +55,11 @@ class _Cat:
 
 # Shares of persons whose list was never recorded (the `<list>_known` flag is false).
 UNKNOWN_SHARE = dict(
-    zip(CASE_FILE_LISTS, (8, 5, 6, 7, 6, 7, 7, 6, 5, 6, 10, 8, 10), strict=True)
+    zip(
+        CASE_FILE_LISTS,
+        (8, 5, 6, 7, 6, 7, 7, 6, 5, 6, 10, 8, 10, 6, 6, 6, 6, 6, 6, 6, 6),
+        strict=True,
+    )
 )  # percent, in the order of CASE_FILE_LISTS
 NATIONALITY = _Cat(
     {"SV": 20, "VE": 15, "GT": 13, "HN": 13, "MX": 14, "NI": 4, "CO": 4, "EC": 4, "CU": 3}
@@ -94,6 +98,14 @@ OFFENCE = _Cat(  # the first five are violent, the last is of unknown category
     | {"offence not stated in record": 10}
 )
 CONVICTION_SOURCE = _Cat({"state court judgment": 60, "federal court judgment": 30, "NCIC": 10})
+JURISDICTION = _Cat({"state": 62, "federal": 30, "foreign": 4, "unrecorded": 4})
+STATUS_KIND = _Cat({"tps": 45, "daca": 25, "deferred_action": 10, "u_deferred_action": 10})
+TPS_COUNTRY = _Cat({"SV": 35, "HN": 25, "VE": 25, "HT": 15})
+DISTRICT = _Cat(
+    {"S.D. Tex.": 25, "W.D. Tex.": 15, "N.D. Tex.": 8, "W.D. La.": 14, "D. Ariz.": 12}
+    | {"S.D. Cal.": 8, "W.D. Wash.": 6, "D.N.J.": 6, "S.D. Fla.": 6}
+)
+COURT_EFFECT = _Cat({"bar_removal": 60, "bar_transfer_out_of_district": 25, "require_notice": 15})
 OFFICER = _Cat(
     {"Officer A. Ruiz": 1, "Officer B. Chen": 1, "Officer C. Okafor": 1, "Officer D. Novak": 1}
 )
@@ -169,6 +181,8 @@ class _Builder:
         cols["person_id"] = self.pid.take(pa.array(owner, pa.int64()))
         if src is not None:
             cols["source"] = _const(src, len(owner))
+        for f in schema:  # a field the generator does not draw is not recorded
+            cols.setdefault(f.name, pa.nulls(len(owner), f.type))
         self.tables[table] = pa.Table.from_arrays([cols[f.name] for f in schema], schema=schema)
 
     def persons(self) -> None:
@@ -235,6 +249,8 @@ class _Builder:
             country=NATIONALITY.arrow(country, self.rand(m) < 0.1),
             vacated_on=_dates(issued + self.ints(10, 900, m), ~vacated),
             source=ORDER_SOURCE.arrow(kind),
+            alternative_countries=_strings(["|", "|MX|"], (self.rand(m) < 0.1).astype(np.int64)),
+            waived_14_days=_bools(self.rand(m) < 0.3, kind != ORDER_KIND.code("administrative")),
         )
         self.appeals(owner, issued, ij & ~in_absentia & ~waived, in_absentia)
         return owner
@@ -269,6 +285,7 @@ class _Builder:
             status=APPEAL_STATUS.arrow(status),
             decided_on=_dates(filed + self.ints(20, 500, len(rows)), pending),
             source=_const("EOIR case record", len(rows)),
+            court=_strings(["BIA", "IJ"], np.where(bia[rows], 0, 1)),
         )
 
     def stays(self, has_order: IntArray) -> None:
@@ -339,6 +356,7 @@ class _Builder:
             served_on_counsel=_bools(self.rand(m) < 0.4),
             written=_bools(self.rand(m) < 0.95),
             exigent=_bools(self.rand(m) < 0.1),
+            language_understood=_bools(self.rand(m) < 0.9, self.rand(m) < 0.05),
         )
 
     def convictions(self) -> None:
@@ -347,6 +365,7 @@ class _Builder:
         offence = OFFENCE.draw(self.rng, m)
         category = np.select([offence < 5, offence == len(OFFENCE.names) - 1], [0, 2], 1)
         u = self.rand(m)
+        jurisdiction = JURISDICTION.draw(self.rng, m)
         self.emit(
             "convictions",
             owner,
@@ -355,6 +374,14 @@ class _Builder:
             date=_dates(self.days_ago(-30, 6000, m)),
             final=_bools(u < 0.86, u >= 0.94),
             source=CONVICTION_SOURCE.arrow(CONVICTION_SOURCE.draw(self.rng, m)),
+            jurisdiction=JURISDICTION.arrow(
+                jurisdiction, jurisdiction == JURISDICTION.code("unrecorded")
+            ),
+            juvenile=_bools(self.rand(m) < 0.02, self.rand(m) < 0.03),
+            offence_classes=_strings(
+                ["|", "|crime_of_violence|", "|illicit_trafficking|"],
+                np.select([category == 0, self.rand(m) < 0.05], [1, 2], 0),
+            ),
         )
 
     def sentences(self) -> IntArray:
@@ -378,6 +405,7 @@ class _Builder:
             start=_dates(start),
             projected_release=_dates(projected, life),
             released_on=_dates(released, ~(done | early)),
+            custodian=_strings(["federal", "state"], (self.rand(m) < 0.6).astype(np.int64)),
         )
         serving = ~(done | early)
         self.early_removal_approvals(owner[serving])
@@ -409,6 +437,16 @@ class _Builder:
             verified_on=_dates(given + self.ints(1, 60, m), ~verified),
             verifying_officer=OFFICER.arrow(OFFICER.draw(self.rng, m), ~verified),
             revoked_on=_dates(given + self.ints(1, 120, m), self.rand(m) >= 0.1),
+            given_by=_const("prisoner", m),
+        )
+        approving = owner[self.known["transfer_approvals"][owner] & (self.rand(m) < 0.5)]
+        k = len(approving)
+        self.emit(
+            "transfer_approvals",
+            np.repeat(approving, 2),
+            "transfer approval",
+            state=_strings(["US", "SV"], np.tile([0, 1], k)),
+            approved_on=_dates(np.repeat(self.days_ago(0, 300, k), 2)),
         )
         extra = np.flatnonzero(self.rand(self.n) < 0.002)
         asked = np.concatenate([consenting[self.rand(len(consenting)) < 0.8], extra])
@@ -419,6 +457,83 @@ class _Builder:
             "application for transfer",
             requested_on=_dates(self.days_ago(0, 400, len(asked))),
             country=NATIONALITY.arrow(self.country_of(asked, sv_share=0.2)),
+        )
+
+    def v2_lists(self) -> None:
+        """The lists case file v2 added: a few rows each, most persons known to have none."""
+        owner, _, m = self.owners("status_grants", self.rand(self.n) < 0.03)
+        kind = STATUS_KIND.draw(self.rng, m)
+        granted = self.days_ago(-10, 2500, m)
+        tps = kind == STATUS_KIND.code("tps")
+        self.emit(
+            "status_grants",
+            owner,
+            "USCIS approval notice",
+            kind=STATUS_KIND.arrow(kind),
+            granted_on=_dates(granted),
+            valid_until=_dates(granted + self.ints(300, 900, m)),
+            terminated_on=_dates(granted + self.ints(30, 500, m), self.rand(m) >= 0.1),
+            country=TPS_COUNTRY.arrow(TPS_COUNTRY.draw(self.rng, m), ~tps),
+        )
+        owner, _, m = self.owners("court_orders", self.rand(self.n) < 0.01)
+        effect = COURT_EFFECT.draw(self.rng, m)
+        transfer = effect == COURT_EFFECT.code("bar_transfer_out_of_district")
+        notice = effect == COURT_EFFECT.code("require_notice")
+        self.emit(
+            "court_orders",
+            owner,
+            "order of the district court",
+            court=DISTRICT.arrow(DISTRICT.draw(self.rng, m)),
+            docket=_const("1:25-cv-00001", m),
+            proceeding=_const("habeas", m),
+            effect=COURT_EFFECT.arrow(effect),
+            status=_strings(["entered", "dissolved"], (self.rand(m) < 0.2).astype(np.int64)),
+            date=_dates(self.days_ago(-10, 400, m)),
+            district=DISTRICT.arrow(DISTRICT.draw(self.rng, m), ~transfer),
+            notice_days=pa.array(np.full(m, 7, dtype=np.int32), pa.int32(), mask=~notice),
+        )
+        owner, _, m = self.owners("forbearances", self.rand(self.n) < 0.005)
+        made = self.days_ago(-10, 300, m)
+        self.emit(
+            "forbearances",
+            owner,
+            "government letter to the court of appeals",
+            court=_const("9th Cir.", m),
+            docket=_const("25-1000", m),
+            made_on=_dates(made),
+            withdrawn_on=_dates(made + self.ints(30, 300, m), self.rand(m) >= 0.2),
+        )
+        owner, _, m = self.owners("custody_locations", self.rand(self.n) < 0.6)
+        self.emit(
+            "custody_locations",
+            owner,
+            "ICE detention history",
+            district=DISTRICT.arrow(DISTRICT.draw(self.rng, m)),
+            from_date=_dates(self.days_ago(1, 400, m)),
+        )
+        venezuelan = self.nationality == NATIONALITY.code("VE")
+        owner, _, m = self.owners("designations", venezuelan & (self.rand(self.n) < 0.03))
+        self.emit(
+            "designations",
+            owner,
+            "DHS Form AEA-21B",
+            authority=_const("aea_proclamation_10903", m),
+            designated_on=_dates(self.days_ago(0, 40, m)),
+        )
+        owner, _, m = self.owners("uac_determinations", self.rand(self.n) < 0.01)
+        self.emit(
+            "uac_determinations",
+            owner,
+            "ORR placement record",
+            determined_on=_dates(self.days_ago(400, 3000, m)),
+            by=_const("hhs", m),
+        )
+        owner, _, m = self.owners("incompetency_findings", self.rand(self.n) < 0.002)
+        self.emit(
+            "incompetency_findings",
+            owner,
+            "court finding of incompetency",
+            found_on=_dates(self.days_ago(30, 900, m)),
         )
 
 
@@ -440,6 +555,10 @@ def synthetic_docket(n: int, *, seed: int = 0, as_of: dt.date = DEFAULT_AS_OF) -
     b.notices()
     b.convictions()
     b.transfers(b.sentences())
+    b.v2_lists()
+    for name in FACT_SCHEMAS:
+        if name not in b.tables:
+            b.emit(name, np.zeros(0, dtype=np.int64))
     return FactTables({name: b.tables[name] for name in FACT_SCHEMAS})
 
 

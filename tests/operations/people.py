@@ -77,7 +77,7 @@ def _base(person_id: str, nationality: str, order_country: str) -> dict[str, Any
 
 
 def venezuelan(n: int) -> dict[str, Any]:
-    """Eligible for CECOT once written notice naming El Salvador is served (tests/scenarios/011)."""
+    """Eligible for CECOT once written notice naming El Salvador is served (src/accord/law/scenarios/011)."""
     return _base(f"ve-{n:03d}", "VE", "VE")
 
 
@@ -87,7 +87,7 @@ def salvadoran(n: int) -> dict[str, Any]:
 
 
 def protected_salvadoran(n: int) -> dict[str, Any]:
-    """Withholding of removal as to El Salvador granted in 2019 (tests/scenarios/020)."""
+    """Withholding of removal as to El Salvador granted in 2019 (src/accord/law/scenarios/020)."""
     case = salvadoran(n)
     case["protections"] = [
         {

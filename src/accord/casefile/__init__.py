@@ -1,4 +1,4 @@
-"""Case file version 1: one person's legal facts, as dated records with their sources."""
+"""Case files (version 2; v1 still read): one person's legal facts as dated, sourced records."""
 
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.casefile.reader import ReadResult, read_case_files

@@ -39,7 +39,10 @@ def _first_error(exc: ValidationError) -> tuple[str | None, str]:
     loc = ".".join(str(p) for p in err["loc"]) or None
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
-        msg = "unknown field (case file v1 records adjudicated facts only; see schemas/)"
+        msg = (
+            "unknown field (a case file records adjudicated facts only; the fields of v2 need "
+            "schema_version 2; see schemas/)"
+        )
     elif err["type"] == "missing":
         msg = "required field is missing"
     return loc, msg.removeprefix("Value error, ")

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from accord.casefile.models import ADDED_IN_V2, V2_LISTS
 from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
-from accord.facts.tables import FactTables
+from accord.facts.tables import FactTables, known_flag
 from accord.registry.audit import AuditWriter, record_time
 from accord.registry.batch import StatementBatch
 from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
@@ -42,6 +43,22 @@ _ROW_JSON = json.JSONEncoder(sort_keys=True, default=_json_value, ensure_ascii=F
 _DIGEST_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
+_V2_LISTS = frozenset(V2_LISTS)
+_V2_FLAGS = frozenset(known_flag(n) for n in V2_LISTS)
+
+
+def _stable_rows(name: str, rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """Rows as digested: what case file v2 added is left out where it says nothing (a null
+    field, a list not known, a v2 list with no rows), so facts recorded before v2 digest as
+    they did when their decisions were recorded."""
+    if name == "persons":
+        return ({k: v for k, v in r.items() if v or k not in _V2_FLAGS} for r in rows)
+    added = ADDED_IN_V2.get(name)
+    if not added:
+        return rows
+    return ({k: v for k, v in r.items() if v is not None or k not in added} for r in rows)
+
+
 def facts_digest(facts: FactTables | PersonFacts) -> str:
     """sha256 of one person's facts in canonical JSON: table by table, rows in a fixed order."""
     dicts: dict[str, Iterable[dict[str, Any]]]
@@ -49,9 +66,13 @@ def facts_digest(facts: FactTables | PersonFacts) -> str:
         dicts = {name: facts.dicts(name) for name in facts.rows}
     else:  # most lists are empty
         dicts = {n: t.to_pylist() if t.num_rows else () for n, t in facts.tables.items()}
-    canonical = {
-        name: sorted(_ROW_JSON(row) for row in rows) for name, rows in sorted(dicts.items())
-    }
+    canonical = {}
+    for name, rows in sorted(dicts.items()):
+        if name in _V2_LISTS:
+            rows = list(rows)
+            if not rows:
+                continue
+        canonical[name] = sorted(_ROW_JSON(row) for row in _stable_rows(name, rows))
     text = _DIGEST_JSON(canonical)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

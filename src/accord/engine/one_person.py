@@ -34,7 +34,12 @@ from accord.facts.tables import FACT_SCHEMAS, FactTables
 from accord.law.calendar import LAW_TABLES, law_table_data
 from accord.law.framework import Expr
 
-_SQL_TYPES = {pa.string(): "TEXT", pa.date32(): "TEXT", pa.bool_(): "INTEGER"}
+_SQL_TYPES = {
+    pa.string(): "TEXT",
+    pa.date32(): "TEXT",
+    pa.bool_(): "INTEGER",
+    pa.int32(): "INTEGER",
+}
 
 
 def shift_date(day: str | None, amount: int | str | None, unit: str) -> str | None:

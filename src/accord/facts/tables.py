@@ -14,9 +14,23 @@ from typing import Any
 
 import pyarrow as pa
 
-from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.casefile.models import CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
 
-S, D, B = pa.string(), pa.date32(), pa.bool_()
+S, D, B, INT = pa.string(), pa.date32(), pa.bool_(), pa.int32()
+
+
+def encode_codes(codes: list[str] | None) -> str | None:
+    """A list of codes as one text value, each between bars: ["MX", "GT"] -> "|MX|GT|"."""
+    if codes is None:
+        return None
+    return "|" + "".join(f"{c}|" for c in codes) if codes else "|"
+
+
+def decode_codes(text: str | None) -> list[str] | None:
+    """The inverse of encode_codes."""
+    if text is None:
+        return None
+    return [c for c in text.split("|") if c]
 
 
 def known_flag(list_name: str) -> str:
@@ -43,6 +57,9 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("country", S),
             ("vacated_on", D),
             ("source", S),
+            ("alternative_countries", S),  # "|MX|GT|" (encode_codes)
+            ("waived_14_days", B),
+            ("voluntary_departure_until", D),
         ]
     ),
     "appeals": pa.schema(
@@ -53,6 +70,7 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("status", S),
             ("decided_on", D),
             ("source", S),
+            ("court", S),
         ]
     ),
     "stays": pa.schema(
@@ -66,10 +84,26 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "protections": pa.schema(
-        [("person_id", S), ("kind", S), ("status", S), ("country", S), ("date", D), ("source", S)]
+        [
+            ("person_id", S),
+            ("kind", S),
+            ("status", S),
+            ("country", S),
+            ("date", D),
+            ("source", S),
+            ("forum", S),
+        ]
     ),
     "fear_claims": pa.schema(
-        [("person_id", S), ("country", S), ("status", S), ("date", D), ("source", S)]
+        [
+            ("person_id", S),
+            ("country", S),
+            ("status", S),
+            ("date", D),
+            ("source", S),
+            ("screening", S),
+            ("protection", S),
+        ]
     ),
     "notices": pa.schema(
         [
@@ -80,6 +114,7 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("written", B),
             ("exigent", B),
             ("source", S),
+            ("language_understood", B),
         ]
     ),
     "convictions": pa.schema(
@@ -90,6 +125,11 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("date", D),
             ("final", B),
             ("source", S),
+            ("jurisdiction", S),
+            ("juvenile", B),
+            ("vacated_on", D),
+            ("vacatur_basis", S),
+            ("offence_classes", S),  # "|illicit_trafficking|" (encode_codes)
         ]
     ),
     "sentences": pa.schema(
@@ -99,6 +139,9 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("projected_release", D),
             ("released_on", D),
             ("source", S),
+            ("custodian", S),
+            ("amended_on", D),
+            ("amended_release", D),
         ]
     ),
     "consents": pa.schema(
@@ -109,11 +152,102 @@ FACT_SCHEMAS: dict[str, pa.Schema] = {
             ("verifying_officer", S),
             ("revoked_on", D),
             ("source", S),
+            ("given_by", S),
         ]
     ),
-    "early_removal_approvals": pa.schema([("person_id", S), ("approved_on", D), ("source", S)]),
+    "early_removal_approvals": pa.schema(
+        [
+            ("person_id", S),
+            ("approved_on", D),
+            ("source", S),
+            ("authority", S),
+            ("written_request", B),
+        ]
+    ),
     "transfer_requests": pa.schema(
         [("person_id", S), ("requested_on", D), ("country", S), ("source", S)]
+    ),
+    # v2
+    "status_grants": pa.schema(
+        [
+            ("person_id", S),
+            ("kind", S),
+            ("granted_on", D),
+            ("valid_until", D),
+            ("terminated_on", D),
+            ("country", S),
+            ("authority", S),
+            ("source", S),
+        ]
+    ),
+    "court_orders": pa.schema(
+        [
+            ("person_id", S),
+            ("court", S),
+            ("docket", S),
+            ("proceeding", S),
+            ("effect", S),
+            ("status", S),
+            ("date", D),
+            ("expires_on", D),
+            ("country", S),
+            ("district", S),
+            ("notice_days", INT),
+            ("source", S),
+        ]
+    ),
+    "forbearances": pa.schema(
+        [
+            ("person_id", S),
+            ("court", S),
+            ("docket", S),
+            ("made_on", D),
+            ("ends_on", D),
+            ("withdrawn_on", D),
+            ("country", S),
+            ("source", S),
+        ]
+    ),
+    "custody_locations": pa.schema(
+        [
+            ("person_id", S),
+            ("district", S),
+            ("facility", S),
+            ("from_date", D),
+            ("to_date", D),
+            ("source", S),
+        ]
+    ),
+    "designations": pa.schema(
+        [
+            ("person_id", S),
+            ("authority", S),
+            ("designated_on", D),
+            ("withdrawn_on", D),
+            ("source", S),
+        ]
+    ),
+    "uac_determinations": pa.schema(
+        [("person_id", S), ("determined_on", D), ("by", S), ("source", S)]
+    ),
+    "incompetency_findings": pa.schema(
+        [
+            ("person_id", S),
+            ("found_on", D),
+            ("restored_on", D),
+            ("court", S),
+            ("source", S),
+        ]
+    ),
+    "transfer_approvals": pa.schema(
+        [
+            ("person_id", S),
+            ("state", S),
+            ("approved_on", D),
+            ("withdrawn_on", D),
+            ("authority", S),
+            ("source", S),
+        ]
     ),
 }
 TABLE_NAMES: tuple[str, ...] = tuple(FACT_SCHEMAS)
@@ -153,6 +287,9 @@ def case_file_rows(case: CaseFile) -> tuple[dict[str, Any], dict[str, list[dict[
                 else {"person_id": case.person_id, **item.model_dump()}
                 for item in items
             ]
+            for code_field in CODE_LIST_FIELDS.get(list_name, ()):
+                for row in lists[list_name]:
+                    row[code_field] = encode_codes(row[code_field])
     return person, lists
 
 

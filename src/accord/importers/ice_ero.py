@@ -272,6 +272,7 @@ def _case(row: _Row, person_id: str, source: str) -> CaseFile:
     elif row.stateless:
         nationalities = []
     return CaseFile(
+        schema_version="2",
         person_id=person_id,
         birth_date=row.birth_date,
         sex=row.sex,

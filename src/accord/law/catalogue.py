@@ -6,12 +6,25 @@ import hashlib
 from functools import cache
 from importlib import resources
 
+from accord.law.finality import FINALITY_RULES
 from accord.law.framework import Context, Rule
+from accord.law.notice import NOTICE_RULES
+from accord.law.protection import PROTECTION_RULES
 from accord.law.removal import REMOVAL_RULES
+from accord.law.serving import SERVING_RULES
 from accord.law.terms import TERM_RULES, accepted_nationalities
 from accord.law.transfer import TRANSFER_RULES
 
-RULES: dict[str, Rule] = {r.id: r for r in (*REMOVAL_RULES, *TRANSFER_RULES, *TERM_RULES)}
+ALL_RULES: tuple[Rule, ...] = (
+    *REMOVAL_RULES,
+    *FINALITY_RULES,
+    *PROTECTION_RULES,
+    *NOTICE_RULES,
+    *SERVING_RULES,
+    *TRANSFER_RULES,
+    *TERM_RULES,
+)
+RULES: dict[str, Rule] = {r.id: r for r in ALL_RULES}
 
 _REMOVAL_LAW = (
     "citizenship",

@@ -88,6 +88,8 @@ class Rule:
     effective_to: dt.date | None = None
     kind: str = "law"
     term_source: Callable[[Context], str | None] = field(default=lambda ctx: None)
+    # the law parameters (law/data/parameters.yaml) the rule reads, for `accord rules show`
+    parameters: tuple[str, ...] = ()
 
     def in_effect(self, day: dt.date) -> bool:
         return self.effective_from <= day and (

@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Column, Table
 
-from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.casefile.models import ADDED_IN_V2, CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
 from accord.errors import DataError
-from accord.facts.tables import FactTables, known_flag
+from accord.facts.tables import FactTables, decode_codes, encode_codes, known_flag
 from accord.registry.models import FACT_MODELS, PERSON_LIST
 
 Row = dict[str, Any]
@@ -50,6 +50,9 @@ def case_rows(case: CaseFile) -> dict[str, list[Row] | None]:
         elif name == "nationalities":  # bare country codes in a case file, rows in the tables
             out[name] = [{"country": code} for code in items]
         else:
+            for code_field in CODE_LIST_FIELDS.get(name, ()):
+                for item in items:
+                    item[code_field] = encode_codes(item[code_field])
             out[name] = items
     return out
 
@@ -65,8 +68,19 @@ _CONTENT = json.JSONEncoder(
 )
 
 
-def content_digest(rows: list[Row] | None) -> str:
+def without_null_v2_fields(list_name: str, rows: list[Row]) -> list[Row]:
+    """`rows` without the fields case file v2 added to the list where they are null: a fact
+    recorded before v2 keeps its digest, and the same fact recorded again matches it."""
+    added = ADDED_IN_V2.get(list_name)
+    if not added:
+        return rows
+    return [{k: v for k, v in row.items() if v is not None or k not in added} for row in rows]
+
+
+def content_digest(rows: list[Row] | None, list_name: str = "") -> str:
     """sha256 of the canonical JSON of a list's rows (dates as ISO text; null: not known)."""
+    if rows is not None:
+        rows = without_null_v2_fields(list_name, rows)
     return hashlib.sha256(_CONTENT.encode(rows).encode("utf-8")).hexdigest()
 
 
@@ -78,12 +92,18 @@ def case_from_rows(person_id: str, lists: dict[str, list[Row] | None]) -> CaseFi
     """The case file that `lists` (as from case_rows, read back from the tables) describes."""
     person_rows = lists.get(PERSON_LIST)
     scalars = dict(person_rows[0]) if person_rows else dict(SCALAR_DEFAULTS)
-    data: dict[str, Any] = {"person_id": person_id, **scalars}
+    data: dict[str, Any] = {"schema_version": "2", "person_id": person_id, **scalars}
     for name in CASE_FILE_LISTS:
         rows = lists.get(name)
         if rows is None:
             continue
-        data[name] = [r["country"] for r in rows] if name == "nationalities" else rows
+        if name == "nationalities":
+            data[name] = [r["country"] for r in rows]
+            continue
+        codes = CODE_LIST_FIELDS.get(name, ())
+        data[name] = (
+            [{**r, **{c: decode_codes(r[c]) for c in codes}} for r in rows] if codes else rows
+        )
     try:
         return CaseFile.model_validate(data)
     except ValidationError as exc:  # stored facts always validated on the way in
@@ -104,4 +124,10 @@ def case_files_from_tables(facts: FactTables) -> list[CaseFile]:
             items = by_person[row.pop("person_id")].get(name)
             if items is not None:  # rows of a list that is not known are not facts
                 items.append(row["country"] if name == "nationalities" else row)
+    for record in by_person.values():
+        record["schema_version"] = "2"
+        for name, codes in CODE_LIST_FIELDS.items():
+            for item in record.get(name) or ():
+                for c in codes:
+                    item[c] = decode_codes(item[c])
     return [CaseFile.model_validate(r) for r in by_person.values()]

@@ -184,6 +184,10 @@ class RemovalOrderFact(_FactRow, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     vacated_on: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    # v2 (migration 0011)
+    alternative_countries: Mapped[str | None] = mapped_column(Text)  # "|MX|GT|"
+    waived_14_days: Mapped[bool | None] = mapped_column(Boolean)
+    voluntary_departure_until: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class AppealFact(_FactRow, Base):
@@ -193,6 +197,7 @@ class AppealFact(_FactRow, Base):
     status: Mapped[str] = mapped_column(String(16))
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    court: Mapped[str | None] = mapped_column(String(64))  # v2
 
 
 class StayFact(_FactRow, Base):
@@ -211,6 +216,7 @@ class ProtectionFact(_FactRow, Base):
     country: Mapped[str] = mapped_column(String(2))
     date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    forum: Mapped[str | None] = mapped_column(String(32))  # v2
 
 
 class FearClaimFact(_FactRow, Base):
@@ -219,6 +225,8 @@ class FearClaimFact(_FactRow, Base):
     status: Mapped[str] = mapped_column(String(16))
     date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    screening: Mapped[str | None] = mapped_column(String(32))  # v2
+    protection: Mapped[str | None] = mapped_column(String(32))  # v2
 
 
 class NoticeFact(_FactRow, Base):
@@ -229,6 +237,7 @@ class NoticeFact(_FactRow, Base):
     written: Mapped[bool] = mapped_column(Boolean)
     exigent: Mapped[bool] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(Text)
+    language_understood: Mapped[bool | None] = mapped_column(Boolean)  # v2
 
 
 class ConvictionFact(_FactRow, Base):
@@ -238,6 +247,12 @@ class ConvictionFact(_FactRow, Base):
     date: Mapped[dt.date] = mapped_column(Date)
     final: Mapped[bool | None] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(Text)
+    # v2 (migration 0011)
+    jurisdiction: Mapped[str | None] = mapped_column(String(16))
+    juvenile: Mapped[bool | None] = mapped_column(Boolean)
+    vacated_on: Mapped[dt.date | None] = mapped_column(Date)
+    vacatur_basis: Mapped[str | None] = mapped_column(String(32))
+    offence_classes: Mapped[str | None] = mapped_column(Text)  # "|illicit_trafficking|"
 
 
 class SentenceFact(_FactRow, Base):
@@ -246,6 +261,10 @@ class SentenceFact(_FactRow, Base):
     projected_release: Mapped[dt.date | None] = mapped_column(Date)
     released_on: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    # v2 (migration 0011)
+    custodian: Mapped[str | None] = mapped_column(String(16))
+    amended_on: Mapped[dt.date | None] = mapped_column(Date)
+    amended_release: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ConsentFact(_FactRow, Base):
@@ -255,18 +274,103 @@ class ConsentFact(_FactRow, Base):
     verifying_officer: Mapped[str | None] = mapped_column(Text)
     revoked_on: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str | None] = mapped_column(String(16))  # v2
 
 
 class EarlyRemovalApprovalFact(_FactRow, Base):
     __tablename__ = "fact_early_removal_approvals"
     approved_on: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    # v2 (migration 0011)
+    authority: Mapped[str | None] = mapped_column(String(32))
+    written_request: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class TransferRequestFact(_FactRow, Base):
     __tablename__ = "fact_transfer_requests"
     requested_on: Mapped[dt.date] = mapped_column(Date)
     country: Mapped[str] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(Text)
+
+
+# Lists new in case file v2 (migration 0011)
+
+
+class StatusGrantFact(_FactRow, Base):
+    __tablename__ = "fact_status_grants"
+    kind: Mapped[str] = mapped_column(String(32))
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    terminated_on: Mapped[dt.date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2))
+    authority: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class CourtOrderFact(_FactRow, Base):
+    __tablename__ = "fact_court_orders"
+    court: Mapped[str] = mapped_column(String(64))
+    docket: Mapped[str] = mapped_column(String(64))
+    proceeding: Mapped[str] = mapped_column(String(32))
+    effect: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2))
+    district: Mapped[str | None] = mapped_column(String(32))
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class ForbearanceFact(_FactRow, Base):
+    __tablename__ = "fact_forbearances"
+    court: Mapped[str] = mapped_column(String(64))
+    docket: Mapped[str] = mapped_column(String(64))
+    made_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class CustodyLocationFact(_FactRow, Base):
+    __tablename__ = "fact_custody_locations"
+    district: Mapped[str] = mapped_column(String(32))
+    facility: Mapped[str | None] = mapped_column(String(128))
+    from_date: Mapped[dt.date] = mapped_column(Date)
+    to_date: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class DesignationFact(_FactRow, Base):
+    __tablename__ = "fact_designations"
+    authority: Mapped[str] = mapped_column(String(64))
+    designated_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class UacDeterminationFact(_FactRow, Base):
+    __tablename__ = "fact_uac_determinations"
+    determined_on: Mapped[dt.date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class IncompetencyFindingFact(_FactRow, Base):
+    __tablename__ = "fact_incompetency_findings"
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    restored_on: Mapped[dt.date | None] = mapped_column(Date)
+    court: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class TransferApprovalFact(_FactRow, Base):
+    __tablename__ = "fact_transfer_approvals"
+    state: Mapped[str] = mapped_column(String(2))
+    approved_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    authority: Mapped[str | None] = mapped_column(String(256))
     source: Mapped[str] = mapped_column(Text)
 
 
@@ -286,6 +390,14 @@ FACT_MODELS: dict[str, type[Base]] = {
     "consents": ConsentFact,
     "early_removal_approvals": EarlyRemovalApprovalFact,
     "transfer_requests": TransferRequestFact,
+    "status_grants": StatusGrantFact,
+    "court_orders": CourtOrderFact,
+    "forbearances": ForbearanceFact,
+    "custody_locations": CustodyLocationFact,
+    "designations": DesignationFact,
+    "uac_determinations": UacDeterminationFact,
+    "incompetency_findings": IncompetencyFindingFact,
+    "transfer_approvals": TransferApprovalFact,
 }
 
 

@@ -89,8 +89,8 @@ def _unknown(person_id: str, as_known_on: AsKnownOn) -> UnknownPerson:
 # every known list, as a UNION ALL whose fact columns share typed slots (text, date,
 # boolean). One statement is one snapshot, so the versions and rows always agree, even
 # in a READ COMMITTED write transaction, and it costs one round trip, not one per list.
-_SLOT_KINDS: dict[type[Any], str] = {String: "s", Text: "s", Date: "d", Boolean: "b"}
-_SLOT_TYPES: dict[str, Any] = {"s": Text(), "d": Date(), "b": Boolean()}
+_SLOT_KINDS: dict[type[Any], str] = {String: "s", Text: "s", Date: "d", Boolean: "b", Integer: "i"}
+_SLOT_TYPES: dict[str, Any] = {"s": Text(), "d": Date(), "b": Boolean(), "i": Integer()}
 
 
 def _slot_kind(column: Column[Any]) -> str:
@@ -131,7 +131,7 @@ def _person_statement(with_cutoff: bool) -> Any:
     mine = f"person_id = :person_id{recorded}"
     # the first branch types every column (PostgreSQL types a UNION pairwise, left to
     # right); its s0 is the list's name
-    sql_types = {"b": "BOOLEAN", "d": "DATE", "s": "TEXT"}
+    sql_types = {"b": "BOOLEAN", "d": "DATE", "s": "TEXT", "i": "INTEGER"}
     named = ",".join(
         "list_name" if s == "s0" else f"CAST(NULL AS {sql_types[s[0]]})" for s in _SLOTS
     )

@@ -160,7 +160,7 @@ def _changes(
             if now is not None and now[0]:
                 out.append(Change(name, None, NOT_KNOWN_DIGEST, "retraction"))
             continue
-        digest = list_digest(rows) if rows else EMPTY_DIGEST
+        digest = list_digest(rows, name) if rows else EMPTY_DIGEST
         if now is not None and now[0] and now[1] == digest:
             continue
         out.append(Change(name, rows, digest, "recorded" if now is None else "correction"))

@@ -16,9 +16,16 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.casefile.models import CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
+from accord.facts.tables import encode_codes
 from accord.registry.audit import AuditWriter, canonical_json, sha256_hex
-from accord.registry.codec import LISTS, Row, content_digest, fact_columns
+from accord.registry.codec import (
+    LISTS,
+    Row,
+    content_digest,
+    fact_columns,
+    without_null_v2_fields,
+)
 from accord.registry.db import (
     CopyBatch,
     bulk_insert,
@@ -45,7 +52,15 @@ def case_lists(case: CaseFile) -> dict[str, list[Row] | None]:
     out["nationalities"] = None if codes is None else [{"country": code} for code in codes]
     for name in _OTHER_LISTS:
         items = getattr(case, name)
-        out[name] = None if items is None else [item.__dict__ for item in items]
+        if items is None:
+            out[name] = None
+        elif name in CODE_LIST_FIELDS:  # lists of codes become text (facts.encode_codes)
+            fields = CODE_LIST_FIELDS[name]
+            out[name] = [
+                {**i.__dict__, **{f: encode_codes(i.__dict__[f]) for f in fields}} for i in items
+            ]
+        else:
+            out[name] = [item.__dict__ for item in items]
     return out
 
 
@@ -70,11 +85,12 @@ def _reused_encoder() -> Any:
 _ENCODE_ROWS = _reused_encoder()
 
 
-def list_digest(rows: list[Row]) -> str:
+def list_digest(rows: list[Row], list_name: str = "") -> str:
     """codec.content_digest of a known list, with the encoder built once (the same C code,
     so the same text); tested equal to content_digest."""
     if _ENCODE_ROWS is None:
-        return content_digest(rows)
+        return content_digest(rows, list_name)
+    rows = without_null_v2_fields(list_name, rows)
     return hashlib.sha256("".join(_ENCODE_ROWS(rows, 0)).encode("utf-8")).hexdigest()
 
 
