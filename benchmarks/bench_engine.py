@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from accord.engine import DecisionRequest, FactStore, decide_person, screen_docket
 from accord.engine.compiler import compile_rules
-from accord.facts.snapshot import MANIFEST, is_snapshot, snapshot_paths, write_snapshot
+from accord.facts.snapshot import MANIFEST, is_snapshot, snapshot_tables, write_snapshot
 from accord.synthetic import synthetic_docket
 from naive_sql import RULES, naive_sql
 
@@ -134,8 +134,10 @@ def view_store(path: Path) -> FactStore:
                 "(CREATE VIEW x_all AS SELECT * FROM read_parquet('...'))[/yellow]"
             )
         con = duckdb.connect()
-        for name, file in snapshot_paths(path).items():
-            quoted = str(file).replace("'", "''")
+        for name, found in snapshot_tables(path).items():
+            if found.file is None or found.missing:
+                raise SystemExit(f"{path}: written before case file v2; write it again") from None
+            quoted = str(found.file).replace("'", "''")
             con.execute(f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet('{quoted}')")
         return FactStore(con)
 

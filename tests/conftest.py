@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
+from accord.casefile.models import V2_LISTS
+
 VENEZUELAN_FOR_CECOT: dict[str, Any] = {
+    "schema_version": "2",
     "person_id": "ve-001",
     "citizenship": "noncitizen",
     "nationalities": ["VE"],
@@ -31,10 +34,14 @@ VENEZUELAN_FOR_CECOT: dict[str, Any] = {
             "date": "2020-01-01",
             "final": True,
             "source": "court",
+            "jurisdiction": "state",
+            "juvenile": False,
+            "offence_classes": ["crime_of_violence"],
         }
     ],
     "sentences": [],
     "early_removal_approvals": [],
+    **{key: [] for key in V2_LISTS},
 }
 SALVADORAN_WITH_WITHHOLDING: dict[str, Any] = {
     "person_id": "sv-001",

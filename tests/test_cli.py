@@ -24,7 +24,14 @@ def accord(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_decide_json_lines(two_cases: Path) -> None:
+    # From a file alone CECOT's room is not known: the capacity term is unknown.
     result = accord("decide", two_cases, *CECOT, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    decisions = {d["person_id"]: d for d in map(json.loads, result.stdout.splitlines())}
+    assert decisions["ve-001"]["outcome"] == "undetermined"
+    assert [u["rule"] for u in decisions["ve-001"]["unknown"]] == ["facility_capacity"]
+    # Given the census, the term is decided, and the count's source is cited.
+    result = accord("decide", two_cases, *CECOT, "--facility-count", "12", "--format", "json")
     assert result.returncode == 0, result.stderr
     decisions = {d["person_id"]: d for d in map(json.loads, result.stdout.splitlines())}
     assert decisions["ve-001"]["outcome"] == "eligible"
@@ -50,7 +57,7 @@ def test_screen_writes_one_row_per_person_and_a_column_per_rule(
     two_cases: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "decisions.parquet"
-    result = accord("screen", two_cases, *CECOT, "--out", out)
+    result = accord("screen", two_cases, *CECOT, "--facility-count", "12/3", "--out", out)
     assert result.returncode == 0, result.stderr
     table = pq.read_table(out)
     rows = {r["person_id"]: r for r in table.to_pylist()}
@@ -58,6 +65,30 @@ def test_screen_writes_one_row_per_person_and_a_column_per_rule(
     assert rows["ve-001"]["outcome"] == "eligible"
     assert "accord" in {k.decode() for k in (pq.read_metadata(out).metadata or {})}
     assert "no_withholding" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("count", "reason"),
+    [
+        ("twelve", "is not HELD or HELD/UNDER_AGREEMENT"),
+        ("-1", "cannot be negative"),
+        ("3/5", "exceed the places taken"),
+    ],
+)
+def test_a_bad_facility_count_is_refused(two_cases: Path, count: str, reason: str) -> None:
+    result = accord("decide", two_cases, *CECOT, "--facility-count", count)
+    assert result.returncode == 2
+    assert reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_facility_fails_the_capacity_term(two_cases: Path) -> None:
+    result = accord("decide", two_cases, *CECOT, "--facility-count", "40000", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    ve = next(d for d in map(json.loads, result.stdout.splitlines()) if d["person_id"] == "ve-001")
+    assert ve["outcome"] == "ineligible"
+    assert [f["rule"] for f in ve["failed"]] == ["facility_capacity"]
+    assert any("40000" in fact for fact in ve["failed"][0]["facts"])
 
 
 def test_catalogue_commands() -> None:
@@ -131,7 +162,7 @@ def test_screen_reads_a_parquet_docket_snapshot(two_cases: Path, tmp_path: Path)
         case_files_to_tables(read_case_files(two_cases).cases), tmp_path / "snap"
     )
     out = tmp_path / "d.parquet"
-    result = accord("screen", snapshot, *CECOT, "--out", out)
+    result = accord("screen", snapshot, *CECOT, "--facility-count", "0", "--out", out)
     assert result.returncode == 0, result.stderr
     rows = {r["person_id"]: r["outcome"] for r in pq.read_table(out).to_pylist()}
     assert rows == {"ve-001": "eligible", "sv-001": "ineligible"}

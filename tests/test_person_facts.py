@@ -17,7 +17,7 @@ from accord.engine import DecisionRequest, PersonFacts, decide_facts
 from accord.facts import case_files_to_tables
 from accord.registry.codec import case_files_from_tables
 from accord.synthetic import synthetic_docket
-from test_scenarios import SCENARIO_FILES, load
+from test_scenarios import SCENARIO_FILES, build_request, load
 
 SYNTHETIC_REQUEST = DecisionRequest.build(
     agreement="sv-2025-offer",
@@ -79,7 +79,7 @@ def _same_everywhere(case: CaseFile, request: DecisionRequest) -> None:
 def test_rows_decide_as_the_tables_do_in_every_scenario(path: Path) -> None:
     scenario = load(path)
     case = CaseFile.model_validate(scenario["case"])
-    _same_everywhere(case, DecisionRequest.build(**scenario["request"]))
+    _same_everywhere(case, build_request(scenario["request"]))
 
 
 def test_rows_decide_as_the_tables_do_for_synthetic_persons() -> None:

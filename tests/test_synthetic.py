@@ -13,6 +13,7 @@ from accord.casefile.models import CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
 from accord.engine import DecisionRequest, FactStore, decide_person, screen_table
 from accord.facts.snapshot import read_snapshot
 from accord.facts.tables import FACT_SCHEMAS, FactTables, decode_codes, known_flag
+from accord.law.framework import FacilityCounts
 from accord.synthetic import synthetic_docket, write_synthetic_snapshot
 
 N = 2_000
@@ -31,6 +32,7 @@ def request_() -> DecisionRequest:
         destination="SV",
         as_of="2025-03-16",
         facility="CECOT",
+        facility_counts=FacilityCounts(1000, 0, source="a census of the test"),
     )
 
 

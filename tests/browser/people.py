@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.casefile.models import V2_LISTS
+
 
 def person(person_id: str, nationality: str) -> dict[str, Any]:
     """A noncitizen with a final order and a completed sentence: eligible for CECOT under
     the El Salvador offer (once notice naming El Salvador is served, if not Salvadoran)."""
     return {
+        "schema_version": "2",
         "person_id": person_id,
         "birth_date": "1994-08-12",
         "sex": "male",
@@ -35,6 +38,9 @@ def person(person_id: str, nationality: str) -> dict[str, Any]:
                 "date": "2023-05-10",
                 "final": True,
                 "source": "State district court judgment",
+                "jurisdiction": "state",
+                "juvenile": False,
+                "offence_classes": [],
             }
         ],
         "sentences": [
@@ -43,9 +49,11 @@ def person(person_id: str, nationality: str) -> dict[str, Any]:
                 "projected_release": "2024-05-09",
                 "released_on": "2024-05-09",
                 "source": "State prison release record",
+                "custodian": "state",
             }
         ],
         "consents": [],
         "early_removal_approvals": [],
         "transfer_requests": [],
+        **{name: [] for name in V2_LISTS},
     }

@@ -25,6 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The lists case file v2 added (accord.casefile.models.V2_LISTS), spelled out so that this
+# script runs without the package.
+V2_LISTS = (
+    "status_grants",
+    "court_orders",
+    "forbearances",
+    "custody_locations",
+    "designations",
+    "uac_determinations",
+    "incompetency_findings",
+    "transfer_approvals",
+)
 AS_OF = dt.date(2025, 3, 16)
 OUT = Path(__file__).resolve().parents[2] / "src" / "accord" / "demo" / "synthetic_cases.jsonl"
 
@@ -106,6 +118,7 @@ class Builder:
             "kind": "immigration_judge",
             "issued_on": issued or self.day("2021-01-01", "2024-10-31"),
             "source": self.source("IJ-ORDER"),
+            "alternative_countries": [],  # the judge designated one country only
         }
         return {**order, **extra}
 
@@ -114,6 +127,7 @@ class Builder:
             "kind": kind,
             "issued_on": issued or self.day("2019-01-01", "2025-02-28"),
             "source": self.source(f"{kind.upper()}-ORDER"),
+            "alternative_countries": [],
         }
 
     def conviction(self, final: bool | None = True, category: str = "violent") -> dict[str, Any]:
@@ -122,12 +136,19 @@ class Builder:
             "nonviolent": ["drug possession with intent", "burglary", "fraud", "illegal reentry"],
             "unknown": ["offence not described in the record"],
         }
+        offence = self.rng.choice(offences[category])
+        classes = {"violent": ["crime_of_violence"], "unknown": None}.get(category, [])
+        if offence == "drug possession with intent":  # 8 U.S.C. 1101(a)(43)(B)
+            classes = ["illicit_trafficking"]
         return {
-            "offence": self.rng.choice(offences[category]),
+            "offence": offence,
             "category": category,
             "date": self.day("2012-01-01", "2020-12-31"),
             "final": final,
             "source": self.source("COURT-JUDGMENT"),
+            "jurisdiction": "state",
+            "juvenile": False,
+            "offence_classes": classes,
         }
 
     def _after_conviction(self, case: Case) -> dt.date:
@@ -143,6 +164,7 @@ class Builder:
             "projected_release": release.isoformat(),
             "released_on": release.isoformat(),
             "source": self.source("BOP-RECORD"),
+            "custodian": "state",
         }
 
     def serving_sentence(self, case: Case) -> dict[str, Any]:
@@ -150,6 +172,7 @@ class Builder:
             "start": self._after_conviction(case).isoformat(),
             "projected_release": self.day("2027-01-01", "2040-12-31"),
             "source": self.source("BOP-RECORD"),
+            "custodian": "state",
         }
 
     def notice(
@@ -183,7 +206,7 @@ class Builder:
         )
         third_country = nationality is not None and nationality != "SV"
         case: Case = {
-            "schema_version": "1",
+            "schema_version": "2",
             "person_id": f"demo-{len(self.people) + 1:03d}-{tag}",
             "name": self.name(sex),
             "birth_date": born,
@@ -202,11 +225,15 @@ class Builder:
             "consents": [],
             "early_removal_approvals": [],
             "transfer_requests": [],
+            **{name: [] for name in V2_LISTS},
         }
         if convicted:
             case["sentences"] = [self.served_sentence(case)]
         if edit is not None:
             edit(case)
+        if nationality is not None:  # the judge designates the country of nationality
+            for order in case.get("removal_orders") or []:
+                order.setdefault("country", nationality)
         self.people.append(Person(case, outcome, fails, unknowns))
 
 
@@ -436,9 +463,14 @@ def build() -> list[Person]:
         ("us-national", ["AS"], "us_national"),
     ]
     for tag, nats, status in us_people:
-        third = "SV" not in nats
-        fails = ("citizenship", "final_order", "not_serving") + (
-            ("third_country_notice",) if third else ()
+        # No order designates El Salvador, so notice naming it is owed, and none was served
+        # (D.V.D.); serving a sentence for a violent offence bars early removal.
+        fails = (
+            "citizenship",
+            "final_order",
+            "not_serving",
+            "third_country_notice",
+            "early_removal_offence",
         )
 
         def us_edit(case: Case, nats: list[str] = nats, status: str = status) -> None:
@@ -455,7 +487,7 @@ def build() -> list[Person]:
 
     # Lawful permanent residents serving sentences: no removal order yet.
     for nat in ("SV", "SV", "MX", "GT"):
-        fails = ("final_order", "not_serving") + (() if nat == "SV" else ("third_country_notice",))
+        fails = ("final_order", "not_serving", "third_country_notice", "early_removal_offence")
         b.add(
             "lpr-serving-no-order",
             inel,
@@ -471,8 +503,15 @@ def build() -> list[Person]:
         case["convictions"] = [b.conviction(category="nonviolent")]
         case["citizenship"] = "lpr"
         case["sentences"] = [b.serving_sentence(case)]
+        # state custody: the chief State official's determination and written request
+        # (8 U.S.C. 1231(a)(4)(B)(ii))
         case["early_removal_approvals"] = [
-            {"approved_on": "2025-01-15", "source": b.source("ICE-EARLY")}
+            {
+                "approved_on": "2025-01-15",
+                "source": b.source("STATE-EARLY"),
+                "authority": "state_official",
+                "written_request": True,
+            }
         ]
 
     b.add(
@@ -485,7 +524,7 @@ def build() -> list[Person]:
         "lpr-serving-final-order",
         inel,
         nationality="SV",
-        fails=("not_serving",),
+        fails=("not_serving", "early_removal_offence"),
         edit=lambda c: c.update(citizenship="lpr", sentences=[b.serving_sentence(c)]),
     )
 
@@ -796,13 +835,14 @@ def build() -> list[Person]:
         "sv-sentences-unknown",
         und,
         nationality="SV",
-        unknowns=("not_serving",),
+        unknowns=("not_serving", "early_removal_offence"),
         edit=_drop("sentences"),
     )
     b.add(
         "sv-serving-approvals-unknown",
-        und,
+        inel,  # serving for a violent offence: no early removal, approval or not
         nationality="SV",
+        fails=("early_removal_offence",),
         unknowns=("not_serving",),
         edit=_drop(
             "early_removal_approvals", then=lambda c: c.update(sentences=[b.serving_sentence(c)])
@@ -812,14 +852,14 @@ def build() -> list[Person]:
         "ve-orders-unknown",
         und,
         nationality="VE",
-        unknowns=("final_order",),
+        unknowns=("final_order", "execution_waiting_period", "third_country_notice"),
         edit=_drop("removal_orders"),
     )
     b.add(
         "sv-appeals-unknown",
         und,
         nationality="SV",
-        unknowns=("final_order", "no_stay"),
+        unknowns=("final_order", "no_stay", "no_stay_motion_bar"),
         edit=_drop("appeals", then=lambda c: c.update(removal_orders=[b.ij_order()])),
     )
     b.add(
@@ -833,7 +873,8 @@ def build() -> list[Person]:
         "sv-fear-unknown",
         und,
         nationality="SV",
-        unknowns=("no_pending_fear",),
+        # a fear claim may have ended in a grant of protection
+        unknowns=("no_pending_fear", "no_asylum", "no_withholding", "no_cat"),
         edit=_drop("fear_claims"),
     )
     # Nothing known but an identifier, as some transfer lists carry.
@@ -850,6 +891,13 @@ def build() -> list[Person]:
         "third_country_notice",
         "conviction_required",
         "adult",
+        "early_removal_offence",
+        "execution_waiting_period",
+        "no_class_order_bar",
+        "no_forbearance",
+        "no_individual_order_bar",
+        "no_status_bar",
+        "no_stay_motion_bar",
     )
     for _ in range(2):
         b.add("list-name-only", und, nationality=None, unknowns=everything, edit=_only_identity)

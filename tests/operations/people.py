@@ -15,7 +15,7 @@ from unittest.mock import patch
 
 from sqlalchemy import Engine
 
-from accord.casefile.models import CaseFile
+from accord.casefile.models import V2_LISTS, CaseFile
 from accord.registry import import_case_files, write_session
 
 from .conftest import Registry
@@ -34,6 +34,7 @@ def at(day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
 
 def _base(person_id: str, nationality: str, order_country: str) -> dict[str, Any]:
     return {
+        "schema_version": "2",
         "person_id": person_id,
         "birth_date": "1994-08-12",
         "sex": "male",
@@ -60,6 +61,9 @@ def _base(person_id: str, nationality: str, order_country: str) -> dict[str, Any
                 "date": "2023-05-10",
                 "final": True,
                 "source": "State district court judgment",
+                "jurisdiction": "state",
+                "juvenile": False,
+                "offence_classes": [],
             }
         ],
         "sentences": [
@@ -68,16 +72,18 @@ def _base(person_id: str, nationality: str, order_country: str) -> dict[str, Any
                 "projected_release": "2024-05-09",
                 "released_on": "2024-05-09",
                 "source": "State prison release record",
+                "custodian": "state",
             }
         ],
         "consents": [],
         "early_removal_approvals": [],
         "transfer_requests": [],
+        **{name: [] for name in V2_LISTS},
     }
 
 
 def venezuelan(n: int) -> dict[str, Any]:
-    """Eligible for CECOT once written notice naming El Salvador is served (src/accord/law/scenarios/011)."""
+    """Eligible for CECOT once written notice naming El Salvador is served (law scenario 011)."""
     return _base(f"ve-{n:03d}", "VE", "VE")
 
 

@@ -203,7 +203,8 @@ def test_the_chain_append_keeps_one_plan_of_its_statements_and_migrates_both_way
 ) -> None:
     """Migration 0010: the append runs with generic plans (its check of what was written
     since was planned at every call, under the writer lock); downgrading takes it back to
-    0009's function, and upgrading again restores it. Handovers work at each step."""
+    0009's function (and 0011 undone), and upgrading again restores both. Handovers work at
+    each step."""
     departed_mission(pg, [venezuelan(1), venezuelan(2), venezuelan(3)])
     assert _chain_append_settings(pg) == ["plan_cache_mode=force_generic_plan"]
     _confirm(pg, "ve-001", None)
@@ -213,7 +214,7 @@ def test_the_chain_append_keeps_one_plan_of_its_statements_and_migrates_both_way
         command.downgrade(config, "0009")
     assert _chain_append_settings(pg) == []
     _confirm(pg, "ve-002", None)
-    assert upgrade_database(pg.engine) == ("0009", "0010")
+    assert upgrade_database(pg.engine) == ("0009", "0011")
     assert _chain_append_settings(pg) == ["plan_cache_mode=force_generic_plan"]
     _confirm(pg, "ve-003", None)
     assert pg.sql("SELECT count(*) FROM operations_events WHERE kind = 'handover_received'") == [

@@ -253,6 +253,7 @@ def test_a_real_screen_output_caps_arrivals(
 ) -> None:
     from accord.cli.docket import open_docket
     from accord.engine import DecisionRequest, screen_docket
+    from accord.law.framework import FacilityCounts
 
     request = DecisionRequest.build(
         agreement="sv-2025-offer",
@@ -261,6 +262,8 @@ def test_a_real_screen_output_caps_arrivals(
         facility="CECOT",
         as_of="2025-03-16",
         notice_profile="most_protective",
+        # CECOT's room is a registry count a case file lacks: the census is given
+        facility_counts=FacilityCounts(0, 0, source="a census of the test"),
     )
     screen = tmp_path / "screen.parquet"
     screen_docket(store=open_docket(two_cases), request=request, out=screen)

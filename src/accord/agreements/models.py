@@ -37,12 +37,47 @@ class Party(_Model):
     in_force_from: dt.date | None = Field(
         default=None, description="For multilateral treaties: entry into force for this party"
     )
+    in_force_from_verified: bool = Field(
+        default=True,
+        description="False: the day the instrument entered into force for this party was not "
+        "found in the depositary's record; in_force_from is then the earliest day a source "
+        "attests it in force (null: none), and before that day whether it was in force is unknown",
+    )
     source: str
+
+
+PartyStatus = Literal["in_force", "not_in_force", "unknown"]
+
+
+class TransferTerms(_Model):
+    """What a sentenced-transfer treaty itself requires, each term with its article."""
+
+    min_remaining_months: int | Literal["parameter"] | None = Field(
+        description="Months of the sentence that must remain; 'parameter': the law parameter "
+        "transfer_min_remaining_months; null: the treaty's minimum is not encoded (unknown)",
+    )
+    remaining_measured_at: Literal["request", "receipt"] = Field(
+        description="When the remainder is measured: at the request (the offender's "
+        "application), or at the other state's receipt of the request (not recorded)"
+    )
+    remaining_source: str
+    approval_source: str = Field(description="The article requiring both states to agree")
+
+
+# Rules an agreement's terms may add (their meaning: law/terms.py). A facility's capacity and
+# quota add facility_capacity and quota by themselves.
+TermRule = Literal[
+    "conviction_required",
+    "adult",
+    "nationality_accepted",
+    "no_pending_claims",
+    "not_unaccompanied_child",
+]
 
 
 class PathwayTerms(_Model):
     accepted_nationalities: Literal["any"] | list[CountryCode]
-    rules: list[Literal["conviction_required", "adult", "nationality_accepted"]] = []
+    rules: list[TermRule] = []
     source: str
 
 
@@ -52,7 +87,7 @@ class Facility(_Model):
     country: CountryCode
     capacity: int = Field(gt=0)
     quota: int | None = Field(default=None, gt=0, description="Places this agreement may use")
-    rules: list[Literal["conviction_required", "adult", "nationality_accepted"]] = []
+    rules: list[TermRule] = []
     source: str
 
 
@@ -86,6 +121,9 @@ class Agreement(_Model):
     monitoring: list[Term] = []
     consular_access: list[Term] = []
     diplomatic_assurances_credited: bool = False
+    transfer: TransferTerms | None = Field(
+        default=None, description="Sentenced-transfer treaties: the treaty's own conditions"
+    )
     notes: str = ""
     sources: dict[str, str]
 
@@ -109,16 +147,36 @@ class Agreement(_Model):
     def in_force(self, day: dt.date) -> bool:
         return self.entered_into_force and self.effective.contains(day)
 
-    def party_in_force(self, country: str, day: dt.date) -> bool:
-        """Whether `country` is a party for whom the instrument is in force on `day`."""
+    def party_status(self, country: str, day: dt.date) -> PartyStatus:
+        """Whether the instrument is in force for `country` on `day`: unknown where the party's
+        day of entry into force is not verified and `day` is before any day a source attests."""
         for party in self.parties:
-            if party.country == country:
+            if party.country != country:
+                continue
+            if not self.in_force(day):
+                return "not_in_force"
+            if party.in_force_from_verified:
                 start = party.in_force_from or self.effective.from_
-                return start <= day and self.in_force(day)
-        return False
+                return "in_force" if start <= day else "not_in_force"
+            attested = party.in_force_from
+            return "in_force" if attested is not None and attested <= day else "unknown"
+        return "not_in_force"
+
+    def party_in_force(self, country: str, day: dt.date) -> bool:
+        """Whether `country` is a party for whom the instrument is (known to be) in force."""
+        return self.party_status(country, day) == "in_force"
 
     @cached_property
     def digest(self) -> str:
-        """sha256 of the canonical JSON of every term: a decision names the exact terms used."""
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        """sha256 of the canonical JSON of every term: a decision names the exact terms used.
+
+        Fields added later are left out where they hold their default, so the digest of an
+        agreement that does not use them is the one its recorded decisions name."""
+        data = self.model_dump(mode="json", by_alias=True)
+        if data.get("transfer") is None:
+            data.pop("transfer", None)
+        for party in data["parties"]:
+            if party.get("in_force_from_verified") is True:
+                party.pop("in_force_from_verified")
+        canonical = json.dumps(data, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from accord.casefile.v1 import CaseFileV1
 from accord.countries import country_code
@@ -582,6 +582,13 @@ class CaseFile(_Record):
     incompetency_findings: list[IncompetencyFinding] | None = None
     transfer_approvals: list[TransferApproval] | None = None
 
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: Any) -> Any:
+        if str(value) != "2":
+            raise ValueError(f"schema_version {value!r} is not 1 or 2")
+        return "2"
+
     @model_validator(mode="before")
     @classmethod
     def _upgrade_v1(cls, data: Any) -> Any:
@@ -592,7 +599,7 @@ class CaseFile(_Record):
         if str(version) == "2":
             return {**data, "schema_version": "2"}
         if str(version) != "1":
-            raise ValueError(f"schema_version {version!r} is not 1 or 2")
+            return data  # refused by _known_version, which names the field
         v1 = CaseFileV1.model_validate(data)
         return {**v1.model_dump(exclude_none=False), "schema_version": "2"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.table import Table
 from accord.cli import render
 from accord.cli.registry import AsKnownOn, acting_user, parse_known_on
 from accord.engine import DecisionRequest
+from accord.errors import InputError
 
 decisions_app = typer.Typer(no_args_is_help=True, help="Decision records kept by the registry.")
 out = Console()
@@ -124,24 +125,64 @@ def show_decision(
 def replay(
     ctx: typer.Context,
     decision_id: Annotated[int, typer.Argument(help="Decision record id")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
-    """Decide again from the same facts; exit 0 if the decision reproduces, 1 if it does not."""
+    """Decide again from the same facts with today's code; exit 0 if the decision reproduces,
+    1 if not. It says which: the facts replay identically but the rules (ruleset, agreement
+    or law parameters) changed since, or the facts differ, or the same facts and rules give
+    another result."""
     from accord.decisions import replay_decision
     from accord.registry.db import read_session
     from accord.registry.users import Permission
 
+    if fmt not in ("text", "json"):
+        raise InputError(f"--format '{fmt}' is not one of: text, json")
     engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
     with read_session(engine) as session:
         result = replay_decision(session, decision_id=decision_id)
         person, known_at = result.record.person_id, result.record.facts_known_at
-    what = f"decision record {decision_id} ({person}, facts as known at {known_at.isoformat()})"
-    if result.reproduces:
-        out.print(f"{what} reproduces: outcome {result.decision.outcome}", highlight=False)
-        return
-    out.print(f"{what} does NOT reproduce:", highlight=False)
-    for line in result.differences:
-        out.print(f"  - {line}", highlight=False)
-    raise typer.Exit(1)
+        report = result.as_dict()
+        summary = result.summary()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report | {"summary": summary}) + "\n")
+    else:
+        what = f"decision record {decision_id} ({person}, facts as known at {known_at.isoformat()})"
+        out.print(f"{what}{'' if result.reproduces else ':'} {summary}", highlight=False)
+        for line in _replay_lines(report):
+            out.print(f"  {line}", highlight=False)
+    if not result.reproduces:
+        raise typer.Exit(1)
+
+
+def _replay_lines(r: dict[str, Any]) -> list[str]:
+    """The inputs compared one by one, then the result."""
+
+    def compared(label: str, changed: bool, pair: dict[str, str]) -> str:
+        if changed:
+            return f"{label}: changed since (recorded {pair['recorded']}, now {pair['now']})"
+        return f"{label}: unchanged ({pair['now']})"
+
+    facts = r["inputs_digest"]
+    lines = [
+        f"facts: replay identically (inputs digest {facts['now']})"
+        if r["facts_identical"]
+        else f"facts: DIFFER (inputs digest recorded {facts['recorded']}, now {facts['now']})",
+        compared("ruleset", r["ruleset_changed"], r["ruleset_hash"]),
+        compared("agreement", r["agreement_changed"], r["agreement_digest"]),
+        "law parameters: " + ("changed since" if r["parameters_changed"] else "unchanged"),
+    ]
+    outcome = r["outcome"]
+    if not r["result_differences"]:
+        lines.append(f"result: the same (outcome {outcome['now']}, every rule's status)")
+        return lines
+    if outcome["recorded"] == outcome["now"]:
+        head = f"result: the same outcome ({outcome['now']})"
+    else:
+        head = f"result: outcome recorded {outcome['recorded']}, now {outcome['now']}"
+    statuses = [d for d in r["result_differences"] if d.startswith("rule ")]
+    lines.append(head + ("; rule statuses that differ:" if statuses else ""))
+    lines.extend(f"  - {d}" for d in statuses)
+    return lines
 
 
 __all__ = ["AsKnownOn", "decide_in_registry", "decisions_app"]

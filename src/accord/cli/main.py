@@ -21,6 +21,7 @@ from accord.cli import render
 from accord.cli.billing import billing_app
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
+from accord.cli.law import court_orders_app
 from accord.cli.operations import register_operations
 from accord.cli.registry import (
     audit_app,
@@ -29,20 +30,22 @@ from accord.cli.registry import (
     remember_acting_user,
     users_app,
 )
+from accord.cli.rules import rules_app
 from accord.cli.serve import serve_command
 from accord.cli.simulate import simulate_command
 from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
 from accord.engine.screen import ScreenSummary
 from accord.errors import AccordError, InputError
 from accord.law.catalogue import RULES
+from accord.law.framework import FacilityCounts
 from accord.law.parameters import NOTICE_PROFILES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 agreements_app = typer.Typer(no_args_is_help=True, help="The bundled agreements.")
-rules_app = typer.Typer(no_args_is_help=True, help="The rule catalogue.")
 import_app = typer.Typer(no_args_is_help=True, help="Importers for real-world exports.")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(rules_app, name="rules")
+app.add_typer(court_orders_app, name="court-orders")
 app.add_typer(import_app, name="import")
 app.add_typer(registry_app, name="registry")
 app.add_typer(users_app, name="users")
@@ -70,6 +73,14 @@ Profile = Annotated[
         "--notice-profile", help=f"Third-country notice profile: {', '.join(NOTICE_PROFILES)}"
     ),
 ]
+FacilityCount = Annotated[
+    str | None,
+    typer.Option(
+        "--facility-count",
+        help="Places taken at the facility, HELD or HELD/UNDER_AGREEMENT (from a census or the "
+        "registry): without it, a file cannot decide the capacity and quota terms (unknown)",
+    ),
+]
 Cases = Annotated[Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")]
 SkipInvalid = Annotated[
     bool,
@@ -88,8 +99,28 @@ def _global_options(
     remember_acting_user(ctx, as_user)
 
 
+def _facility_counts(given: str | None) -> FacilityCounts | None:
+    """--facility-count HELD or HELD/UNDER_AGREEMENT (under the request's agreement)."""
+    if given is None:
+        return None
+    held, _, under = given.partition("/")
+    try:
+        counts = (int(held), int(under or held))
+    except ValueError:
+        raise InputError(
+            f"--facility-count '{given}' is not HELD or HELD/UNDER_AGREEMENT (whole numbers)"
+        ) from None
+    return FacilityCounts(*counts, source=f"the count given with the request ({given})")
+
+
 def _request(
-    agreement: str, pathway: str, destination: str, facility: str | None, as_of: str, profile: str
+    agreement: str,
+    pathway: str,
+    destination: str,
+    facility: str | None,
+    as_of: str,
+    profile: str,
+    facility_count: str | None = None,
 ) -> DecisionRequest:
     return DecisionRequest.build(
         agreement=agreement,
@@ -98,6 +129,7 @@ def _request(
         facility=facility,
         as_of=as_of,
         notice_profile=profile,
+        facility_counts=_facility_counts(facility_count),
     )
 
 
@@ -125,6 +157,7 @@ def decide(
     fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines) or table")] = "table",
     notice_profile: Profile = "most_protective",
     skip_invalid: SkipInvalid = False,
+    facility_count: FacilityCount = None,
 ) -> None:
     """One decision per person, with every failed and unknown rule and its citation.
 
@@ -133,10 +166,14 @@ def decide(
     """
     if fmt not in ("json", "table"):
         raise InputError(f"--format '{fmt}' is not one of: json, table")
-    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    request = _request(
+        agreement, pathway, destination, facility, as_of, notice_profile, facility_count
+    )
     if cases is None:
         if person is None:
             raise InputError("give CASES (JSON Lines), or --person to decide from the registry")
+        if facility_count is not None:
+            raise InputError("--facility-count is for case files: the registry counts itself")
         decide_in_registry(ctx, request=request, person_id=person, as_known_on=as_known_on, fmt=fmt)
         return
     if as_known_on is not None:
@@ -163,9 +200,12 @@ def explain(
     as_of: AsOf,
     facility: Facility = None,
     notice_profile: Profile = "most_protective",
+    facility_count: FacilityCount = None,
 ) -> None:
     """A readable explanation for one person: reasons first, each with its citation and facts."""
-    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    request = _request(
+        agreement, pathway, destination, facility, as_of, notice_profile, facility_count
+    )
     store = open_docket(cases, console=err)
     render.explain(
         out, decide_person(store=store, request=request, person_id=person, all_facts=True)
@@ -225,9 +265,12 @@ def screen(
     facility: Facility = None,
     notice_profile: Profile = "most_protective",
     skip_invalid: SkipInvalid = False,
+    facility_count: FacilityCount = None,
 ) -> None:
     """Screen a whole docket: one row per person with the outcome and one column per rule."""
-    request = _request(agreement, pathway, destination, facility, as_of, notice_profile)
+    request = _request(
+        agreement, pathway, destination, facility, as_of, notice_profile, facility_count
+    )
     summary = run_screen(docket, request, target, skip_invalid=skip_invalid)
     print_summary(summary)
     out.print(f"Decisions written to {target}")
@@ -254,23 +297,6 @@ def agreements_show(agreement_id: Annotated[str, typer.Argument(help="Agreement 
     data = a.model_dump(mode="json", by_alias=True)
     data["digest"] = a.digest
     out.print_json(json.dumps(data))
-
-
-@rules_app.command("list")
-def rules_list() -> None:
-    """Every rule with its citations and effective dates."""
-    table = Table(title="Rule catalogue", show_lines=True)
-    for col in ("id", "kind", "passes when", "citations", "in effect"):
-        table.add_column(col)
-    for r in RULES.values():
-        table.add_row(
-            r.id,
-            r.kind,
-            r.passes_when,
-            "\n".join(r.citations) or "the agreement's own term (its source is cited)",
-            f"from {r.effective_from}" + (f" to {r.effective_to}" if r.effective_to else ""),
-        )
-    out.print(table)
 
 
 @import_app.command("ice-ero")

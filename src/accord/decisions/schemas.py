@@ -51,6 +51,11 @@ class DecisionOut(Out):
     ruleset: dict[str, Any]
     agreement: dict[str, Any]
     parameters: list[dict[str, Any]]
+    court_orders: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The class-wide court orders the rules read on the date, and how each "
+        "was applied",
+    )
     decision_record: int | None = Field(
         default=None, description="The decision record kept, when the decision was recorded"
     )

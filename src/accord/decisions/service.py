@@ -3,19 +3,23 @@
 The decision reads the person's facts as Accord knew them at one record time
 (the moment of the decision, or an earlier `as_known_on`), so a later
 correction never changes what a stored decision was based on. Replaying reads
-the same facts again, decides with today's code, and compares.
+the same facts again, decides with today's code, and compares: the facts must
+replay identically (the inputs digest), while the rules may have changed since
+(the ruleset hash), and then the result need not be the recorded one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, func, select, true
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from accord.casefile.models import ADDED_IN_V2, V2_LISTS
@@ -23,6 +27,7 @@ from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables, known_flag
+from accord.law.framework import FacilityCounts
 from accord.registry.audit import AuditWriter, record_time
 from accord.registry.batch import StatementBatch
 from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
@@ -77,8 +82,12 @@ def facts_digest(facts: FactTables | PersonFacts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def request_as_dict(request: DecisionRequest) -> dict[str, Any]:
-    return {
+def request_as_dict(
+    request: DecisionRequest, facility_counts: FacilityCounts | None = None
+) -> dict[str, Any]:
+    """The request as recorded; with the registry's facility counts the decision read, if
+    any, so that a replay decides on the same counts (the registry keeps no history of them)."""
+    recorded: dict[str, Any] = {
         "agreement": request.agreement_id,
         "pathway": request.pathway,
         "destination": request.destination,
@@ -86,6 +95,80 @@ def request_as_dict(request: DecisionRequest) -> dict[str, Any]:
         "as_of": request.as_of.isoformat(),
         "notice_profile": request.notice_profile,
     }
+    if facility_counts is not None:
+        recorded["facility_counts"] = {
+            "held": facility_counts.held,
+            "under_agreement": facility_counts.under_agreement,
+        }
+    return recorded
+
+
+def recorded_facility_counts(request: dict[str, Any]) -> FacilityCounts | None:
+    """The facility counts a recorded request holds (request_as_dict), if any."""
+    counts = request.get("facility_counts")
+    if counts is None:
+        return None
+    return FacilityCounts(held=int(counts["held"]), under_agreement=int(counts["under_agreement"]))
+
+
+# Cases that take a place at a facility: held there, or on the way (as a manifest counts them,
+# operations/missions.py); kept per facility, agreement and state by migration 0005's triggers.
+_PLACE_STATES = ("in_custody", "manifested", "departed", "missing")
+
+
+@functools.cache
+def _facility_counts_statement() -> Any:
+    """One statement: places taken at the facility (all agreements; this agreement), and those
+    of them the person's own cases take, so that the person is not counted against themself."""
+    from accord.operations.models import FacilityCount, TransferCase  # operations imports us
+
+    fc, tc = FacilityCount, TransferCase
+    agreement = bindparam("agreement_id", type_=String)
+    facility = bindparam("facility_id", type_=String)
+    taken = (
+        select(
+            func.coalesce(func.sum(fc.persons), 0).label("held"),
+            func.coalesce(
+                func.sum(sql_case((fc.agreement_id == agreement, fc.persons), else_=0)), 0
+            ).label("under"),
+        )
+        .where(fc.facility_id == facility, fc.state.in_(_PLACE_STATES))
+        .subquery()
+    )
+    own = (
+        select(
+            func.count().label("held"),
+            func.coalesce(func.sum(sql_case((tc.agreement_id == agreement, 1), else_=0)), 0).label(
+                "under"
+            ),
+        )
+        .where(
+            tc.person_id == bindparam("person_id"),
+            tc.facility_id == facility,
+            tc.state.in_(_PLACE_STATES),
+        )
+        .subquery()
+    )
+    return select(taken.c.held - own.c.held, taken.c.under - own.c.under).select_from(
+        taken.join(own, true())
+    )
+
+
+def registry_facility_counts(
+    session: Session, *, request: DecisionRequest, person_id: str
+) -> FacilityCounts | None:
+    """The registry's count of places taken at the request's facility now, the person aside
+    (None without a facility): what the rules facility_capacity and quota decide on. The count
+    is the registry's at the moment of the decision, whatever `as_known_on` says: the registry
+    keeps no history of it, and the decision record keeps the count it used."""
+    ctx = request.context()
+    if ctx.facility is None:
+        return None
+    held, under = session.execute(
+        _facility_counts_statement(),
+        {"facility_id": ctx.facility.id, "agreement_id": ctx.agreement.id, "person_id": person_id},
+    ).one()
+    return FacilityCounts(held=int(held), under_agreement=int(under))
 
 
 def person_facts_read(
@@ -125,7 +208,10 @@ def decide_from_registry(
     if as_known_on is None and not holds_writer_lock(session):
         # one statement: the facts and the chain's head seq from the same snapshot
         facts, seen = person_facts_read(session, person_id=person_id, as_known_on=None)
-        decision = decide_facts(facts=facts, request=request, all_facts=True)
+        counts = registry_facility_counts(session, request=request, person_id=person_id)
+        decision = decide_facts(
+            facts=facts, request=request, all_facts=True, facility_counts=counts
+        )
         clock = writer_clock(now)
         audit = DatabaseChainWriter(
             session,
@@ -138,7 +224,7 @@ def decide_from_registry(
         # the facts as known at the writer's clock: nothing of the person's was written
         # between the read and the lock, or the database sends this write the slow way
         record = _add_record(
-            batch, audit, request, person_id, actor, decision, facts, audit.at, clock
+            batch, audit, request, person_id, actor, decision, facts, audit.at, clock, counts
         )
         if batch.send_chained(commit=commit):
             assert audit.recorded_at is not None
@@ -154,13 +240,14 @@ def decide_from_registry(
             f"({decided_at.isoformat()}): the registry cannot know the future"
         )
     facts, _ = person_facts_read(session, person_id=person_id, as_known_on=known_at)
-    decision = decide_facts(facts=facts, request=request, all_facts=True)
+    counts = registry_facility_counts(session, request=request, person_id=person_id)
+    decision = decide_facts(facts=facts, request=request, all_facts=True, facility_counts=counts)
     # The audit entry and the record go to the database in one round trip (a pipeline
     # on PostgreSQL): the writer lock is held from here to the commit.
     writer = AuditWriter(session)
     locked = StatementBatch(session)
     record = _add_record(
-        locked, writer, request, person_id, actor, decision, facts, decided_at, known_at
+        locked, writer, request, person_id, actor, decision, facts, decided_at, known_at, counts
     )
     writer.flush(locked)  # (a chained batch sends its writer's entries itself)
     locked.send()
@@ -179,6 +266,7 @@ def _add_record(
     facts: PersonFacts,
     decided_at: dt.datetime,
     known_at: dt.datetime,
+    facility_counts: FacilityCounts | None = None,
 ) -> DecisionRecord:
     """The record, added to `batch`, and its audit entry, added to `writer` (which the caller
     flushes); the record's id once the batch is sent."""
@@ -188,7 +276,7 @@ def _add_record(
         action="decision.record",
         subject=f"person:{person_id}",
         change={
-            "request": request_as_dict(request),
+            "request": request_as_dict(request, facility_counts),
             "facts_known_at": known_at.isoformat(),
             "inputs_digest": digest,
             "ruleset_hash": decision.ruleset["hash"],
@@ -196,13 +284,13 @@ def _add_record(
             "outcome": decision.outcome,
         },
         at=decided_at,
-        trusted=True,  # strings and None only: no float to refuse
+        trusted=True,  # strings, integers and None only: no float to refuse
     )
     values = {
         "person_id": person_id,
         "decided_at": decided_at,
         "decided_by_id": actor.id,
-        "request": request_as_dict(request),
+        "request": request_as_dict(request, facility_counts),
         "facts_known_at": known_at,
         "inputs_digest": digest,
         "ruleset_hash": decision.ruleset["hash"],
@@ -248,17 +336,111 @@ def list_decision_records(
     return session.scalars(statement).all()
 
 
+# What a replay found. A replay reads the facts as known when the decision was made and
+# decides with today's code: the facts must be the same (their digest), but the law may have
+# changed since (the ruleset hash covers law/*.py and the law parameters; the agreement has
+# its own digest), and a decision made under other rules need not give today's result.
+REPRODUCES = "reproduces"  # the same facts and the same law give the same decision
+LAW_CHANGED = "law_changed"  # the same facts; the ruleset, agreement or parameters changed since
+FACTS_DIFFER = "facts_differ"  # the facts read now are not the facts decided on
+RESULT_DIFFERS = "result_differs"  # the same facts and the same law, yet another result
+
+
 @dataclass(frozen=True)
 class Replay:
-    """A stored decision decided again: does it reproduce, and if not, what differs."""
+    """A stored decision decided again: do its facts replay identically, has the law changed
+    since, and does the result reproduce (if not, what differs)."""
 
     record: DecisionRecord
     decision: Decision
+    inputs_digest: str  # of the facts read now
+    # every difference, the inputs' first; and those of the outcome and rule statuses
     differences: tuple[str, ...] = field(default=())
+    result_differences: tuple[str, ...] = field(default=())
 
     @property
     def reproduces(self) -> bool:
         return not self.differences
+
+    @property
+    def facts_identical(self) -> bool:
+        """The facts read now are those the decision read: the same inputs digest."""
+        return self.inputs_digest == self.record.inputs_digest
+
+    @property
+    def ruleset_changed(self) -> bool:
+        return self.record.ruleset_hash != self.decision.ruleset["hash"]
+
+    @property
+    def agreement_changed(self) -> bool:
+        return bool(self.record.agreement_digest != self.decision.agreement["digest"])
+
+    @property
+    def parameters_changed(self) -> bool:
+        return list(self.record.parameters) != list(self.decision.parameters)
+
+    @property
+    def law_changed(self) -> bool:
+        """The rules, the agreement or the law parameters are not those the decision ran."""
+        return self.ruleset_changed or self.agreement_changed or self.parameters_changed
+
+    @property
+    def verdict(self) -> str:
+        if not self.facts_identical:
+            return FACTS_DIFFER
+        if self.reproduces:
+            return REPRODUCES
+        return LAW_CHANGED if self.law_changed else RESULT_DIFFERS
+
+    def summary(self) -> str:
+        """What the replay found, as the rest of a sentence that begins with the record."""
+        verdict = self.verdict
+        if verdict == REPRODUCES:
+            return "reproduces: the same facts and the same rules give the same decision"
+        if verdict == FACTS_DIFFER:
+            return (
+                "does NOT reproduce: the facts read now are not those the decision read "
+                "(the inputs digest differs)"
+            )
+        if verdict == RESULT_DIFFERS:
+            return "does NOT reproduce: the same facts and the same rules give another result"
+        changed = [
+            what
+            for what, yes in (
+                ("the ruleset", self.ruleset_changed),
+                ("the agreement", self.agreement_changed),
+                ("the law parameters", self.parameters_changed),
+            )
+            if yes
+        ]
+        result = "another result" if self.result_differences else "the same result"
+        return (
+            f"does not reproduce under today's rules: the facts replay identically; "
+            f"{' and '.join(changed)} changed since the decision (today's rules give {result})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "decision_record": r.id,
+            "person_id": r.person_id,
+            "facts_known_at": r.facts_known_at.isoformat(),
+            "verdict": self.verdict,
+            "reproduces": self.reproduces,
+            "facts_identical": self.facts_identical,
+            "inputs_digest": {"recorded": r.inputs_digest, "now": self.inputs_digest},
+            "ruleset_changed": self.ruleset_changed,
+            "ruleset_hash": {"recorded": r.ruleset_hash, "now": self.decision.ruleset["hash"]},
+            "agreement_changed": self.agreement_changed,
+            "agreement_digest": {
+                "recorded": r.agreement_digest,
+                "now": self.decision.agreement["digest"],
+            },
+            "parameters_changed": self.parameters_changed,
+            "outcome": {"recorded": r.outcome, "now": self.decision.outcome},
+            "result_differences": list(self.result_differences),
+            "differences": list(self.differences),
+        }
 
 
 def _statuses(explanation: dict[str, Any]) -> dict[str, str]:
@@ -270,7 +452,8 @@ def _statuses(explanation: dict[str, Any]) -> dict[str, str]:
 
 
 def replay_decision(session: Session, *, decision_id: int) -> Replay:
-    """Decide again from the facts as known when the record was made, and compare."""
+    """Decide again from the facts as known when the record was made, and compare: first the
+    inputs (the facts' digest; the ruleset, agreement and parameters), then the result."""
     record = get_decision_record(session, decision_id=decision_id)
     stored = dict(record.request)
     request = DecisionRequest.build(
@@ -284,24 +467,37 @@ def replay_decision(session: Session, *, decision_id: int) -> Replay:
     facts = person_fact_tables(
         session, person_id=record.person_id, as_known_on=record.facts_known_at
     )
-    decision = decide_facts(facts=facts, request=request, all_facts=True)
-    now = decision.as_dict()
-    differences = []
+    decision = decide_facts(
+        facts=facts,
+        request=request,
+        all_facts=True,
+        facility_counts=recorded_facility_counts(stored),
+    )
+    digest = facts_digest(facts)
+    inputs = []
     checks = [
-        ("inputs digest", record.inputs_digest, facts_digest(facts)),
+        ("inputs digest", record.inputs_digest, digest),
         ("ruleset hash", record.ruleset_hash, decision.ruleset["hash"]),
         ("agreement digest", record.agreement_digest, decision.agreement["digest"]),
         ("parameters", record.parameters, list(decision.parameters)),
-        ("outcome", record.outcome, decision.outcome),
     ]
     for what, was, is_now in checks:
         if was != is_now:
-            differences.append(f"{what}: recorded {was}, now {is_now}")
-    was_statuses, now_statuses = _statuses(record.explanation), _statuses(now)
+            inputs.append(f"{what}: recorded {was}, now {is_now}")
+    result = []
+    if record.outcome != decision.outcome:
+        result.append(f"outcome: recorded {record.outcome}, now {decision.outcome}")
+    was_statuses, now_statuses = _statuses(record.explanation), _statuses(decision.as_dict())
     for rule in sorted(set(was_statuses) | set(now_statuses)):
         if was_statuses.get(rule) != now_statuses.get(rule):
-            differences.append(
+            result.append(
                 f"rule {rule}: recorded {was_statuses.get(rule, 'absent')}, "
                 f"now {now_statuses.get(rule, 'absent')}"
             )
-    return Replay(record=record, decision=decision, differences=tuple(differences))
+    return Replay(
+        record=record,
+        decision=decision,
+        differences=(*inputs, *result),
+        inputs_digest=digest,
+        result_differences=tuple(result),
+    )

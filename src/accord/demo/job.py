@@ -15,6 +15,7 @@ from accord.demo.mission import print_users, run_mission_demo
 from accord.engine import DecisionRequest
 from accord.engine.screen import ScreenSummary
 from accord.law.catalogue import RULES
+from accord.law.framework import FacilityCounts
 
 ICE_ERO_SAMPLE = Path("data/ice-ero-seattle-expedited-removals-fy2012-2019.csv")
 
@@ -64,6 +65,8 @@ def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:
                 destination="SV",
                 facility="CECOT",
                 as_of=as_of,
+                # the mission's registry starts empty: nobody is held in CECOT under the offer
+                facility_counts=FacilityCounts(0, 0, source="the demo's census (CECOT empty)"),
             ),
         ),
     ]

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from accord.casefile.models import V2_LISTS
 from accord.operations.schemas import BoardingResult, HandoverClose, ReconcileReport
 
 AGREEMENT = {"agreement": "sv-2025-offer", "pathway": "custody_placement", "destination": "SV"}
@@ -68,7 +69,7 @@ def _case_file(person_id: str, nationality: str, n: int) -> dict[str, Any]:
     conviction, sentence served: eligible for CECOT (after notice, for non-Salvadorans)."""
     source = f"DEMO-{person_id.upper()}"
     return {
-        "schema_version": "1",
+        "schema_version": "2",
         "person_id": person_id,
         "name": f"{_FIRST[n % len(_FIRST)]} {_LAST[(3 * n) % len(_LAST)]} (fictional)",
         "birth_date": f"{1975 + n % 25}-{1 + n % 12:02d}-{1 + (7 * n) % 28:02d}",
@@ -96,6 +97,9 @@ def _case_file(person_id: str, nationality: str, n: int) -> dict[str, Any]:
                 "date": "2023-05-10",
                 "final": True,
                 "source": f"{source}-JUDGMENT (fictional)",
+                "jurisdiction": "state",
+                "juvenile": False,
+                "offence_classes": [],
             }
         ],
         "sentences": [
@@ -104,11 +108,13 @@ def _case_file(person_id: str, nationality: str, n: int) -> dict[str, Any]:
                 "projected_release": "2024-05-09",
                 "released_on": "2024-05-09",
                 "source": f"{source}-RELEASE (fictional)",
+                "custodian": "state",
             }
         ],
         "consents": [],
         "early_removal_approvals": [],
         "transfer_requests": [],
+        **{name: [] for name in V2_LISTS},
     }
 
 

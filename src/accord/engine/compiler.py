@@ -141,6 +141,8 @@ def _key(ctx: Context) -> tuple[object, ...]:
         ctx.facility.id if ctx.facility else None,
         ctx.as_of,
         ctx.params.profile,
+        ctx.facility_room,  # the rules read the registry's count only through this
+        ctx.facility_counts.source if ctx.facility_counts else None,  # and cite its source
     )
 
 

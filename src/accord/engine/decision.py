@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from accord.engine.compiler import CompiledRules, compile_rules
@@ -15,7 +15,16 @@ from accord.engine.store import FactStore
 from accord.errors import UnknownPerson
 from accord.facts.tables import FactTables
 from accord.law.catalogue import ruleset_hash
-from accord.law.framework import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, Context, Rule
+from accord.law.court_orders import court_orders_digest, orders_applied
+from accord.law.framework import (
+    FAIL,
+    NOT_APPLICABLE,
+    PASS,
+    UNKNOWN,
+    Context,
+    FacilityCounts,
+    Rule,
+)
 from accord.law.parameters import parameters_digest
 
 OUTCOMES = ("eligible", "ineligible", "undetermined")
@@ -58,6 +67,8 @@ class Decision:
     ruleset: dict[str, str]
     agreement: dict[str, Any]
     parameters: tuple[dict[str, str], ...] = field(default=())
+    # the class-wide court orders the rules read on the date, and how each was applied
+    court_orders: tuple[dict[str, str], ...] = field(default=())
 
     def with_status(self, status: str) -> list[RuleResult]:
         return [r for r in self.results if r.status == status]
@@ -89,6 +100,7 @@ class Decision:
             "ruleset": self.ruleset,
             "agreement": self.agreement,
             "parameters": list(self.parameters),
+            "court_orders": list(self.court_orders),
         }
 
 
@@ -98,6 +110,7 @@ def provenance(ctx: Context) -> tuple[dict[str, str], dict[str, Any], tuple[dict
         "version": RULESET_VERSION,
         "hash": ruleset_hash(),
         "parameters_digest": parameters_digest(),
+        "court_orders_digest": court_orders_digest(),
         "notice_profile": ctx.params.profile,
     }
     agreement = {
@@ -149,6 +162,12 @@ def _assemble(
         ruleset=ruleset,
         agreement=agreement,
         parameters=parameters,
+        court_orders=tuple(
+            dict(record)  # a copy: the records are cached per context
+            for record in orders_applied(
+                ctx.as_of, ctx.destination, ctx.params.profile, tuple(r.id for r in compiled.rules)
+            )
+        ),
     )
 
 
@@ -176,13 +195,24 @@ def decide_person(
 
 
 def decide_facts(
-    *, facts: FactTables | PersonFacts, request: DecisionRequest, all_facts: bool = False
+    *,
+    facts: FactTables | PersonFacts,
+    request: DecisionRequest,
+    all_facts: bool = False,
+    facility_counts: FacilityCounts | None = None,
 ) -> Decision:
-    """Decide for the one person whose fact tables are given (from a store or the registry)."""
+    """Decide for the one person whose fact tables are given (from a store or the registry).
+
+    `facility_counts`: the registry's count of places taken at the request's facility, when
+    deciding from the registry; None (a case file alone) leaves the rules that need it unknown.
+    """
     persons = facts.person_count if isinstance(facts, PersonFacts) else facts.persons.num_rows
     if persons != 1:
         raise ValueError(f"decide_facts needs one person's facts, got {persons}")
-    compiled = compile_rules(request.context())
+    ctx = request.context()
+    if facility_counts is not None:
+        ctx = replace(ctx, facility_counts=facility_counts)
+    compiled = compile_rules(ctx)
     db = OnePersonDatabase.for_this_thread()
     with db.holding(facts):
         columns, rows = db.rows(compiled.person_status_sql)

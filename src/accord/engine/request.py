@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.countries import country_code
 from accord.errors import InputError, UnknownFacility
-from accord.law.framework import Context
+from accord.law.framework import Context, FacilityCounts
 from accord.law.parameters import resolve_parameters
 from accord.pathways import pathway as check_pathway
 
@@ -31,6 +32,9 @@ class DecisionRequest:
     as_of: dt.date
     facility_id: str | None = None
     notice_profile: str = "most_protective"
+    # places taken at the facility, when the request states them (a screen given the census);
+    # None leaves the capacity and quota terms unknown (a decision from the registry counts)
+    facility_counts: FacilityCounts | None = None
 
     @classmethod
     def build(
@@ -42,8 +46,18 @@ class DecisionRequest:
         as_of: str | dt.date,
         facility: str | None = None,
         notice_profile: str = "most_protective",
+        facility_counts: FacilityCounts | None = None,
     ) -> DecisionRequest:
         """Validate every field; raise an InputError that names the bad one."""
+        if facility_counts is not None:
+            if facility is None:
+                raise InputError("--facility-count needs --facility")
+            if min(facility_counts.held, facility_counts.under_agreement) < 0:
+                raise InputError("--facility-count: a count of places cannot be negative")
+            if facility_counts.under_agreement > facility_counts.held:
+                raise InputError(
+                    "--facility-count: places under the agreement exceed the places taken"
+                )
         request = cls(
             agreement_id=get_agreement(agreement).id,
             pathway=check_pathway(pathway),
@@ -51,9 +65,20 @@ class DecisionRequest:
             as_of=parse_date(as_of, what="--as-of"),
             facility_id=facility,
             notice_profile=notice_profile,
+            facility_counts=facility_counts,
         )
         request.context()  # facility and profile are checked against the agreement here
         return request
+
+    @classmethod
+    def from_mapping(cls, fields: dict[str, Any]) -> DecisionRequest:
+        """A request from plain data (a scenario file, a stored record): `facility_counts`, if
+        present, is a mapping of held, under_agreement and optionally source."""
+        fields = dict(fields)
+        counts = fields.pop("facility_counts", None)
+        return cls.build(
+            **fields, facility_counts=FacilityCounts(**counts) if counts is not None else None
+        )
 
     def context(self) -> Context:
         """The context the rules read; the same object for equal requests (it is built from
@@ -90,4 +115,5 @@ def _context(request: DecisionRequest) -> Context:
         params=resolve_parameters(request.as_of, request.notice_profile),
         facility=facility,
         treaties=treaties,
+        facility_counts=request.facility_counts,
     )

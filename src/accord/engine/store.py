@@ -9,9 +9,16 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from accord.facts.snapshot import snapshot_paths
-from accord.facts.tables import TABLE_NAMES, FactTables
+from accord.facts.snapshot import snapshot_tables
+from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
 from accord.law.calendar import LAW_TABLES, law_table_data
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.bool_(): "BOOLEAN",
+    pa.int32(): "INTEGER",
+}
 
 
 class FactStore:
@@ -40,13 +47,25 @@ class FactStore:
     @classmethod
     def from_snapshot(cls, path: Path, *, load: bool = True) -> FactStore:
         """Open a snapshot; `load` copies it into memory for fast repeated lookups."""
-        paths = snapshot_paths(path)
         con = duckdb.connect()
         kind = "TABLE" if load else "VIEW"
-        for name, file in paths.items():
+        for name, found in snapshot_tables(path).items():
+            schema = FACT_SCHEMAS[name]
+            if found.file is None:  # a v2 list a snapshot written before v2 lacks: no rows
+                con.register(f"_{name}_empty", schema.empty_table())
+                con.execute(f"CREATE TABLE {name}_all AS SELECT * FROM _{name}_empty")
+                con.unregister(f"_{name}_empty")
+                continue
             # A view cannot be prepared with a bound parameter: inline the quoted path.
-            quoted = str(file).replace("'", "''")
-            con.execute(f"CREATE {kind} {name}_all AS SELECT * FROM read_parquet('{quoted}')")
+            quoted = str(found.file).replace("'", "''")
+            filled = "".join(
+                f", {'FALSE' if c.endswith('_known') else 'NULL'}::"
+                f'{_DUCKDB_TYPES[schema.field(c).type]} AS "{c}"'
+                for c in found.missing
+            )
+            con.execute(
+                f"CREATE {kind} {name}_all AS SELECT *{filled} FROM read_parquet('{quoted}')"
+            )
         return cls(con)
 
     def cursor(self) -> FactStore:

@@ -9,14 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from accord.casefile.models import ADDED_IN_V2, V2_LISTS
 from accord.errors import InputError
-from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
+from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables, known_flag
+
+# What a snapshot written before case file v2 lacks, and is read without: the v2 lists'
+# tables, their known flags, and the fields v2 added to the v1 lists (null: not recorded).
+_ADDED_IN_V2: dict[str, frozenset[str]] = {
+    "persons": frozenset(known_flag(n) for n in V2_LISTS),
+    **{name: frozenset(cols) for name, cols in ADDED_IN_V2.items()},
+}
 
 MANIFEST = "manifest.json"
 FORMAT = "accord-docket-snapshot"
@@ -42,7 +51,7 @@ def write_snapshot(facts: FactTables, out: Path, *, note: str = "") -> Path:
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "case_file_schema": "1",
+        "case_file_schema": "2",
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "rows": counts,
         "note": note,
@@ -54,8 +63,23 @@ def write_snapshot(facts: FactTables, out: Path, *, note: str = "") -> Path:
     return out
 
 
-def snapshot_paths(path: Path) -> dict[str, Path]:
-    """Validate a snapshot folder and return the Parquet file of each table."""
+@dataclass(frozen=True)
+class SnapshotTable:
+    """One table of a snapshot: its Parquet file (None: a v2 list that a snapshot written
+    before case file v2 lacks) and the v2 columns its file lacks."""
+
+    file: Path | None
+    missing: tuple[str, ...] = ()
+
+
+def fill_value(column: str) -> bool | None:
+    """What a column a v1 snapshot lacks reads as: false for a list's known flag (the list
+    is not known), null for a field (not recorded)."""
+    return False if column.endswith("_known") else None
+
+
+def snapshot_tables(path: Path) -> dict[str, SnapshotTable]:
+    """Validate a snapshot folder and return each table's file and the v2 columns it lacks."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if not is_snapshot(path):
@@ -66,21 +90,35 @@ def snapshot_paths(path: Path) -> dict[str, Path]:
         raise InputError(f"{path / MANIFEST}: not valid JSON ({exc.msg})") from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise InputError(f"{path / MANIFEST}: not a version {FORMAT_VERSION} docket snapshot")
-    paths = {name: path / f"{name}.parquet" for name in TABLE_NAMES}
-    for name, file in paths.items():
+    v1 = str(manifest.get("case_file_schema", "1")) == "1"
+    out: dict[str, SnapshotTable] = {}
+    for name in TABLE_NAMES:
+        file = path / f"{name}.parquet"
         if not file.is_file():
+            if v1 and name in V2_LISTS:
+                out[name] = SnapshotTable(None)
+                continue
             raise InputError(f"{path}: snapshot is missing {file.name}")
-        schema = pq.read_schema(file)
-        expected = FACT_SCHEMAS[name]
-        missing = [f.name for f in expected if f.name not in schema.names]
-        if missing:
+        names = pq.read_schema(file).names
+        missing = [f.name for f in FACT_SCHEMAS[name] if f.name not in names]
+        allowed = _ADDED_IN_V2.get(name, frozenset()) if v1 else frozenset()
+        if [m for m in missing if m not in allowed]:
             raise InputError(f"{file}: missing column(s) {', '.join(missing)}")
-    return paths
+        out[name] = SnapshotTable(file, tuple(missing))
+    return out
 
 
 def read_snapshot(path: Path) -> FactTables:
-    paths = snapshot_paths(path)
     tables: dict[str, pa.Table] = {}
-    for name, file in paths.items():
-        tables[name] = pq.read_table(file).select(FACT_SCHEMAS[name].names).cast(FACT_SCHEMAS[name])
+    for name, found in snapshot_tables(path).items():
+        schema = FACT_SCHEMAS[name]
+        if found.file is None:
+            tables[name] = schema.empty_table()
+            continue
+        table = pq.read_table(found.file)
+        for column in found.missing:
+            type_ = schema.field(column).type
+            value = fill_value(column)
+            table = table.append_column(column, pa.array([value] * table.num_rows, type_))
+        tables[name] = table.select(schema.names).cast(schema)
     return FactTables(tables)

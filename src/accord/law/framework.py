@@ -25,6 +25,19 @@ Expr = Any  # Ibis expressions are not typed for mypy
 
 
 @dataclass(frozen=True)
+class FacilityCounts:
+    """The registry's count of places taken at the decision's facility, read when deciding
+    from the registry (operations/custody.py): persons held there or on the way (manifested,
+    departed, missing), under any agreement (`held`) and under the decision's agreement
+    (`under_agreement`), the person decided for left out."""
+
+    held: int
+    under_agreement: int
+    # where the count comes from, as the decision's evidence states it
+    source: str = "the registry's count"
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything a rule may depend on besides the person's facts."""
 
@@ -35,6 +48,21 @@ class Context:
     params: LawParameters
     facility: Facility | None = None
     treaties: tuple[Agreement, ...] = ()
+    # None when deciding from a case file alone: the registry's state is then not known
+    facility_counts: FacilityCounts | None = None
+
+    @property
+    def facility_room(self) -> tuple[bool, bool] | None:
+        """(room for one more under the facility's capacity, under its quota) on the registry's
+        count; None when deciding from a file alone. Rules read this, never the counts, and
+        compiled rules are cached on it (engine/compiler.py), not on the counts."""
+        if self.facility is None or self.facility_counts is None:
+            return None
+        counts, quota = self.facility_counts, self.facility.quota
+        return (
+            counts.held < self.facility.capacity,
+            quota is None or counts.under_agreement < quota,
+        )
 
     @property
     def as_of_lit(self) -> Expr:
@@ -90,6 +118,8 @@ class Rule:
     term_source: Callable[[Context], str | None] = field(default=lambda ctx: None)
     # the law parameters (law/data/parameters.yaml) the rule reads, for `accord rules show`
     parameters: tuple[str, ...] = ()
+    # the class-wide court orders (law/data/court_orders/) the rule reads, by id
+    court_orders: tuple[str, ...] = ()
 
     def in_effect(self, day: dt.date) -> bool:
         return self.effective_from <= day and (

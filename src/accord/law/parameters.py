@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from accord.errors import DataError, InputError
+from accord.law.court_orders import notice_orders_on
 
 NoticeProfile = Literal["most_protective", "court_order", "agency_policy"]
 NOTICE_PROFILES: tuple[str, ...] = ("most_protective", "court_order", "agency_policy")
@@ -29,6 +30,14 @@ class NoticeTerms:
     assurances_waiting_hours: int
     counsel_service: bool
     source: str
+    # after a negative fear determination about the country, the days to move to reopen
+    # (D.V.D. v. DHS preliminary injunction): removal waits until they have run
+    reopen_days_after_negative_fear: int = 0
+
+    @property
+    def strictness(self) -> tuple[int, bool, int]:
+        """How protective the terms are: the longer wait, service on counsel, reopening days."""
+        return (self.waiting_hours, self.counsel_service, self.reopen_days_after_negative_fear)
 
     def waiting_days(self, *, exigent: bool, assurances: bool) -> int:
         """Whole days to wait after service: decisions are made per day, so hours round up."""
@@ -61,18 +70,37 @@ class ParameterValue:
 
 
 @dataclass(frozen=True)
+class OrderNotice:
+    """Notice terms of a class-wide court order binding on the date (law/court_orders.py),
+    for the members of its class."""
+
+    order_id: str
+    terms: NoticeTerms
+
+
+@dataclass(frozen=True)
 class LawParameters:
     appeal_period_days: ParameterValue
     adult_age_years: ParameterValue
     transfer_min_remaining_months: ParameterValue
+    # the regulation's or the agency's terms, for a person no court order's terms cover
     third_country_notice: ParameterValue
     profile: str
+    # court orders requiring notice that bind on the date under the profile
+    notice_orders: tuple[OrderNotice, ...] = ()
 
     @property
-    def notice(self) -> NoticeTerms:
+    def notice_outside_orders(self) -> NoticeTerms:
         terms = self.third_country_notice.value
         assert isinstance(terms, NoticeTerms)
         return terms
+
+    @property
+    def notice(self) -> NoticeTerms:
+        """The most protective terms in force on the date (a class member's): what an officer
+        serving notice must allow for (operations/workflow.py)."""
+        candidates = [self.notice_outside_orders, *(o.terms for o in self.notice_orders)]
+        return max(candidates, key=lambda t: t.strictness)
 
     def records(self) -> list[dict[str, str]]:
         return [
@@ -117,14 +145,33 @@ def _scalar(name: str, as_of: dt.date) -> ParameterValue:
 
 
 def _notice(as_of: dt.date, profile: str) -> ParameterValue:
+    """The regulation's or agency's terms of the period: under `agency_policy` the agency's
+    where the period has one, otherwise the most protective of the period's values. (Court
+    orders are not values of this parameter: they are law/data/court_orders.)"""
     period = _value_on("third_country_notice", as_of)
     candidates = [NoticeTerms(**c) for c in period["candidates"]]
-    if profile == "most_protective":
-        chosen = max(candidates, key=lambda c: (c.waiting_hours, c.counsel_service))
-    else:
-        matching = [c for c in candidates if c.basis == profile]
-        chosen = matching[0] if matching else candidates[0]
+    agency = [c for c in candidates if c.basis == "agency_policy"]
+    pool = agency if profile == "agency_policy" and agency else candidates
+    chosen = max(pool, key=lambda c: c.strictness)
     return ParameterValue("third_country_notice", period["from"], chosen, chosen.source)
+
+
+def _order_notices(as_of: dt.date, profile: str) -> tuple[OrderNotice, ...]:
+    notices = []
+    for state in notice_orders_on(as_of, profile):
+        n = state.effect.notice if state.effect is not None else None
+        assert n is not None
+        terms = NoticeTerms(
+            basis="court_order",
+            waiting_hours=24 * n.waiting_days,
+            exigent_waiting_hours=24 * n.exigent_waiting_days,
+            assurances_waiting_hours=24 * n.assurances_waiting_days,
+            counsel_service=n.counsel_service,
+            source=f"{state.citation()} ({state.words()})",
+            reopen_days_after_negative_fear=n.reopen_days_after_negative_fear,
+        )
+        notices.append(OrderNotice(state.order.id, terms))
+    return tuple(notices)
 
 
 def resolve_parameters(as_of: dt.date, profile: str = "most_protective") -> LawParameters:
@@ -136,4 +183,5 @@ def resolve_parameters(as_of: dt.date, profile: str = "most_protective") -> LawP
         transfer_min_remaining_months=_scalar("transfer_min_remaining_months", as_of),
         third_country_notice=_notice(as_of, profile),
         profile=profile,
+        notice_orders=_order_notices(as_of, profile),
     )

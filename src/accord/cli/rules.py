@@ -1,0 +1,320 @@
+"""`accord rules list|show`: the rule catalogue, and everything one rule rests on.
+
+`show` gathers, for one rule: what it passes when and its citations; the fact
+lists and law parameters it reads (each parameter with its dated values and
+their sources); the class-wide court orders it reads; the pathways (and, for an
+agreement term, the agreements) that apply it; and the scenarios of
+law/scenarios/ that exercise it. Everything is read from the code and data the
+engine itself uses, so what is shown is what decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from accord.agreements import bundled_agreements
+from accord.engine import DecisionRequest
+from accord.errors import DataError, InputError
+from accord.law.catalogue import RULES, rule_ids_for, rules_for
+from accord.law.framework import Rule
+from accord.pathways import PATHWAYS
+
+rules_app = typer.Typer(no_args_is_help=True, help="The rule catalogue.")
+out = Console()
+# `show` prints long citations and sources: one logical line each, wrapped by the terminal
+text_out = Console(soft_wrap=True, highlight=False)
+
+KIND_LABEL = {"law": "law", "agreement": "agreement term"}
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """Every rule with its citations, effective dates and the fact lists it reads."""
+    table = Table(title="Rule catalogue", show_lines=True)
+    for col in ("id", "kind", "passes when", "citations", "in effect", "reads"):
+        table.add_column(col)
+    for r in RULES.values():
+        table.add_row(
+            r.id,
+            r.kind,
+            r.passes_when,
+            "\n".join(r.citations) or "the agreement's own term (its source is cited)",
+            _in_effect(r),
+            "\n".join((*r.reads, *(f"parameter {p}" for p in r.parameters))) or "-",
+        )
+    out.print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id (accord rules list)")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """One rule: citations, dates, what it reads, who applies it, and its scenarios."""
+    if fmt not in ("json", "table"):
+        raise InputError(f"--format '{fmt}' is not one of: json, table")
+    profile = rule_profile(rule_id)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(profile, indent=2, ensure_ascii=False) + "\n")
+        return
+    _print_profile(profile)
+
+
+def rule_profile(rule_id: str) -> dict[str, Any]:
+    """Everything `accord rules show` prints about one rule, as JSON-ready data."""
+    rule = RULES.get(rule_id)
+    if rule is None:
+        raise InputError(f"no rule '{rule_id}' (see accord rules list)")
+    pathways, agreements = _applied_by(rule.id)
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "kind": rule.kind,
+        "passes_when": rule.passes_when,
+        "citations": list(rule.citations),
+        "effective": {
+            "from": rule.effective_from.isoformat(),
+            "to": rule.effective_to.isoformat() if rule.effective_to else None,
+        },
+        "reads": list(rule.reads),
+        "parameters": [_parameter(name) for name in rule.parameters],
+        "court_orders": court_orders_read(rule),
+        "pathways": pathways,
+        "agreements": agreements,
+        "scenarios": _scenario_summary(rule.id),
+    }
+
+
+# ---- parameters ---------------------------------------------------------------------------
+
+
+@cache
+def _parameter_data() -> dict[str, Any]:
+    """law/data/parameters.yaml, the file law/parameters.py resolves values from."""
+    text = (resources.files("accord.law") / "data" / "parameters.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise DataError("law/data/parameters.yaml must be a mapping")
+    return data
+
+
+def _parameter(name: str) -> dict[str, Any]:
+    """One law parameter with every dated value and its source. A value period with several
+    candidates (the third-country notice) lists each, with the basis it rests on."""
+    entry = _parameter_data().get(name)
+    if entry is None:
+        raise DataError(f"a rule reads law parameter '{name}', not in law/data/parameters.yaml")
+    values = []
+    for v in sorted(entry["values"], key=lambda v: v["from"]):
+        options = v.get("candidates", [v])
+        for option in options:
+            value = {k: _plain(x) for k, x in option.items() if k not in ("from", "source")}
+            values.append(
+                {
+                    "from": _plain(v["from"]),
+                    "value": value["value"] if set(value) == {"value"} else value,
+                    "source": option.get("source", v.get("source")),
+                }
+            )
+    return {"name": name, "title": entry.get("title"), "values": values}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# ---- court orders -------------------------------------------------------------------------
+
+
+def court_orders_read(rule: Rule) -> list[dict[str, Any]]:
+    """The class-wide court orders (law/data/court_orders/) the rule reads: the ids it names
+    in `Rule.court_orders`, as it names its parameters, each as law/court_orders.py gives it."""
+    if not rule.court_orders:
+        return []
+    from accord.law.court_orders import court_order  # reads and validates the order files
+
+    return [court_order(order_id) for order_id in rule.court_orders]
+
+
+# ---- who applies the rule -----------------------------------------------------------------
+
+
+def _requests() -> list[DecisionRequest]:
+    """A request for every bundled agreement and pathway (for custody placement, every
+    facility): between them they reach every branch of the catalogue."""
+    today = dt.date.today()
+    requests: list[DecisionRequest] = []
+    for agreement in bundled_agreements().values():
+        destination = next(
+            (p.country for p in agreement.parties if p.role in ("receiving", "party")), "SV"
+        )
+        for pathway in PATHWAYS:
+            if pathway == "custody_placement":
+                requests.extend(
+                    DecisionRequest(agreement.id, pathway, f.country, today, f.id)
+                    for f in agreement.facilities
+                )
+            else:
+                requests.append(DecisionRequest(agreement.id, pathway, destination, today))
+    return requests
+
+
+@cache
+def _applications() -> tuple[tuple[str, str, str | None, tuple[str, ...]], ...]:
+    """(agreement, pathway, facility, rule ids) for every request of `_requests`."""
+    return tuple(
+        (r.agreement_id, r.pathway, r.facility_id, tuple(rule_ids_for(r.context())))
+        for r in _requests()
+    )
+
+
+def _applied_by(rule_id: str) -> tuple[list[str], list[dict[str, str | None]]]:
+    """(the pathways on which the rule is applied, for an agreement term the agreements,
+    pathways and facilities whose terms add it)."""
+    pathways = {p for _, p, _, ids in _applications() if rule_id in ids}
+    agreements: list[dict[str, str | None]] = []
+    if RULES[rule_id].kind == "agreement":
+        seen = set()
+        for agreement, pathway, facility, ids in _applications():
+            if rule_id in ids and (agreement, pathway, facility) not in seen:
+                seen.add((agreement, pathway, facility))
+                agreements.append(
+                    {"agreement": agreement, "pathway": pathway, "facility": facility}
+                )
+    return [p for p in PATHWAYS if p in pathways], agreements
+
+
+# ---- scenarios ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scenario:
+    file: str
+    title: str
+    failed: frozenset[str]
+    unknown: frozenset[str]
+    applied: frozenset[str]  # the rules the request applies, in effect on its date
+
+
+@cache
+def _scenarios() -> tuple[_Scenario, ...]:
+    folder = resources.files("accord.law") / "scenarios"
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        try:
+            doc = yaml.safe_load(entry.read_text("utf-8"))
+            expect, request = doc["expect"], DecisionRequest.from_mapping(doc["request"])
+        except (yaml.YAMLError, KeyError, TypeError, InputError) as exc:
+            raise DataError(f"scenario {entry.name} cannot be read: {exc}") from None
+        in_effect, _ = rules_for(request.context())
+        found.append(
+            _Scenario(
+                file=entry.name,
+                title=str(doc.get("title", "")).strip(),
+                failed=frozenset(expect.get("failed") or ()),
+                unknown=frozenset(expect.get("unknown") or ()),
+                applied=frozenset(r.id for r in in_effect),
+            )
+        )
+    return tuple(found)
+
+
+def _scenario_summary(rule_id: str) -> dict[str, Any]:
+    """The scenarios that expect the rule to fail or be unknown, by file, and how many apply
+    it without expecting either: there it passes, or (a rule that can be not applicable to
+    the person, such as third_country_notice for a national) is not applicable."""
+    scenarios = _scenarios()
+
+    def listed(status: str) -> list[dict[str, str]]:
+        return [
+            {"file": s.file, "title": s.title}
+            for s in scenarios
+            if rule_id in (s.failed if status == "fail" else s.unknown)
+        ]
+
+    quiet = [s for s in scenarios if rule_id in s.applied and rule_id not in s.failed | s.unknown]
+    return {
+        "total": len(scenarios),
+        "failed": listed("fail"),
+        "unknown": listed("unknown"),
+        "passes": len(quiet),
+        "not_applied": sum(1 for s in scenarios if rule_id not in s.applied | s.failed | s.unknown),
+    }
+
+
+# ---- the text form ------------------------------------------------------------------------
+
+
+def _in_effect(rule: Rule) -> str:
+    return f"from {rule.effective_from}" + (f" to {rule.effective_to}" if rule.effective_to else "")
+
+
+def _print_profile(p: dict[str, Any]) -> None:
+    say = text_out.print
+    say(f"[bold]{escape(p['id'])}[/bold]: {escape(p['title'])}")
+    say(f"kind: {KIND_LABEL.get(p['kind'], p['kind'])}")
+    say(f"passes when: {escape(p['passes_when'])}")
+    effective = p["effective"]
+    say(
+        f"in effect: from {effective['from']}"
+        + (f" to {effective['to']}" if effective["to"] else " (no end)")
+    )
+    say(
+        "citations:"
+        + ("" if p["citations"] else " none: the agreement's own term (its source is cited)")
+    )
+    for citation in p["citations"]:
+        say(f"  - {escape(citation)}")
+    say(f"reads fact lists: {', '.join(p['reads']) or 'none declared'}")
+    say("law parameters:" + ("" if p["parameters"] else " none"))
+    for param in p["parameters"]:
+        say(f"  {param['name']}: {escape(param['title'] or '')}")
+        for v in param["values"]:
+            value = v["value"]
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+            say(f"    from {v['from']}: {escape(str(shown))} ({escape(str(v['source']))})")
+    say("court orders:" + ("" if p["court_orders"] else " none"))
+    for order in p["court_orders"]:
+        _print_order(order)
+    say(f"applied on pathways: {', '.join(p['pathways']) or 'none'}")
+    for a in p["agreements"]:
+        where = f"{a['pathway']}" + (f", facility {a['facility']}" if a["facility"] else "")
+        say(f"  by agreement {a['agreement']} ({where})")
+    s = p["scenarios"]
+    say(f"scenarios ({s['total']} in law/scenarios/):")
+    for status, label in (("failed", "fails"), ("unknown", "is unknown")):
+        say(f"  {label} in {len(s[status])}" + (":" if s[status] else ""))
+        for item in s[status]:
+            say(f"    - {item['file']}: {escape(item['title'])}")
+    say(
+        f"  passes in {s['passes']} (applied, and expected neither failed nor unknown; "
+        "a rule that can be not applicable to the person may be that there)"
+    )
+    say(f"  not applied in {s['not_applied']}")
+
+
+def _print_order(order: dict[str, Any]) -> None:
+    """One class-wide order (CourtOrder.as_record): case, class, each dated event."""
+    say = text_out.print
+    say(f"  - {order['id']}: {escape(order['title'])}, {order['docket']} ({order['court']})")
+    say(f"    class: {escape(order['class_definition'])}")
+    for event in order["events"]:
+        extra = "; ".join(
+            f"{k} {event[k]}" for k in ("effect", "stay", "expires_on", "by") if event.get(k)
+        )
+        line = f"{event['on']}: {event['kind']}, {event['what']}" + (f" ({extra})" if extra else "")
+        say(f"    {escape(line)} [{escape(event['source'])}]")
