@@ -106,10 +106,22 @@ def _sql(expr: Expr) -> str:
     return str(ibis.to_sql(expr, dialect="duckdb"))
 
 
+def _with_shared(shared: dict[str, Expr], sql: str) -> str:
+    """`sql` preceded by the relations the rules share (Facts.share), each computed once:
+    DuckDB inlines a relation at every reference otherwise."""
+    if not shared:
+        return sql
+    ctes = ", ".join(
+        f"shared_{name} AS MATERIALIZED ({_sql(relation)})" for name, relation in shared.items()
+    )
+    return f"WITH {ctes} SELECT * FROM ({sql}) AS screened"
+
+
 def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str]:
-    facts = Facts(_tables(ALL))
-    status = _status_table(facts, ctx, rules)
-    return _sql(status), _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
+    facts = Facts(_tables(ALL), shared={})
+    status = _sql(_status_table(facts, ctx, rules))
+    evidence = _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
+    return _with_shared(facts.shared or {}, status), _with_shared(facts.shared or {}, evidence)
 
 
 def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str | None]:

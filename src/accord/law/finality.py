@@ -79,7 +79,9 @@ def _operative_orders(f: Facts, ctx: Context) -> tuple[Expr, Expr, Expr]:
     # views end the join chains: both are joined again (SQLite has no chained semi-join)
     cancelled = live.semi_join(ut, approved_since).view()
     standing = live.anti_join(ut, approved_since).view()
-    return latest_on(standing, a, date_col="issued_on"), cancelled, ut
+    # read by a dozen of final_order's tests: computed once per docket statement
+    deciding = f.share("operative_removal_orders", latest_on(standing, a, date_col="issued_on"))
+    return deciding, cancelled, ut
 
 
 def _final_order(f: Facts, ctx: Context) -> Verdict:
@@ -88,7 +90,7 @@ def _final_order(f: Facts, ctx: Context) -> Verdict:
     filed = f.appeals.filter(_.filed_on <= a)
     appeals = filed.filter(_.kind == "bia_appeal")
     # The appeal period is computed for every deciding order; it matters for a judge's only.
-    ow = _with_appeal_window_end(ops, ctx)
+    ow = f.share("deciding_orders_appeal_window", _with_appeal_window_end(ops, ctx))
     appealable = (ow.kind == "immigration_judge") & ~ow.in_absentia
     in_window = [
         ow.person_id == appeals.person_id,

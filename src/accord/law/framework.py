@@ -79,9 +79,22 @@ class Facts:
 
     `person_in` is the one primitive by which a rule asks "does the person have
     a row here?": a semi-join, whether the tables hold a docket or one person.
+
+    `share` names an intermediate relation a rule reads many times. For one person it is
+    the expression itself; for a docket the compiler computes it once per statement (a
+    materialized CTE) instead of once per reference: the same expression either way.
     """
 
     tables: dict[str, Expr]
+    # docket compilation only: name -> the relation `share` computes once per statement
+    shared: dict[str, Expr] | None = None
+
+    def share(self, name: str, relation: Expr) -> Expr:
+        """`relation`, computed once per statement where the engine would repeat it."""
+        if self.shared is None:
+            return relation
+        self.shared[name] = relation
+        return ibis.table(relation.schema(), name=f"shared_{name}")
 
     def __getattr__(self, name: str) -> Expr:
         try:

@@ -2,9 +2,10 @@
 
 The terms are data (agreements/data/*.yaml); these functions give them meaning. A term's
 citation is the source the agreement file gives for it. Every term of a bundled agreement that
-concerns a person is a rule here or a rule of law that always applies (docs/law/
-protection-convictions-terms.md maps each term to its rule); the terms that do not concern a
-person (monitoring, consular access, fees) are listed there with the reason.
+concerns a person is a rule here or a rule of law that always applies (docs/law.md, "Fear
+claims, convictions, early removal and agreement terms", maps each term to its rule); the
+terms that do not concern a person (monitoring, consular access, fees) are listed there with
+the reason.
 
 Terms that depend on the registry's state (a facility's capacity, an agreement's quota) are
 decided from the registry's count when deciding from the registry (Context.facility_counts)
