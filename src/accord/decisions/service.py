@@ -31,6 +31,7 @@ from accord.law.framework import FacilityCounts
 from accord.registry.audit import AuditWriter, record_time
 from accord.registry.batch import StatementBatch
 from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
+from accord.registry.codec import without_null_v2_fields
 from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
 from accord.registry.reads import AsKnownOn, known_cutoff, person_case_read, person_fact_tables
@@ -58,10 +59,9 @@ def _stable_rows(name: str, rows: Iterable[dict[str, Any]]) -> Iterable[dict[str
     they did when their decisions were recorded."""
     if name == "persons":
         return ({k: v for k, v in r.items() if v or k not in _V2_FLAGS} for r in rows)
-    added = ADDED_IN_V2.get(name)
-    if not added:
+    if name not in ADDED_IN_V2:
         return rows
-    return ({k: v for k, v in r.items() if v is not None or k not in added} for r in rows)
+    return without_null_v2_fields(name, list(rows))  # as a fact version's content digest
 
 
 def facts_digest(facts: FactTables | PersonFacts) -> str:

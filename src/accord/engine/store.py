@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from accord.facts.snapshot import snapshot_tables
+from accord.facts.snapshot import fill_value, snapshot_tables
 from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
 from accord.law.calendar import LAW_TABLES, law_table_data
 
@@ -59,7 +59,7 @@ class FactStore:
             # A view cannot be prepared with a bound parameter: inline the quoted path.
             quoted = str(found.file).replace("'", "''")
             filled = "".join(
-                f", {'FALSE' if c.endswith('_known') else 'NULL'}::"
+                f", {'FALSE' if fill_value(c) is False else 'NULL'}::"
                 f'{_DUCKDB_TYPES[schema.field(c).type]} AS "{c}"'
                 for c in found.missing
             )
