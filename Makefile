@@ -1,10 +1,16 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
+#   make test       ruff, format check, mypy, then every test on SQLite, PostgreSQL and Chromium
+#                   (a missing server or browser fails them), in parallel: pytest-xdist, one
+#                   worker per core, a throwaway PostgreSQL database per worker.
+#   make test-fast  the inner loop: ruff, format check, and the tests that need no PostgreSQL
+#                   server, browser or extra process (-m "not postgresql and not browser and
+#                   not slow"), in parallel. Run `make test` before committing.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean chromium
+.PHONY: demo test test-fast lint typecheck unit unit-fast install clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +34,20 @@ typecheck: $(STAMP)
 chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 
+# --dist loadgroup: tests go to whichever worker is free, except that the browser tests
+# (marked xdist_group by tests/conftest.py) share one worker and its one Chromium
+XDIST := -n $(or $(PYTEST_WORKERS),auto) --dist loadgroup
+FAST := not postgresql and not browser and not slow
+
 unit: $(STAMP) chromium
-	ACCORD_TEST_REQUIRE_POSTGRES=1 ACCORD_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest
+	ACCORD_TEST_REQUIRE_POSTGRES=1 ACCORD_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest $(XDIST)
+
+unit-fast: $(STAMP)
+	$(BIN)/pytest $(XDIST) -m "$(FAST)"
 
 test: lint typecheck unit
+
+test-fast: lint unit-fast
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -49,7 +49,7 @@ from accord.casefile.models import CaseFile
 from accord.operations.care import assign_liaison
 from accord.operations.handover import confirm_handover
 from accord.operations.models import Mission, TransferCase
-from accord.operations.schemas import CaseState, MissionState
+from accord.operations.states import CaseState, MissionState
 from accord.registry import (
     add_user,
     bootstrap_admin,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from accord.casefile.models import V2_LISTS
 
@@ -59,10 +62,59 @@ SALVADORAN_WITH_WITHHOLDING: dict[str, Any] = {
         }
     ],
 }
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "src" / "accord" / "law" / "scenarios"
+SCENARIO_STEMS = frozenset(path.stem for path in SCENARIO_DIR.glob("*.yaml"))
 CECOT = [
     "--agreement", "sv-2025-offer", "--pathway", "custody_placement",
     "--destination", "SV", "--facility", "CECOT", "--as-of", "2025-03-16",
 ]  # fmt: skip
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection() -> None:
+    """A pytest-xdist worker has COLUMNS=80 and LINES=24 in its environment by the time it
+    collects (a serial run has neither): the CLI's rich consoles, made when a test module
+    imports the CLI, would be fixed at 80 columns and ignore the COLUMNS that a test gives
+    its CliRunner. Drop them before any test module is imported, as in a serial run."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        for name in ("COLUMNS", "LINES"):
+            os.environ.pop(name, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, for `make test-fast`: -m "not postgresql and not
+    browser and not slow" (`slow` is also set by hand on tests that start processes)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = set(map(str, callspec.params.values())) if callspec is not None else set()
+        if "pg_server" in fixtures and "sqlite" not in params:
+            item.add_marker(pytest.mark.postgresql)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+class SharedSetupScheduling(LoadScopeScheduling):
+    """pytest-xdist's --dist loadgroup with groups named here: each test goes to whichever
+    worker is free, except that the browser tests share one worker (and one Chromium), and the
+    tests of one law scenario share one worker, which compiles the rules for its request
+    (seconds each) once and has them cached for the next. (xdist's own xdist_group mark does
+    not group with pytest 9.2's node ids: pytest-xdist issue 1386.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if nodeid.startswith("tests/browser/"):
+            return "browser"
+        scenario = re.search(r"\[([^\]]+)\]$", nodeid)
+        if scenario is not None and scenario[1] in SCENARIO_STEMS:
+            return f"scenario-{scenario[1]}"
+        return nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") == "loadgroup":
+        return SharedSetupScheduling(config, log)
+    return None
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,9 @@ import pytest
 
 from accord.casefile.models import V1_LISTS, V2_LISTS, CaseFile
 from accord.casefile.reader import read_case_files
-from accord.cli.main import run as entry_point
 from accord.registry import read_session
 from accord.registry.reads import person_case_file
+from cli_runner import run_accord
 from conftest import write_jsonl
 from registry.conftest import Registry, _new_registry, _Server
 
@@ -197,25 +196,10 @@ def registry(
 
 
 @pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., subprocess.CompletedProcess[str]]:
+def run() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`accord ARGS` through its entry point (`run`: an input error is one line on stderr and
     exit status 2), in this process: a command that reads files only needs no subprocess."""
-
-    def accord(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        argv = ["accord", *map(str, args)]
-        monkeypatch.setattr(sys, "argv", argv)
-        capsys.readouterr()
-        try:
-            entry_point()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0
-        captured = capsys.readouterr()
-        return subprocess.CompletedProcess(argv, code, captured.out, captured.err)
-
-    return accord
+    return run_accord
 
 
 def assert_one_line(

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from cli_runner import run_accord as accord
+from cli_runner import run_accord_process
 from conftest import CECOT
-
-ACCORD = [sys.executable, "-c", "from accord.cli.main import run; run()"]
-
-
-def accord(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "250"}  # wide tables: ids are not wrapped mid-word
-    return subprocess.run(
-        [*ACCORD, *map(str, args)], capture_output=True, text=True, timeout=120, env=env
-    )
 
 
 def test_decide_json_lines(two_cases: Path) -> None:
@@ -130,6 +120,19 @@ def test_bad_option_is_one_line_and_exit_2(
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow  # a new interpreter
+def test_the_console_script_exits_2_with_one_line_in_a_new_process(two_cases: Path) -> None:
+    """End to end: the interpreter's exit status and streams, not the in-process runner's."""
+    result = run_accord_process("decide", two_cases, *CECOT, "--agreement", "nope")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "no agreement 'nope'" in result.stderr
+    listed = run_accord_process("agreements", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "sv-2025-offer" in listed.stdout
 
 
 def test_missing_file_and_bad_record(tmp_path: Path) -> None:

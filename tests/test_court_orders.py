@@ -9,9 +9,6 @@ decision records the orders it applied.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,9 +30,9 @@ from accord.law.court_orders import (
 )
 from accord.law.notice import NOTICE_ORDERS
 from accord.law.parameters import resolve_parameters
+from cli_runner import run_accord as accord
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "src" / "accord" / "law" / "scenarios"
-ACCORD = [sys.executable, "-c", "from accord.cli.main import run; run()"]
 DAY = dt.timedelta(days=1)
 
 VALID = {
@@ -58,13 +55,6 @@ VALID = {
         }
     ],
 }
-
-
-def accord(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "250"}
-    return subprocess.run(
-        [*ACCORD, *map(str, args)], capture_output=True, text=True, timeout=120, env=env
-    )
 
 
 def write_order(folder: Path, data: dict[str, object], name: str = "draft.yaml") -> Path:

@@ -67,7 +67,7 @@ def check_shape(path: Path, scenario: dict[str, Any]) -> None:
         assert isinstance(ids, list), f"{path.name}: {key} is a list"
         assert len(ids) == len(set(ids)), f"{path.name}: {key} repeats a rule"
         assert set(ids) <= set(RULES), f"{path.name}: unknown rule ids {set(ids) - set(RULES)}"
-    # DESIGN.md section 3: eligible only when every rule passes; ineligible when any fails.
+    # docs/design.md section 3: eligible only when every rule passes; ineligible when any fails.
     if expect["failed"]:
         assert expect["outcome"] == "ineligible", path.name
     elif expect["unknown"]:

@@ -16,7 +16,7 @@ from accord.engine import DecisionRequest, FactStore, ScreenSummary, screen_dock
 from accord.errors import InputError
 from accord.facts import case_files_to_tables
 from accord.law.catalogue import RULES
-from accord.reports import screen_report
+from accord.reports import output
 from accord.reports.screen_report import (
     FAILING_CHART,
     OUTCOMES_CHART,
@@ -201,7 +201,7 @@ def test_failure_midway_leaves_no_partial_files(
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(screen_report.os, "fsync", failing_fsync)
+    monkeypatch.setattr(output.os, "fsync", failing_fsync)
     out = tmp_path / "report"
     with pytest.raises(InputError, match="No space left"):
         _write(summaries, out)

@@ -9,14 +9,12 @@ import pycountry
 from accord.errors import UnknownCountry
 
 # Codes for users, not states: XK (Kosovo) is user-assigned but used by DHS and DOS.
-_EXTRA_CODES = {"XK": "Kosovo"}
+_EXTRA_CODES = frozenset({"XK"})
 
 
 @cache
-def _codes() -> dict[str, str]:
-    codes = {c.alpha_2: c.name for c in pycountry.countries}
-    codes.update(_EXTRA_CODES)
-    return codes
+def _codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_CODES
 
 
 def is_country(code: str) -> bool:
@@ -31,7 +29,3 @@ def country_code(code: str, *, what: str = "country code") -> str:
             f"{what} '{code}' is not an ISO 3166 alpha-2 code (for example SV, VE)"
         )
     return normal
-
-
-def country_name(code: str) -> str:
-    return _codes().get(code, code)

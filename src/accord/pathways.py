@@ -1,4 +1,4 @@
-"""The legal pathways of DESIGN.md section 2."""
+"""The legal pathways of docs/design.md section 2."""
 
 from __future__ import annotations
 
@@ -22,16 +22,6 @@ PATHWAYS: dict[str, str] = {
     ),
     "early_removal": "Removal before a sentence ends (8 U.S.C. 1231(a)(4)(B))",
 }
-
-# Pathways where a national of the destination is returned and anyone else is a
-# third-country removal, decided per person.
-ROUTED_BY_NATIONALITY = ("custody_placement", "early_removal")
-REMOVAL_PATHWAYS = (
-    "return_of_nationals",
-    "third_country_removal",
-    "custody_placement",
-    "early_removal",
-)
 
 
 def pathway(name: str) -> str:

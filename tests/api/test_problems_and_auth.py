@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from accord.api.problems import PROBLEM_JSON
+from accord.errors import DataError, RegistryNotReady, SettingsError
 from accord.registry import read_session
 from accord.registry.models import AuditEntry
 from operations.people import salvadoran, venezuelan
@@ -106,6 +107,40 @@ def test_a_server_error_leaks_no_traceback_nor_sql(
     assert body["code"] == "internal_error"
     for leak in ("SELECT", "hunter2", "Traceback", "RuntimeError", "views.py"):
         assert leak not in response.text
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (
+            RegistryNotReady("postgresql://db.internal/accord: no registry here"),
+            503,
+            "registry_not_ready",
+        ),
+        (SettingsError("ACCORD_MASKING_KEY is not set"), 500, "settings_error"),
+        (DataError("law/data/parameters.yaml must be a mapping"), 500, "data_error"),
+    ],
+)
+def test_errors_of_the_server_are_5xx_problems_that_say_nothing_of_the_cause(
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    status: int,
+    code: str,
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("accord.operations.views.run_reconcile", broken)
+    response = api.call("olivia", "GET", "/api/v1/reconcile")
+    body = _problem(response)
+    assert response.status_code == status
+    assert body["code"] == code
+    assert body["type"] == "urn:accord:problem:" + code.replace("_", "-")
+    for leak in ("db.internal", "ACCORD_MASKING_KEY", "parameters.yaml", "Traceback"):
+        assert leak not in response.text
+    assert str(error) in caplog.text  # the operator finds the cause in the log
 
 
 def test_analysts_see_masked_identifiers_and_reads_are_audited(api: Api) -> None:

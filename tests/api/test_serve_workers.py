@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from registry.conftest import ACCORD
 
 from .conftest import MASKING_KEY, SECRET, Registry
+
+pytestmark = pytest.mark.slow  # a real server, its worker processes, signals
 
 
 def _free_port() -> int:

@@ -14,7 +14,7 @@ from accord.operations.care import assign_liaison
 from accord.operations.custody import end_custody
 from accord.operations.handover import confirm_handover
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
-from accord.operations.schemas import ApproveReason, CustodyEnd, CustodyEndReason
+from accord.operations.states import ApproveReason, CustodyEnd, CustodyEndReason
 from accord.operations.workflow import nominate, review
 from accord.registry import write_session
 from operations.people import load, salvadoran

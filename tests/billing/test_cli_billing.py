@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -41,50 +39,16 @@ def _two_held(registry: Registry) -> None:
         hand_over(registry, pid, D(2025, 3, 16))
 
 
-def _run_in_process(
-    registry: Registry,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    *args: str,
-    as_user: str,
-    **env: str,
-) -> subprocess.CompletedProcess[str]:
-    """`accord.cli.main.run()`, the console script's entry point, without a new interpreter
-    (each one takes seconds to import on a busy machine)."""
-    from accord.cli.main import run
-
-    for name in [k for k in os.environ if k.startswith("ACCORD_")]:
-        monkeypatch.delenv(name)
-    for name, value in registry.env(**env).items():
-        if name.startswith("ACCORD_"):
-            monkeypatch.setenv(name, value)
-    monkeypatch.setattr(sys, "argv", ["accord", "--as", as_user, *args])
-    capsys.readouterr()
-    try:
-        run()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    captured = capsys.readouterr()
-    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
-
-
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def cli(
-    registry: Registry, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Runner:
-    """`accord --as USER ...` in this process, in the registry's folder, 250 columns wide
-    (as `registry.cli` sets COLUMNS, which the CLI's consoles read when first imported)."""
-    import accord.cli.billing
-
-    monkeypatch.chdir(registry.tmp)
-    monkeypatch.setattr(accord.cli.billing.out, "width", 250)
+def cli(registry: Registry) -> Runner:
+    """`accord --as USER ...` on the registry in this process (`registry.cli`), in the
+    registry's folder, 250 columns wide."""
 
     def call(*args: str, as_user: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return _run_in_process(registry, monkeypatch, capsys, *args, as_user=as_user, **env)
+        return registry.cli(*args, as_user=as_user, **env)
 
     return call
 

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accord.registry import record_list, write_session
+from case_files import case_file
 
 from .conftest import Dashboard
-from .people import person
 
 pytestmark = pytest.mark.parametrize("registry", ["postgresql"], indirect=True)
 
@@ -65,7 +65,7 @@ def test_officer_and_monitor_log_in(dashboard: Dashboard) -> None:
 
 def test_analyst_sees_masked_ids_and_no_case_pages(dashboard: Dashboard) -> None:
     dash = dashboard
-    dash.load(person("ve-201", "VE"))
+    dash.load(case_file("ve-201", "VE"))
     analyst = dash.page("ana", start="/people")
     body = analyst.locator("main").inner_text()
     assert "anon-" in body
@@ -88,7 +88,7 @@ def test_analyst_sees_masked_ids_and_no_case_pages(dashboard: Dashboard) -> None
 
 def test_nomination_through_boarding(dashboard: Dashboard) -> None:
     dash = dashboard
-    dash.load(person("ve-101", "VE"), person("sv-101", "SV"))
+    dash.load(case_file("ve-101", "VE"), case_file("sv-101", "SV"))
 
     # the officer nominates both for CECOT
     officer = dash.page("olivia")
@@ -174,7 +174,7 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
 
 def test_monitor_records_a_visit_and_sees_reconcile(dashboard: Dashboard) -> None:
     dash = dashboard
-    dash.load(person("ve-301", "VE"))
+    dash.load(case_file("ve-301", "VE"))
     monitor = dash.page("mona", start="/visits")
     form = monitor.locator("#record-visit")
     form.locator("select[name=facility]").select_option("CECOT")
@@ -205,7 +205,7 @@ def test_monitor_records_a_visit_and_sees_reconcile(dashboard: Dashboard) -> Non
 
 def test_phone_width_has_no_horizontal_scroll(dashboard: Dashboard) -> None:
     dash = dashboard
-    dash.load(person("ve-401", "VE"))
+    dash.load(case_file("ve-401", "VE"))
     phone = dash.page("olivia", width=390, height=844)
     for path in ("/", "/people/ve-401", "/missions", "/facilities/CECOT"):
         phone.goto(dash.url + path)

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from accord.api import ApiSettings, create_app
 from accord.registry import write_session
 from accord.registry.users import issue_token
+from case_files import case_file
 
 from .conftest import Registry
-from .people import person
 
 pytestmark = pytest.mark.parametrize("registry", ["sqlite"], indirect=True)
 
@@ -28,7 +28,7 @@ def app(registry: Registry) -> Any:
         import_case_files(
             session,
             actor=registry.users["olivia"],
-            cases=[CaseFile.model_validate(person("ve-501", "VE"))],
+            cases=[CaseFile.model_validate(case_file("ve-501", "VE"))],
             source_document="test",
         )
     settings = ApiSettings(database_url=registry.url, secret_key="s" * 40, masking_key="m" * 40)

@@ -6,7 +6,7 @@ Run once from the repository root:
 
 Every person is invented: the names are placeholder words, the sources are
 fictional document numbers marked "(fictional)". The mix is designed by hand
-around the situations the seeds describe (DESIGN.md section 2), and each
+around the situations the seeds describe (docs/design.md section 2), and each
 person carries the outcome and the rules expected under the sv-2025-offer
 custody_placement screen to SV facility CECOT as of 2025-03-16, so the tests
 can check the data still means what it was designed to mean.

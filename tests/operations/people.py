@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
-from sqlalchemy import Engine
-
-from accord.casefile.models import V2_LISTS, CaseFile
+from accord.casefile.models import CaseFile
 from accord.registry import import_case_files, write_session
+from case_files import case_file
 
 from .conftest import Registry
 
@@ -32,64 +26,14 @@ def at(day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
     return dt.datetime(2025, 3, day, hour, minute, tzinfo=dt.UTC)
 
 
-def _base(person_id: str, nationality: str, order_country: str) -> dict[str, Any]:
-    return {
-        "schema_version": "2",
-        "person_id": person_id,
-        "birth_date": "1994-08-12",
-        "sex": "male",
-        "citizenship": "noncitizen",
-        "citizenship_claim": [],
-        "nationalities": [nationality],
-        "removal_orders": [
-            {
-                "kind": "immigration_judge",
-                "issued_on": "2024-10-07",
-                "country": order_country,
-                "source": "EOIR immigration judge decision",
-            }
-        ],
-        "appeals": [],
-        "stays": [],
-        "protections": [],
-        "fear_claims": [],
-        "notices": [],
-        "convictions": [
-            {
-                "offence": "Possession of a controlled substance",
-                "category": "nonviolent",
-                "date": "2023-05-10",
-                "final": True,
-                "source": "State district court judgment",
-                "jurisdiction": "state",
-                "juvenile": False,
-                "offence_classes": [],
-            }
-        ],
-        "sentences": [
-            {
-                "start": "2023-05-10",
-                "projected_release": "2024-05-09",
-                "released_on": "2024-05-09",
-                "source": "State prison release record",
-                "custodian": "state",
-            }
-        ],
-        "consents": [],
-        "early_removal_approvals": [],
-        "transfer_requests": [],
-        **{name: [] for name in V2_LISTS},
-    }
-
-
 def venezuelan(n: int) -> dict[str, Any]:
     """Eligible for CECOT once written notice naming El Salvador is served (law scenario 011)."""
-    return _base(f"ve-{n:03d}", "VE", "VE")
+    return case_file(f"ve-{n:03d}", "VE")
 
 
 def salvadoran(n: int) -> dict[str, Any]:
     """A Salvadoran with a final order and a final conviction: eligible for CECOT."""
-    return _base(f"sv-{n:03d}", "SV", "SV")
+    return case_file(f"sv-{n:03d}", "SV")
 
 
 def protected_salvadoran(n: int) -> dict[str, Any]:
@@ -128,7 +72,7 @@ def departed_mission(
     from accord.operations.care import assign_liaison
     from accord.operations.missions import add_to_mission, create_mission, depart_mission
     from accord.operations.models import TransferCase
-    from accord.operations.schemas import ApproveReason, CaseState
+    from accord.operations.states import ApproveReason, CaseState
     from accord.operations.workflow import nominate, review, serve_notices
 
     olivia, lena = registry.users["olivia"], registry.users["lena"]
@@ -188,41 +132,10 @@ def departed_mission(
 def run_cli(
     registry: Registry, *args: str | Path, as_user: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`accord ARGS` run by `accord.cli.main.run` in this process: the same parsing,
-    permission checks, output and exit codes as `registry.cli`, without starting an
+    """`accord ARGS` on the registry, in this process (`registry.cli`): the same parsing,
+    permission checks, output and exit codes as the console script, without starting an
     interpreter and compiling the rules again for every command (about 1.5 s each)."""
-    from accord.cli.main import run
-    from accord.registry import db
-
-    argv = ["accord", *(["--as", as_user] if as_user else []), *map(str, args)]
-    engines: list[Engine] = []
-    make = db.engine_from_settings
-
-    def tracked(settings: Any) -> Engine:  # each command opens its own engine: close it after
-        engine = make(settings)
-        engines.append(engine)
-        return engine
-
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code: int | str | None = 0
-    with (
-        patch.dict(os.environ, {"ACCORD_DATABASE_URL": registry.url, "COLUMNS": "250"}),
-        patch.object(sys, "argv", argv),
-        patch.object(db, "engine_from_settings", tracked),
-        contextlib.redirect_stdout(stdout),
-        contextlib.redirect_stderr(stderr),
-    ):
-        for name in ("ACCORD_USER", "ACCORD_MASKING_KEY"):  # as registry.env() leaves out
-            os.environ.pop(name, None)
-        try:
-            run()
-        except SystemExit as exc:
-            code = exc.code
-        finally:
-            for engine in engines:
-                engine.dispose()
-    returncode = code if isinstance(code, int) else (0 if code is None else 1)
-    return subprocess.CompletedProcess(argv, returncode, stdout.getvalue(), stderr.getvalue())
+    return registry.cli(*args, as_user=as_user)
 
 
 def audit_actions(registry: Registry, prefix: str = "operations.") -> list[str]:

@@ -14,7 +14,7 @@ from accord.operations.custody import occupancy
 from accord.operations.handover import confirm_handover
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import TransferCase
-from accord.operations.schemas import ApproveReason, CaseState
+from accord.operations.states import ApproveReason, CaseState
 from accord.operations.workflow import nominate, review, serve_notices
 from accord.registry import read_session, verify_chain, write_session
 

@@ -25,7 +25,7 @@ from accord.operations.care import (
 from accord.operations.custody import census_count
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.reconcile import reconcile
-from accord.operations.schemas import CaseState, ReturnStatus
+from accord.operations.states import CaseState, ReturnStatus
 from accord.registry import add_user, read_session, verify_chain, write_session
 
 from .conftest import Registry

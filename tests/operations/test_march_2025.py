@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from accord.decisions.models import DecisionRecord
 from accord.operations.missions import add_to_mission, create_mission
 from accord.operations.models import OperationsEvent, TransferCase
-from accord.operations.schemas import ApproveReason, CaseState
+from accord.operations.states import ApproveReason, CaseState
 from accord.operations.workflow import nominate, review, serve_notices
 from accord.registry import read_session, record_list, verify_chain, write_session
 
@@ -180,7 +180,7 @@ def test_march_2025_mission(registry: Registry) -> None:
     census = cli("census", "report", "CECOT", "--date", today, "--count", "260", as_user="liam")
     assert census.returncode == 0
     assert "registry 260" in census.stdout
-    passing = registry.cli("reconcile", as_user="mona")  # a fresh process sees it all
+    passing = registry.cli_process("reconcile", as_user="mona")  # a fresh process sees it all
     assert passing.returncode == 0, passing.stdout
     assert "reconcile: clean" in passing.stdout
 

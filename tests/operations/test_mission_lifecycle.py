@@ -18,7 +18,7 @@ from accord.operations.missions import (
 )
 from accord.operations.models import Mission, OperationsEvent, TransferCase
 from accord.operations.reconcile import reconcile
-from accord.operations.schemas import (
+from accord.operations.states import (
     ApproveReason,
     CaseState,
     MissionCancelReason,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from accord.errors import InputError, OutsideFacilityScope, UnknownOperationsRecord, UnknownPerson
 from accord.operations.care import log_counsel_access, record_visit
 from accord.operations.models import CounselAccess, MonitoringFinding, MonitoringVisit
-from accord.operations.schemas import CounselAccessKind, FindingSeverity
+from accord.operations.states import CounselAccessKind, FindingSeverity
 from accord.registry import add_user, read_session, verify_chain, write_session
 
 from .conftest import Registry

@@ -21,7 +21,7 @@ from accord.operations.handover import close_handover, confirm_handover, resolve
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.reconcile import reconcile
-from accord.operations.schemas import (
+from accord.operations.states import (
     ApproveReason,
     CaseState,
     CustodyEnd,

@@ -1,19 +1,22 @@
 """The `registry` fixture: a fresh registry on SQLite and on PostgreSQL, with users.
 
-PostgreSQL: one throwaway database per test run (CREATE DATABASE
-accord_test_<random>, dropped at the end), one schema per test inside it, so
-tests never see each other's rows (the tables are append-only: they cannot be
-emptied). If no server answers at ACCORD_TEST_POSTGRES_URL (default
+PostgreSQL: one throwaway database per test process (CREATE DATABASE
+accord_test_<xdist worker>_<random>, dropped at the end; each pytest-xdist worker has its
+own), one schema per test inside it, so tests never see each other's rows (the tables are
+append-only: they cannot be emptied). If no server answers at ACCORD_TEST_POSTGRES_URL (default
 postgres@127.0.0.1:5432) the PostgreSQL cases are skipped, unless
 ACCORD_TEST_REQUIRE_POSTGRES=1, when they fail.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import os
+import shutil
 import subprocess
-import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,11 +39,11 @@ from accord.registry import (
 )
 from accord.registry.chain import ChainedBatch
 from accord.registry.models import User
+from cli_runner import ACCORD, run_accord, run_accord_process
 
 SERVER_URL = os.environ.get(
     "ACCORD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-ACCORD = [sys.executable, "-c", "from accord.cli.main import run; run()"]
 # users are made early, so that tests may inject any later record time
 SETUP_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ROLES_UNDER_TEST = {
@@ -69,15 +72,16 @@ class Registry:
     def cli(
         self, *args: str | Path, as_user: str | None = None, **env: str
     ) -> subprocess.CompletedProcess[str]:
+        """`accord [--as USER] ARGS` on this registry, in this process (cli_runner.py)."""
         prefix = ["--as", as_user] if as_user else []
-        return subprocess.run(
-            [*ACCORD, *prefix, *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=self.env(**env),
-            cwd=self.tmp,
-        )
+        return run_accord(*prefix, *args, env=self.env(**env), cwd=self.tmp)
+
+    def cli_process(
+        self, *args: str | Path, as_user: str | None = None, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        """As `cli`, in a new interpreter: where the process boundary is what is tested."""
+        prefix = ["--as", as_user] if as_user else []
+        return run_accord_process(*prefix, *args, env=self.env(**env), cwd=self.tmp)
 
     def popen(self, *args: str | Path, as_user: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -106,12 +110,14 @@ class _Server:
         self.database: str | None = None
         self.error: str | None = None
         self.admin: Engine | None = None
+        self.migrated_schema_sql: str | None = None  # see _migrated_postgres_url
 
     def url(self) -> str:
         if self.database is None and self.error is None:
             try:
                 self.admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-                name = f"accord_test_{uuid.uuid4().hex[:12]}"
+                worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+                name = f"accord_test_{worker}_{uuid.uuid4().hex[:12]}"
                 with self.admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 self.database = name
@@ -137,9 +143,10 @@ def pg_server() -> Iterator[_Server]:
     server.drop()
 
 
-def _postgres_url(server: _Server) -> str:
+def _postgres_url(server: _Server, schema: str | None = None) -> str:
+    """The URL of a new, empty schema in the test database."""
     base = server.url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = schema or f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -148,10 +155,78 @@ def _postgres_url(server: _Server) -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
-def _new_registry(backend: str, tmp: Path, server: _Server) -> Registry:
-    url = f"sqlite:///{tmp / 'accord.db'}" if backend == "sqlite" else _postgres_url(server)
-    engine = make_engine(url)
+TEMPLATE_SCHEMA = "accord_migrated_template"
+
+
+def _migrated_postgres_url(server: _Server) -> str:
+    """The URL of a new schema migrated to the head. The migrations run once per test database,
+    into a template schema that pg_dump writes out as SQL; each test's schema is that SQL
+    replayed under its own name in one round trip (the migrations' 300-odd DDL statements one
+    by one take twice as long). Without pg_dump, each schema is migrated."""
+    if server.migrated_schema_sql is None:
+        template = make_engine(_postgres_url(server, TEMPLATE_SCHEMA))
+        upgrade_database(template)
+        template.dispose()
+        server.migrated_schema_sql = _dump_schema(server.url(), TEMPLATE_SCHEMA)
+    if not server.migrated_schema_sql:
+        url = _postgres_url(server)
+        engine = make_engine(url)
+        upgrade_database(engine)
+        engine.dispose()
+        return url
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(server.url())
+    raw = engine.raw_connection()
+    try:  # psycopg itself: the dump is many statements and has no parameters
+        raw.driver_connection.execute(server.migrated_schema_sql.replace(TEMPLATE_SCHEMA, schema))
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return f"{server.url()}?options=-csearch_path%3D{schema}"
+
+
+def _dump_schema(database_url: str, schema: str) -> str:
+    """The SQL that makes `schema` again, its rows included ("" if pg_dump is not at hand)."""
+    if shutil.which("pg_dump") is None:
+        return ""
+    libpq_url = make_url(database_url).set(drivername="postgresql")
+    dumped = subprocess.run(
+        [
+            *("pg_dump", "--dbname", libpq_url.render_as_string(hide_password=False)),
+            *(f"--schema={schema}", "--inserts", "--no-owner", "--no-privileges"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    # \restrict and \unrestrict are psql's commands (pg_dump's guard against a hostile server)
+    return "\n".join(line for line in dumped.splitlines() if not line.startswith("\\"))
+
+
+@functools.cache
+def _migrated_sqlite_file() -> Path:
+    """A SQLite registry migrated to the head once per test process; each SQLite test gets a
+    copy of the file (the same bytes a migration would write, in a fraction of the time)."""
+    folder = Path(tempfile.mkdtemp(prefix="accord-sqlite-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "accord.db"
+    engine = make_engine(f"sqlite:///{path}")
     upgrade_database(engine)
+    engine.dispose()  # the last connection closed: the WAL is checkpointed into the file
+    assert not path.with_name("accord.db-wal").exists()
+    return path
+
+
+def _new_registry(backend: str, tmp: Path, server: _Server) -> Registry:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / 'accord.db'}"
+        shutil.copyfile(_migrated_sqlite_file(), tmp / "accord.db")
+        engine = make_engine(url)
+    else:
+        url = _migrated_postgres_url(server)
+        engine = make_engine(url)
     registry = Registry(backend=backend, url=url, engine=engine, tmp=tmp)
     with write_session(engine) as session:
         admin = bootstrap_admin(session, name="root", now=SETUP_TIME)

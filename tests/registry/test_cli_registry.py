@@ -23,8 +23,9 @@ CECOT = [
 ]  # fmt: skip
 
 
-def _one_line_error(result: object, *needles: str) -> None:
-    assert result.returncode == 2, result.stdout + result.stderr  # type: ignore[attr-defined]
+def _one_line_error(result: object, *needles: str, status: int = 2) -> None:
+    """One line on stderr and `status`: 2 for bad input, 4 for Accord not set up (SetupError)."""
+    assert result.returncode == status, result.stdout + result.stderr  # type: ignore[attr-defined]
     lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
     assert len(lines) == 1, result.stderr  # type: ignore[attr-defined]
     assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
@@ -34,7 +35,8 @@ def _one_line_error(result: object, *needles: str) -> None:
 
 def test_init_creates_the_registry_and_its_first_admin(empty_database: str, tmp_path: Path) -> None:
     reg = Registry(backend="", url=empty_database, engine=None, tmp=tmp_path)  # type: ignore[arg-type]
-    _one_line_error(reg.cli("users", "list", as_user="root"), "accord init")
+    # end to end once: the console script in a new process, its exit status and stderr
+    _one_line_error(reg.cli_process("users", "list", as_user="root"), "accord init", status=4)
     created = reg.cli("init", "--admin", "root")
     assert created.returncode == 0, created.stderr
     assert "created" in created.stdout
@@ -163,6 +165,7 @@ def test_snapshot_is_screenable_and_masked_for_analysts(registry: Registry, tmp_
     _one_line_error(
         registry.cli("registry", "snapshot", "--out", masked_out, as_user="ana"),
         "ACCORD_MASKING_KEY",
+        status=4,
     )
     assert not masked_out.exists()
     masked = registry.cli(

@@ -387,7 +387,7 @@ def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
     """With `as_known_on` in a session that does not hold the writer lock yet (an HTTP
     decision), the record time and the chain head are read once the lock is held: a head
     read before it could be stale by the time the entry is appended."""
-    import accord.decisions.service as service
+    import accord.registry.optimistic as service  # where the decision's write takes its time
     from accord.registry.db import holds_writer_lock
 
     real_time = service.record_time

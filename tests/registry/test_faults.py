@@ -39,6 +39,7 @@ def _chain_intact(registry: Registry) -> bool:
         return verify_chain(session).intact
 
 
+@pytest.mark.slow  # accord in processes of its own, big files
 def test_sigkill_during_import_leaves_all_or_nothing(registry: Registry, big_file: Path) -> None:
     before = registry.counts()
     proc = registry.popen("registry", "import", big_file, as_user="olivia")
@@ -63,6 +64,7 @@ def test_sigkill_during_import_leaves_all_or_nothing(registry: Registry, big_fil
     assert _chain_intact(registry)
 
 
+@pytest.mark.slow  # accord in processes of its own, big files
 def test_two_concurrent_imports_of_one_file_write_it_once(
     registry: Registry, mid_file: Path
 ) -> None:

@@ -5,7 +5,7 @@ tests/data/registry-v1/registry-v1.sql is a registry made by Accord before case 
 (commit 5da1855, schema 0010; README.md there gives the commands): eight persons imported
 from v1 case files of varied shapes, corrections and a retraction, and thirteen decisions on
 four pathways, two of them as known before the corrections. Each test loads it into a fresh
-PostgreSQL database, upgrades it with `accord init` (migration 0011 and any later), and checks
+PostgreSQL schema, upgrades it with `accord init` (migration 0011 and any later), and checks
 what the upgrade must keep:
 
 - the audit chain: `audit verify` passes, and the upgrade wrote no entry;
@@ -41,7 +41,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from accord.casefile.models import ADDED_IN_V2, V1_LISTS, V2_LISTS, CaseFile
@@ -55,7 +55,7 @@ from accord.registry.models import FACT_MODELS, FactVersion, Person
 from accord.registry.reads import person_case_file
 from accord.registry.users import get_user
 
-from .conftest import SERVER_URL, Registry, _Server
+from .conftest import Registry, _Server
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "registry-v1"
 V1_REVISION = "0010"
@@ -70,43 +70,34 @@ def _records(name: str) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def upgraded(pg_server: _Server, tmp_path: Path) -> Iterator[Registry]:
-    """The v1 registry loaded into a database of its own, then upgraded by `accord init`."""
-    pg_server.url()  # skips the test when no PostgreSQL server answers
-    name = f"accord_test_v1_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER_URL).set(database=name)
-    try:
-        dump = (FIXTURE / "registry-v1.sql").read_text(encoding="utf-8")
-        # plain SQL, many statements: sent as one simple query, as psql would send a file
-        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(dump.encode("utf-8"))
-        registry = Registry(
-            backend="postgresql",
-            url=url.render_as_string(hide_password=False),
-            engine=make_engine(url.render_as_string(hide_password=False)),
-            tmp=tmp_path,
-        )
-        before = _state(registry)
-        assert before["revision"] == V1_REVISION
-        result = registry.cli("init")
-        assert result.returncode == 0, result.stderr
-        assert f"upgraded from schema {V1_REVISION} to" in result.stdout
-        after = _state(registry)
-        # the upgrade adds tables and columns; it writes no row and no audit entry
-        assert after["counts"] == before["counts"]
-        assert after["revision"] != V1_REVISION
-        with read_session(registry.engine) as session:
-            for user in ("root", "olivia", "lena", "mona"):
-                registry.users[user] = get_user(session, name=user)
-        yield registry
-        registry.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """The v1 registry loaded into a schema of its own in the test database (dropped with it:
+    a database per test would cost a checkpoint each), then upgraded by `accord init`."""
+    base = pg_server.url()  # skips the test when no PostgreSQL server answers
+    schema = f"v1_{uuid.uuid4().hex[:12]}"
+    # the dump names its schema, public, on every object: here it is the test's own
+    dump = (FIXTURE / "registry-v1.sql").read_text(encoding="utf-8")
+    dump = dump.replace("public.", f"{schema}.")
+    # plain SQL, many statements: sent as one simple query, as psql would send a file
+    libpq = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"'.encode())
+        conn.execute(dump.encode("utf-8"))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    registry = Registry(backend="postgresql", url=url, engine=make_engine(url), tmp=tmp_path)
+    before = _state(registry)
+    assert before["revision"] == V1_REVISION
+    result = registry.cli("init")
+    assert result.returncode == 0, result.stderr
+    assert f"upgraded from schema {V1_REVISION} to" in result.stdout
+    after = _state(registry)
+    # the upgrade adds tables and columns; it writes no row and no audit entry
+    assert after["counts"] == before["counts"]
+    assert after["revision"] != V1_REVISION
+    with read_session(registry.engine) as session:
+        for user in ("root", "olivia", "lena", "mona"):
+            registry.users[user] = get_user(session, name=user)
+    yield registry
+    registry.engine.dispose()
 
 
 def _state(registry: Registry) -> dict[str, Any]:

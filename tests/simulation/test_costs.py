@@ -22,7 +22,7 @@ def test_the_published_figures_of_design_section_7() -> None:
     for name, value in expected.items():
         assert params.value(name) == value
         assert not params[name].assumption, name
-        assert "DESIGN.md section 7" in params[name].source
+        assert "docs/design.md section 7" in params[name].source
 
 
 def test_every_value_is_decimal_with_a_source_and_unsourced_ones_say_assumption() -> None:

@@ -200,7 +200,7 @@ def test_the_bundled_scenarios_run_and_write_every_file(name: str, tmp_path: Pat
     html = (tmp_path / name / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 4
     assert "assumption" in html
-    assert "DESIGN.md section 7" in html
+    assert "docs/design.md section 7" in html
     monthly = (tmp_path / name / "monthly.csv").read_text(encoding="utf-8").splitlines()
     assert len(monthly) == 1 + run.results.plan.months
     assert not list(tmp_path.glob(f"{name}/.*partial"))

@@ -1,4 +1,4 @@
-"""Agreements as data: one versioned YAML file per instrument (DESIGN.md section 4)."""
+"""Agreements as data: one versioned YAML file per instrument (docs/design.md section 4)."""
 
 from accord.agreements.catalogue import bundled_agreements, get_agreement
 from accord.agreements.models import Agreement, Facility, FeeSchedule, PathwayTerms

@@ -86,7 +86,7 @@ class Ctx:
     def read(self) -> contextlib.AbstractContextManager[Session]:
         return read_session(self.engine)
 
-    def write(self, *, lock: bool = True) -> contextlib.AbstractContextManager[Session]:
+    def write(self, *, lock: bool | None = None) -> contextlib.AbstractContextManager[Session]:
         return write_session(self.engine, lock=lock)
 
     def audit_read(self, action: str, subject: str, **change: Any) -> None:

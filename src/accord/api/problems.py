@@ -1,17 +1,18 @@
 """Every error as RFC 9457 problem details (`application/problem+json`).
 
 A body has `type`, `title`, `status`, `detail`, `instance` and a `code` (snake
-case, stable: clients branch on it). Accord's own errors map by class
-(accord.errors): unknown records 404, refusals by role or duty 403, refused
-state changes 409, bad values 422, other bad input 400. Validation errors name
-each field in `errors`. Anything unexpected is logged with its traceback on the
-server and answered with a bare 500 that says nothing about the cause.
+case, stable: clients branch on it). Accord's own errors carry their status and
+code as class attributes (accord.errors): unknown records 404, refusals by role
+or duty 403, refused state changes 409, bad values 422, other bad input 400.
+Validation errors name each field in `errors`. A server-side error (5xx: a
+setting, a registry not ready, inconsistent bundled data, anything unexpected)
+is logged with its traceback and answered with a detail that says nothing about
+the cause.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,41 +20,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from accord import errors as e
-from accord.billing.errors import UnknownInvoice
-from accord.simulation.errors import ScenarioError, SimulationOptionError
+from accord.errors import AccordError, CaseFileError
 
 log = logging.getLogger("accord.api")
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:accord:problem:"
 WWW_AUTHENTICATE = 'Bearer realm="accord"'
-
-# first match wins: subclasses before their bases
-STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
-    (e.AuthenticationFailed, 401),
-    (e.PermissionDenied, 403),
-    (e.SeparationOfDuties, 403),
-    (e.OutsideFacilityScope, 403),
-    (e.UnknownPerson, 404),
-    (e.UnknownDecision, 404),
-    (e.UnknownOperationsRecord, 404),
-    (e.UnknownUser, 404),
-    (UnknownInvoice, 404),  # an InputError: must come before InputError's 400
-    (e.RegistryConflict, 409),
-    (e.IllegalTransition, 409),
-    (e.CapacityExceeded, 409),
-    (e.RuleOfLawBlock, 409),
-    (e.CaseFileError, 422),
-    (e.UnknownAgreement, 422),
-    (e.UnknownPathway, 422),
-    (e.UnknownCountry, 422),
-    (e.UnknownFacility, 422),
-    (ScenarioError, 422),
-    (SimulationOptionError, 422),
-    (e.RegistryNotReady, 503),
-    (e.SettingsError, 500),
-    (e.InputError, 400),
-)
 TITLES = {
     400: "Bad request",
     401: "Not authenticated",
@@ -65,10 +37,11 @@ TITLES = {
     500: "Internal server error",
     503: "Service unavailable",
 }
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+# what a client is told of a server-side error; the log has the rest
+SERVER_DETAILS = {
+    503: "the registry is not available; try again later",
+    500: "the server is misconfigured or its bundled data is inconsistent",
+}
 
 
 def problem(
@@ -94,26 +67,22 @@ def problem(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
-def status_of(exc: Exception) -> int:
-    return next((status for kind, status in STATUS_BY_ERROR if isinstance(exc, kind)), 500)
-
-
 async def _accord_error(request: Request, exc: Exception) -> JSONResponse:
-    status = status_of(exc)
-    if status == 500:  # bundled data or settings wrong: a defect, say so without details
+    assert isinstance(exc, AccordError)
+    if exc.status >= 500:  # the operator's to fix, not the client's: say so without details
         log.error("accord error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem(
-            status=500,
-            code=snake(type(exc).__name__),
-            detail="the server is misconfigured or its bundled data is inconsistent",
+            status=exc.status,
+            code=exc.code,
+            detail=SERVER_DETAILS.get(exc.status, SERVER_DETAILS[500]),
             instance=request.url.path,
         )
     extra: dict[str, Any] = {}
-    if isinstance(exc, e.CaseFileError) and exc.field:
+    if isinstance(exc, CaseFileError) and exc.field:
         extra["errors"] = [{"field": exc.field, "message": exc.reason}]
     return problem(
-        status=status,
-        code=snake(type(exc).__name__),
+        status=exc.status,
+        code=exc.code,
         detail=str(exc),
         instance=request.url.path,
         **extra,
@@ -164,7 +133,7 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(e.AccordError, _accord_error)
+    app.add_exception_handler(AccordError, _accord_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unhandled)

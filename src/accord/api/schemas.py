@@ -1,4 +1,8 @@
-"""What every request and response model of the API shares."""
+"""What every request and response model of the API shares.
+
+(Naming across accord: `schemas.py` holds only pydantic models of the HTTP API;
+what services return lives in `results.py` or beside its service, never here.)
+"""
 
 from __future__ import annotations
 

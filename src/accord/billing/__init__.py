@@ -6,7 +6,7 @@ billing/custody.py (days in custody from the operations events) and
 billing/models.py (the tables). They are imported from their modules, not from
 here, so the simulator and the cost model load without SQLAlchemy.
 
-Money is Decimal. See DESIGN.md sections 4 and 7 for the terms and numbers.
+Money is Decimal. See docs/design.md sections 4 and 7 for the terms and numbers.
 """
 
 from accord.billing.costs import CostParameter, CostParameters, cost_parameters

@@ -1,4 +1,4 @@
-"""Errors of the billing package: each an InputError, one clear line naming what and where.
+"""Errors of the billing package: each an InputError (400 unless it says), one clear line.
 
 InputError (accord.errors)
 ├── FeeScheduleError        a fee schedule is invalid (base of the next four)
@@ -11,7 +11,7 @@ InputError (accord.errors)
 └── InvoiceError            invoices and credit notes (base of the next four)
     ├── NoFeeSchedule       the agreement sets no fee, so there is nothing to invoice
     ├── MonthNotBilled      a month that has not begun (or a bad month) cannot be invoiced
-    ├── UnknownInvoice      no stored invoice with that number
+    ├── UnknownInvoice      no stored invoice with that number (404)
     └── NothingToCredit     reconcile finds no over-billed day on the invoice
 """
 
@@ -62,6 +62,8 @@ class MonthNotBilled(InvoiceError):
 
 class UnknownInvoice(InvoiceError):
     """No stored invoice (or invoice line) with that number."""
+
+    status = 404
 
 
 class NothingToCredit(InvoiceError):

@@ -49,7 +49,7 @@ from accord.billing.fees import InvoiceLine as FeeLine
 from accord.billing.lines import CreditView, InvoiceView, Line, content_digest, run_json
 from accord.billing.models import CreditNote, Invoice, InvoiceLineRecord
 from accord.registry.audit import append_audit, record_time, utc_now
-from accord.registry.db import lock_for_write
+from accord.registry.db import lock_after_reads, lock_for_write
 from accord.registry.models import User
 from accord.registry.users import Permission, require_permission
 
@@ -172,6 +172,7 @@ def invoice_for_month(
     now: dt.datetime | None = None,
 ) -> InvoiceView:
     """The agreement's invoice for `month` (YYYY-MM): issued, stored or draft (module doc)."""
+    lock_after_reads(session)  # most calls only read: the lock is taken to issue
     period = Month.parse(month)
     agreement = get_agreement(agreement_id)
     billing_table(agreement)

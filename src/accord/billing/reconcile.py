@@ -53,7 +53,6 @@ from accord.registry.models import User
 from accord.registry.users import Permission, require_permission
 
 OVER = frozenset({"billed_not_in_custody", "transfer_not_handed_over"})
-UNDER = frozenset({"in_custody_not_billed", "transfer_not_billed"})
 NOT_HELD = "not in custody"
 
 

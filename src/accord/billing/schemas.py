@@ -1,5 +1,8 @@
 """Request and response models of the billing HTTP routes (billing/views.py).
 
+(Naming across accord: `schemas.py` holds only pydantic models of the HTTP API;
+what services return lives in `results.py` or beside its service, never here.)
+
 Money is Decimal and goes out as decimal text ("1643.84"), never as a JSON
 number, so no client reads a bill through a float. Person ids are `PersonId`:
 masked for analysts by the API, whatever the route.

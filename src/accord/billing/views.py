@@ -89,7 +89,7 @@ def issue_invoice(
     An invoice already issued is returned unchanged (200); a month still running gets a
     draft through yesterday, not stored (200).
     """
-    with ctx.write(lock=False) as session:  # the service locks only when it issues
+    with ctx.write() as session:
         view = invoice_for_month(
             session, actor=ctx.user, agreement_id=body.agreement, month=body.month
         )
@@ -168,7 +168,7 @@ def credit_notes(
 
     The invoice never changes; each credit note names its line, the days and why.
     """
-    with ctx.write(lock=False) as session:  # the service takes the lock first
+    with ctx.write() as session:
         notes = issue_credit_notes(
             session, actor=ctx.user, invoice_number=invoice_id, line_no=body.line, note=body.note
         )

@@ -29,8 +29,6 @@ from accord.casefile.v1 import CaseFileV1
 from accord.countries import country_code
 from accord.errors import UnknownCountry
 
-SCHEMA_VERSION = "2"
-
 
 def _country(value: str) -> str:
     try:

@@ -18,7 +18,6 @@ SCHEMA_IDS = {
     "1": "https://accord.example/schemas/case-file.v1.json",
     "2": "https://accord.example/schemas/case-file.v2.json",
 }
-SCHEMA_ID = SCHEMA_IDS["2"]
 _MODELS: dict[str, type[BaseModel]] = {"1": CaseFileV1, "2": CaseFile}
 
 

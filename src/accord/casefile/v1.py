@@ -1,4 +1,4 @@
-"""Case file v1 (DESIGN.md section 5), as pydantic models: frozen as published.
+"""Case file v1 (docs/design.md section 5), as pydantic models: frozen as published.
 
 Version 2 (models.py) supersedes it. This module is kept so that a v1 record is
 validated exactly as it always was before it is upgraded, and so that the
@@ -22,8 +22,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from accord.countries import country_code
 from accord.errors import UnknownCountry
-
-SCHEMA_VERSION = "1"
 
 
 def _country(value: str) -> str:

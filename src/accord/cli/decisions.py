@@ -39,7 +39,7 @@ def decide_in_registry(
 
     engine, user, _ = acting_user(ctx, Permission.DECISIONS_RECORD)
     known_on = parse_known_on(as_known_on)
-    with write_session(engine, lock=False) as session:  # the service locks once it has decided
+    with write_session(engine) as session:
         decision, record = decide_from_registry(
             session, request=request, person_id=person_id, actor=user, as_known_on=known_on
         )

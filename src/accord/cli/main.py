@@ -1,7 +1,8 @@
 """`accord`: decide, explain, screen, import, and read the catalogues.
 
 Every command is thin: parse, call the library, print. An InputError becomes
-one line on stderr and exit status 2; nothing prints a traceback.
+one line on stderr and exit status 2, a SetupError (a setting, a registry not
+ready) one line and exit status 4; nothing prints a traceback.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from accord.cli.serve import serve_command
 from accord.cli.simulate import simulate_command
 from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
 from accord.engine.screen import ScreenSummary
-from accord.errors import AccordError, InputError
+from accord.errors import AccordError, InputError, SetupError
 from accord.law.catalogue import RULES
 from accord.law.framework import FacilityCounts
 from accord.law.parameters import NOTICE_PROFILES
@@ -332,7 +333,7 @@ def demo(
 
 
 def run() -> None:
-    """Entry point: AccordError -> one line and exit 2; never a traceback."""
+    """Entry point: AccordError -> one line and exit 2 (input), 4 (setup) or 3; no traceback."""
     try:
         # Without standalone mode, click returns the code of a typer.Exit rather than raising it.
         code = app(standalone_mode=False)
@@ -341,6 +342,9 @@ def run() -> None:
     except InputError as exc:
         err.print(f"accord: error: {exc}", highlight=False, markup=False)
         sys.exit(2)
+    except SetupError as exc:  # the operator must act (a setting, `accord init`), not the input
+        err.print(f"accord: error: {exc}", highlight=False, markup=False)
+        sys.exit(4)
     except AccordError as exc:
         err.print(f"accord: internal data error: {exc}", highlight=False, markup=False)
         sys.exit(3)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from accord.cli.registry import acting_user
 from accord.errors import InputError
-from accord.operations.schemas import (
+from accord.operations.states import (
     ApproveReason,
     Coded,
     CounselAccessKind,
@@ -209,20 +209,20 @@ def withdraw(
 
 def codes() -> None:
     """Every state and reason code of transfer operations, with its description."""
-    from accord.operations import schemas
+    from accord.operations import states
 
     table = Table(title="Operations codes")
     for column in ("kind", "code", "description"):
         table.add_column(column)
     kinds: list[type[Coded]] = [
-        schemas.CaseState,
-        schemas.MissionState,
+        states.CaseState,
+        states.MissionState,
         ApproveReason,
         DenyReason,
         WithdrawReason,
         MissionCancelReason,
-        schemas.StrikeReason,
-        schemas.IncidentKind,
+        states.StrikeReason,
+        states.IncidentKind,
         ResolutionReason,
         CustodyEnd,
         CustodyEndReason,
@@ -313,7 +313,7 @@ def missions_add(
 
 
 def _print_struck(struck: tuple[object, ...]) -> None:
-    from accord.operations.schemas import Struck
+    from accord.operations.results import Struck
 
     for s in struck:
         assert isinstance(s, Struck)
@@ -423,7 +423,7 @@ def handover_confirm(
 
     moment = _time(at, "--at") if at else None
     engine, user, _ = _act(ctx, "OPS_HANDOVER")
-    with write_session(engine, lock=False) as session:  # it locks after its reads
+    with write_session(engine) as session:
         confirm_handover(
             session,
             actor=user,
@@ -431,6 +431,7 @@ def handover_confirm(
             person_ids=persons,
             returned_on_board=returned_on_board,
             occurred_at=moment,
+            commit=True,  # the handover is this session's only write
         )
     what = "returned on board" if returned_on_board else "received into custody"
     _say(f"mission {number}: {len(persons)} {what}")

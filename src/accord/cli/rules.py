@@ -1,8 +1,11 @@
 """`accord rules list|show`: the rule catalogue, and everything one rule rests on.
 
-`show` gathers, for one rule: what it passes when and its citations; the fact
-lists and law parameters it reads (each parameter with its dated values and
-their sources); the class-wide court orders it reads; the pathways (and, for an
+`show` gathers, for one rule: what it passes when and its citations; everything
+it declares it depends on (Rule.reads, parameters, court_orders, law_tables:
+tests/test_rule_declarations.py checks each declaration against what the rule
+reads): the fact lists, each law parameter with its dated values and their
+sources, each class-wide court order with its citation and dated events, each
+dated law table with its dated entries and sources; the pathways (and, for an
 agreement term, the agreements) that apply it; and the scenarios of
 law/scenarios/ that exercise it. Everything is read from the code and data the
 engine itself uses, so what is shown is what decides.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,7 +31,15 @@ from rich.table import Table
 from accord.agreements import bundled_agreements
 from accord.engine import DecisionRequest
 from accord.errors import DataError, InputError
+from accord.law.calendar import CALENDAR_CITATIONS, FIRST_YEAR, LAST_YEAR
 from accord.law.catalogue import RULES, rule_ids_for, rules_for
+from accord.law.dated_law import (
+    CIRCUITS_FILE,
+    TPS_FILE,
+    StayRuleValue,
+    circuits,
+    tps_designations,
+)
 from accord.law.framework import Rule
 from accord.pathways import PATHWAYS
 
@@ -41,7 +53,7 @@ KIND_LABEL = {"law": "law", "agreement": "agreement term"}
 
 @rules_app.command("list")
 def rules_list() -> None:
-    """Every rule with its citations, effective dates and the fact lists it reads."""
+    """Every rule with its citations, effective dates and everything it reads."""
     table = Table(title="Rule catalogue", show_lines=True)
     for col in ("id", "kind", "passes when", "citations", "in effect", "reads"):
         table.add_column(col)
@@ -52,9 +64,19 @@ def rules_list() -> None:
             r.passes_when,
             "\n".join(r.citations) or "the agreement's own term (its source is cited)",
             _in_effect(r),
-            "\n".join((*r.reads, *(f"parameter {p}" for p in r.parameters))) or "-",
+            "\n".join(depends_on(r)) or "-",
         )
     out.print(table)
+
+
+def depends_on(rule: Rule) -> list[str]:
+    """Everything the rule declares it reads, one line each, as the catalogue lists it."""
+    return [
+        *rule.reads,
+        *(f"parameter {p}" for p in rule.parameters),
+        *(f"court order {o}" for o in rule.court_orders),
+        *(f"law table {t}" for t in rule.law_tables),
+    ]
 
 
 @rules_app.command("show")
@@ -91,6 +113,7 @@ def rule_profile(rule_id: str) -> dict[str, Any]:
         "reads": list(rule.reads),
         "parameters": [_parameter(name) for name in rule.parameters],
         "court_orders": court_orders_read(rule),
+        "law_tables": [law_table(name) for name in rule.law_tables],
         "pathways": pathways,
         "agreements": agreements,
         "scenarios": _scenario_summary(rule.id),
@@ -140,12 +163,95 @@ def _plain(value: Any) -> Any:
 
 def court_orders_read(rule: Rule) -> list[dict[str, Any]]:
     """The class-wide court orders (law/data/court_orders/) the rule reads: the ids it names
-    in `Rule.court_orders`, as it names its parameters, each as law/court_orders.py gives it."""
+    in `Rule.court_orders`, as it names its parameters, each as law/court_orders.py gives it,
+    with the case's citation (each event carries its own source)."""
     if not rule.court_orders:
         return []
     from accord.law.court_orders import court_order  # reads and validates the order files
 
-    return [court_order(order_id) for order_id in rule.court_orders]
+    records = []
+    for order_id in rule.court_orders:
+        order = court_order(order_id)
+        citation = f"{order['title']}, {order['docket']} ({order['court']})"
+        records.append({"id": order["id"], "citation": citation, **order})
+    return records
+
+
+# ---- dated law tables ---------------------------------------------------------------------
+
+
+def law_table(name: str) -> dict[str, Any]:
+    """One dated law table (framework.DATED_LAW_TABLES): where it comes from, the law behind
+    it, and each entry's dated values with their sources."""
+    describe = _LAW_TABLES.get(name)
+    if describe is None:
+        raise DataError(f"a rule reads law table '{name}', which `accord rules show` cannot show")
+    return {"name": name, **describe()}
+
+
+def _tps_designations() -> dict[str, Any]:
+    return {
+        "title": "TPS designations: the state of each country's designation from a day on",
+        "data": f"law/data/{TPS_FILE}",
+        "citations": ["8 U.S.C. 1254a(a)(1)(A), (b)(3), (d)(3)"],
+        "entries": [
+            {
+                "key": code,
+                "name": country.name,
+                "values": [
+                    {
+                        "from": p.start.isoformat(),
+                        "value": p.state if p.reason is None else f"{p.state}: {p.reason}",
+                        "source": p.source,
+                    }
+                    for p in country.periods
+                ],
+            }
+            for code, country in tps_designations().items()
+        ],
+    }
+
+
+def _circuit_stay_rules() -> dict[str, Any]:
+    def value(v: StayRuleValue) -> str:
+        return f"automatic stay ({v.scope})" if v.automatic_stay else "no automatic stay"
+
+    return {
+        "title": "Courts of appeals whose rule stays removal while a stay motion is pending",
+        "data": f"law/data/{CIRCUITS_FILE}",
+        "citations": ["8 U.S.C. 1252(b)(3)(B)", "Nken v. Holder, 556 U.S. 418 (2009)"],
+        "entries": [
+            {
+                "key": c.court,
+                "name": ", ".join(c.aliases),
+                "values": [
+                    {"from": v.start.isoformat(), "value": value(v), "source": v.source}
+                    for v in c.values
+                ],
+            }
+            for c in circuits()
+        ],
+    }
+
+
+def _non_business_days() -> dict[str, Any]:
+    """The calendar is computed from the statute, not listed: its entries are not shown."""
+    return {
+        "title": (
+            "The federal calendar: Saturdays, Sundays and legal public holidays "
+            f"{FIRST_YEAR}-{LAST_YEAR}, each with the next business day"
+        ),
+        "data": "law/calendar.py, computed",
+        "citations": list(CALENDAR_CITATIONS),
+        "entries": [],
+    }
+
+
+_LAW_TABLES: dict[str, Callable[[], dict[str, Any]]] = {
+    "tps_designations": _tps_designations,
+    "circuit_stay_rules": _circuit_stay_rules,
+    "non_business_days": _non_business_days,
+}
 
 
 # ---- who applies the rule -----------------------------------------------------------------
@@ -290,6 +396,9 @@ def _print_profile(p: dict[str, Any]) -> None:
     say("court orders:" + ("" if p["court_orders"] else " none"))
     for order in p["court_orders"]:
         _print_order(order)
+    say("law tables:" + ("" if p["law_tables"] else " none"))
+    for table in p["law_tables"]:
+        _print_law_table(table)
     say(f"applied on pathways: {', '.join(p['pathways']) or 'none'}")
     for a in p["agreements"]:
         where = f"{a['pathway']}" + (f", facility {a['facility']}" if a["facility"] else "")
@@ -310,7 +419,7 @@ def _print_profile(p: dict[str, Any]) -> None:
 def _print_order(order: dict[str, Any]) -> None:
     """One class-wide order (CourtOrder.as_record): case, class, each dated event."""
     say = text_out.print
-    say(f"  - {order['id']}: {escape(order['title'])}, {order['docket']} ({order['court']})")
+    say(f"  - {order['id']}: {escape(order['citation'])}")
     say(f"    class: {escape(order['class_definition'])}")
     for event in order["events"]:
         extra = "; ".join(
@@ -318,3 +427,14 @@ def _print_order(order: dict[str, Any]) -> None:
         )
         line = f"{event['on']}: {event['kind']}, {event['what']}" + (f" ({extra})" if extra else "")
         say(f"    {escape(line)} [{escape(event['source'])}]")
+
+
+def _print_law_table(table: dict[str, Any]) -> None:
+    """One dated law table: its source, the law behind it, each entry's dated values."""
+    say = text_out.print
+    say(f"  - {table['name']}: {escape(table['title'])} ({escape(table['data'])})")
+    say(f"    law: {escape('; '.join(table['citations']))}")
+    for entry in table["entries"]:
+        say(f"    {escape(entry['key'])} ({escape(entry['name'])}):")
+        for v in entry["values"]:
+            say(f"      from {v['from']}: {escape(v['value'])} [{escape(v['source'])}]")

@@ -6,7 +6,7 @@ The main app registers it with
 
 The registry is ACCORD_DATABASE_URL (default: accord.db here); ACCORD_SECRET_KEY
 (signs session cookies, 32+ characters) and ACCORD_MASKING_KEY (masks identifiers
-for analysts) have no default: without them it refuses to start (exit 2).
+for analysts) have no default: without them it refuses to start (exit 4).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def serve_command(
     from accord.api import ApiSettings, create_app
     from accord.api.server import check_can_serve, serve_workers
 
-    settings = ApiSettings.from_env()  # SettingsError (exit 2) names a missing secret
+    settings = ApiSettings.from_env()  # SettingsError (exit 4) names a missing secret
     # each worker of several builds its own app (engine, caches) from the same environment
     # and listens on its own socket (accord/api/server.py: why not uvicorn's workers); this
     # process then only supervises, once the registry and the port are known to be usable

@@ -22,7 +22,7 @@ from accord.errors import InputError
 from accord.operations.care import record_visit
 from accord.operations.events import get_case
 from accord.operations.missions import add_to_mission, check_mission, create_mission, depart_mission
-from accord.operations.schemas import ApproveReason, DenyReason, FindingSeverity
+from accord.operations.states import ApproveReason, DenyReason, FindingSeverity
 from accord.operations.workflow import nominate, review, serve_notices
 from accord.registry.users import Permission
 

@@ -27,9 +27,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from accord.api.deps import Ctx, app_state
-from accord.api.problems import STATUS_BY_ERROR, TITLES
+from accord.api.problems import TITLES
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
-from accord.errors import AccordError, AuthenticationFailed, InputError
+from accord.errors import AccordError, AuthenticationFailed
 from accord.registry.users import Permission, can, mask_person_id
 
 log = logging.getLogger("accord.dashboard")
@@ -148,13 +148,6 @@ def act(target: str, work: Callable[[], str | tuple[str, str]]) -> Response:
     return redirect(target, message)
 
 
-def status_for(exc: AccordError) -> int:
-    for kind, status in STATUS_BY_ERROR:
-        if isinstance(exc, kind):
-            return status
-    return 400 if isinstance(exc, InputError) else 500
-
-
 def error_page(
     request: Request, status: int, message: str, fields: list[str] | None = None
 ) -> Response:
@@ -210,7 +203,7 @@ class PageRoute(APIRoute):
                 fields = [_field(err) for err in exc.errors()]
                 return error_page(request, 422, "Some values are not valid.", fields)
             except AccordError as exc:
-                status = status_for(exc)
+                status = exc.status
                 if status >= 500:
                     log.error("dashboard error on %s", request.url.path, exc_info=exc)
                     return error_page(request, status, "The server could not show this page.")

@@ -26,7 +26,7 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.operations.schemas import CaseState
+from accord.operations.states import CaseState
 from accord.registry.models import Person, User
 
 
@@ -45,10 +45,6 @@ class Gauge:
     agreements: tuple[str, ...]
     held: int
     quotas: tuple[Quota, ...]
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.held / self.facility.capacity
 
 
 def facilities() -> dict[str, tuple[Facility, tuple[str, ...]]]:

@@ -25,7 +25,7 @@ from accord.errors import InputError
 from accord.operations.custody import census_count
 from accord.operations.events import check_facility_scope
 from accord.operations.reconcile import reconcile as run_reconcile
-from accord.operations.schemas import ApproveReason, CaseState, DenyReason
+from accord.operations.states import ApproveReason, CaseState, DenyReason
 from accord.operations.workflow import ACTIVE_STATES, notice_required
 from accord.pathways import PATHWAYS
 from accord.registry.reads import person_case_file, person_history
@@ -254,7 +254,7 @@ def visits(
     """Monitoring visits and their findings, newest first, and the form to record one."""
     with ctx.read() as session:
         rows = reads.visits(session)
-    from accord.operations.schemas import FindingSeverity
+    from accord.operations.states import FindingSeverity
 
     return render(
         request,

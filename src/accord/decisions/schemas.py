@@ -1,4 +1,8 @@
-"""Request and response models of the decisions' HTTP routes (decisions/views.py)."""
+"""Request and response models of the decisions' HTTP routes (decisions/views.py).
+
+(Naming across accord: `schemas.py` holds only pydantic models of the HTTP API;
+what services return lives in `results.py` or beside its service, never here.)
+"""
 
 from __future__ import annotations
 

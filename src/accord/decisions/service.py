@@ -11,29 +11,25 @@ replay identically (the inputs digest), while the rules may have changed since
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, true
-from sqlalchemy import case as sql_case
+from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from accord.casefile.models import ADDED_IN_V2, V2_LISTS
+from accord.decisions.facility_counts import registry_facility_counts
 from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables, known_flag
 from accord.law.framework import FacilityCounts
-from accord.registry.audit import AuditWriter, record_time
-from accord.registry.batch import StatementBatch
-from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
 from accord.registry.codec import without_null_v2_fields
-from accord.registry.db import holds_writer_lock, lock_for_write
 from accord.registry.models import User
+from accord.registry.optimistic import Snapshot, Writes, write_once
 from accord.registry.reads import AsKnownOn, known_cutoff, person_case_read, person_fact_tables
 
 
@@ -111,66 +107,6 @@ def recorded_facility_counts(request: dict[str, Any]) -> FacilityCounts | None:
     return FacilityCounts(held=int(counts["held"]), under_agreement=int(counts["under_agreement"]))
 
 
-# Cases that take a place at a facility: held there, or on the way (as a manifest counts them,
-# operations/missions.py); kept per facility, agreement and state by migration 0005's triggers.
-_PLACE_STATES = ("in_custody", "manifested", "departed", "missing")
-
-
-@functools.cache
-def _facility_counts_statement() -> Any:
-    """One statement: places taken at the facility (all agreements; this agreement), and those
-    of them the person's own cases take, so that the person is not counted against themself."""
-    from accord.operations.models import FacilityCount, TransferCase  # operations imports us
-
-    fc, tc = FacilityCount, TransferCase
-    agreement = bindparam("agreement_id", type_=String)
-    facility = bindparam("facility_id", type_=String)
-    taken = (
-        select(
-            func.coalesce(func.sum(fc.persons), 0).label("held"),
-            func.coalesce(
-                func.sum(sql_case((fc.agreement_id == agreement, fc.persons), else_=0)), 0
-            ).label("under"),
-        )
-        .where(fc.facility_id == facility, fc.state.in_(_PLACE_STATES))
-        .subquery()
-    )
-    own = (
-        select(
-            func.count().label("held"),
-            func.coalesce(func.sum(sql_case((tc.agreement_id == agreement, 1), else_=0)), 0).label(
-                "under"
-            ),
-        )
-        .where(
-            tc.person_id == bindparam("person_id"),
-            tc.facility_id == facility,
-            tc.state.in_(_PLACE_STATES),
-        )
-        .subquery()
-    )
-    return select(taken.c.held - own.c.held, taken.c.under - own.c.under).select_from(
-        taken.join(own, true())
-    )
-
-
-def registry_facility_counts(
-    session: Session, *, request: DecisionRequest, person_id: str
-) -> FacilityCounts | None:
-    """The registry's count of places taken at the request's facility now, the person aside
-    (None without a facility): what the rules facility_capacity and quota decide on. The count
-    is the registry's at the moment of the decision, whatever `as_known_on` says: the registry
-    keeps no history of it, and the decision record keeps the count it used."""
-    ctx = request.context()
-    if ctx.facility is None:
-        return None
-    held, under = session.execute(
-        _facility_counts_statement(),
-        {"facility_id": ctx.facility.id, "agreement_id": ctx.agreement.id, "person_id": person_id},
-    ).one()
-    return FacilityCounts(held=int(held), under_agreement=int(under))
-
-
 def person_facts_read(
     session: Session, *, person_id: str, as_known_on: AsKnownOn
 ) -> tuple[PersonFacts, int]:
@@ -178,6 +114,14 @@ def person_facts_read(
     facts of `person_fact_read`, without the Arrow tables a single decision has no use for."""
     case, head_seq = person_case_read(session, person_id=person_id, as_known_on=as_known_on)
     return PersonFacts.of_case(case), head_seq
+
+
+@dataclass(frozen=True)
+class _DecisionReads:
+    facts: PersonFacts
+    counts: FacilityCounts | None
+    decision: Decision
+    known_at: dt.datetime | None  # None: the facts known at the writer's clock
 
 
 def decide_from_registry(
@@ -197,81 +141,78 @@ def decide_from_registry(
     writes nothing else: the HTTP route), when the COMMIT goes in the round trip
     of the record, so the writer lock is never held while the reply travels back;
     the record is then returned detached.
-    In a session that does not hold the writer lock yet (`write_session(engine,
-    lock=False)` on PostgreSQL), a decision on the facts known now reads and
-    decides first, then sends the record in one round trip in which the database
-    takes the lock, checks that no fact of the person was written since the
-    snapshot it read, and appends the audit entry (registry/chain.py), so that
-    decisions do not queue behind one another. If a fact was written since, it
-    reads and decides again under the lock.
+    A decision on the facts known now is an optimistic write (registry/optimistic.py):
+    on PostgreSQL it reads and decides before the writer lock, then sends the record
+    in one round trip in which the database takes the lock, checks that no fact of
+    the person was written since the snapshot it read, and appends the audit entry,
+    so that decisions do not queue behind one another. If a fact was written since,
+    it reads and decides again under the lock.
     """
-    if as_known_on is None and not holds_writer_lock(session):
-        # one statement: the facts and the chain's head seq from the same snapshot
-        facts, seen = person_facts_read(session, person_id=person_id, as_known_on=None)
+
+    def decide(facts: PersonFacts, known_at: dt.datetime | None) -> _DecisionReads:
         counts = registry_facility_counts(session, request=request, person_id=person_id)
         decision = decide_facts(
             facts=facts, request=request, all_facts=True, facility_counts=counts
         )
-        clock = writer_clock(now)
-        audit = DatabaseChainWriter(
-            session,
-            seen=seen,
-            watch={f"person:{person_id}": "facts."},
-            now=clock,
-            clamp=now is None,
-        )
-        batch = ChainedBatch(session, audit)
-        # the facts as known at the writer's clock: nothing of the person's was written
-        # between the read and the lock, or the database sends this write the slow way
+        return _DecisionReads(facts, counts, decision, known_at)
+
+    def read_first() -> Snapshot[_DecisionReads]:
+        # one statement: the facts and the chain's head seq from the same snapshot
+        facts, seen = person_facts_read(session, person_id=person_id, as_known_on=None)
+        return Snapshot(decide(facts, None), seen, {f"person:{person_id}": "facts."})
+
+    def read_locked(decided_at: dt.datetime) -> _DecisionReads:
+        known_at = known_cutoff(as_known_on) or decided_at
+        if known_at > decided_at:
+            raise InputError(
+                f"--as-known-on {known_at.isoformat()} is after the time of the decision "
+                f"({decided_at.isoformat()}): the registry cannot know the future"
+            )
+        facts, _ = person_facts_read(session, person_id=person_id, as_known_on=known_at)
+        return decide(facts, known_at)
+
+    def write(reads: _DecisionReads, writes: Writes) -> tuple[Decision, DecisionRecord]:
+        # before the lock, the facts as known at the writer's clock: nothing of the person's
+        # was written between the read and the lock, or the database sends this the slow way
         record = _add_record(
-            batch, audit, request, person_id, actor, decision, facts, audit.at, clock, counts
+            writes,
+            request,
+            person_id,
+            actor,
+            reads.decision,
+            reads.facts,
+            reads.known_at or writes.clock,
+            reads.counts,
         )
-        if batch.send_chained(commit=commit):
-            assert audit.recorded_at is not None
-            record.decided_at = audit.recorded_at
-            record.audit_seq = audit.seq_of(record.audit_seq)
-            return decision, _attached(session, record, committed=commit)
-    lock_for_write(session)  # before record_time: the chain head it reads is kept
-    decided_at = record_time(session, now)
-    known_at = known_cutoff(as_known_on) or decided_at
-    if known_at > decided_at:
-        raise InputError(
-            f"--as-known-on {known_at.isoformat()} is after the time of the decision "
-            f"({decided_at.isoformat()}): the registry cannot know the future"
-        )
-    facts, _ = person_facts_read(session, person_id=person_id, as_known_on=known_at)
-    counts = registry_facility_counts(session, request=request, person_id=person_id)
-    decision = decide_facts(facts=facts, request=request, all_facts=True, facility_counts=counts)
-    # The audit entry and the record go to the database in one round trip (a pipeline
-    # on PostgreSQL): the writer lock is held from here to the commit.
-    writer = AuditWriter(session)
-    locked = StatementBatch(session)
-    record = _add_record(
-        locked, writer, request, person_id, actor, decision, facts, decided_at, known_at, counts
+        return reads.decision, record
+
+    decision, record = write_once(
+        session,
+        read_first=read_first,
+        read_locked=read_locked,
+        write=write,
+        now=now,
+        commit=commit,
+        optimistic=as_known_on is None,
     )
-    writer.flush(locked)  # (a chained batch sends its writer's entries itself)
-    locked.send()
-    if commit:
-        session.commit()
     return decision, _attached(session, record, committed=commit)
 
 
 def _add_record(
-    batch: StatementBatch,
-    writer: AuditWriter,
+    writes: Writes,
     request: DecisionRequest,
     person_id: str,
     actor: User,
     decision: Decision,
     facts: PersonFacts,
-    decided_at: dt.datetime,
     known_at: dt.datetime,
     facility_counts: FacilityCounts | None = None,
 ) -> DecisionRecord:
-    """The record, added to `batch`, and its audit entry, added to `writer` (which the caller
-    flushes); the record's id once the batch is sent."""
+    """The record, added to the write's batch, and its audit entry, to its audit writer,
+    both at its record time; the record's id once the batch is sent."""
     digest = facts_digest(facts)
-    entry = writer.add(
+    decided_at = writes.at
+    entry = writes.audit.add(
         actor=actor,
         action="decision.record",
         subject=f"person:{person_id}",
@@ -307,7 +248,8 @@ def _add_record(
     def numbered(ids: list[int]) -> None:
         record.id = ids[0]
 
-    batch.insert(DecisionRecord.__table__, [values], returning="id", on_result=numbered)
+    writes.batch.insert(DecisionRecord.__table__, [values], returning="id", on_result=numbered)
+    writes.returns(record)
     return record
 
 

@@ -40,7 +40,7 @@ async def decide(
 
 def decide_and_record(ctx: Ctx, body: DecideIn) -> DecisionOut:
     request = body.request()
-    with ctx.write(lock=False) as session:  # the service locks once it has decided
+    with ctx.write() as session:
         decision, record = decide_from_registry(
             session,
             request=request,

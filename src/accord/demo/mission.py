@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from accord.casefile.models import V2_LISTS
-from accord.operations.schemas import BoardingResult, HandoverClose, ReconcileReport
+from accord.operations.results import BoardingResult, HandoverClose, ReconcileReport
 
 AGREEMENT = {"agreement": "sv-2025-offer", "pathway": "custody_placement", "destination": "SV"}
 FACILITY = "CECOT"
@@ -31,7 +31,7 @@ VENEZUELANS = 24
 SALVADORANS = 6
 PROTECTED = f"mission-sv-{SALVADORANS:02d}"  # withholding as to El Salvador, granted 2019
 MISSING = "mission-ve-17"  # not counted at intake: the handover opens an incident
-# one user per role (DESIGN.md section 1), in the order they act
+# one user per role (docs/design.md section 1), in the order they act
 USERS = {
     "ada": "admin",
     "olivia": "officer",
@@ -201,7 +201,7 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
         depart_mission,
     )
     from accord.operations.reconcile import reconcile
-    from accord.operations.schemas import ApproveReason, CaseState, ResolutionReason
+    from accord.operations.states import ApproveReason, CaseState, ResolutionReason
     from accord.operations.workflow import nominate, review, serve_notices
     from accord.registry import (
         add_user,

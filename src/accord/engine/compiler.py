@@ -3,8 +3,8 @@
 The same rule functions are compiled twice:
 
 * for a docket, to DuckDB over the `<table>_all` tables: each
-  `person_in(subset)` is a semi-join, and one statement gives every person's
-  statuses;
+  `person_in(subset)` is a flag column of the persons (engine/memberships.py),
+  and one statement gives every person's statuses;
 * for one person, to SQLite over tables that hold only that person's facts
   (see one_person.py): the same statement shape, on an engine whose cost
   follows the rows rather than the size of the plan.
@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 
 import ibis
 
+from accord.engine.memberships import INLINED, DocketMemberships
 from accord.engine.one_person import to_sqlite
+from accord.engine.status_codes import coded_table, decoded
 from accord.facts.tables import FACT_SCHEMAS
 from accord.law.catalogue import rules_for
-from accord.law.framework import FAIL, UNKNOWN, Context, Expr, Facts, Rule
+from accord.law.framework import FAIL, OUTCOMES, UNKNOWN, Context, Expr, Facts, Rule
 
 ALL = "_all"
 _RULE_ID = re.compile(r"[a-z0-9_]+")
@@ -43,10 +45,10 @@ class CompiledRules:
     # SQLite: (rule id, fact) of every rule with evidence, in one statement (None: no rule
     # has any); one statement costs a fraction of a dozen
     person_all_evidence_sql: str | None
-    _docket: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _docket: tuple[str, str, str] | None = field(default=None, repr=False, compare=False)
     _docket_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def _docket_sql(self) -> tuple[str, str]:
+    def _docket_sql(self) -> tuple[str, str, str]:
         with self._docket_lock:  # threads asking at once wait for one compilation
             if self._docket is None:
                 self._docket = _compile_docket(self.context, list(self.rules))
@@ -62,6 +64,12 @@ class CompiledRules:
         """DuckDB: person_id, rule, fact."""
         return self._docket_sql()[1]
 
+    @property
+    def docket_enum_sql(self) -> str:
+        """docket_status_sql with statuses and outcome as DuckDB ENUMs (status_codes.py): for
+        writing Parquet, which stores them as the same strings."""
+        return self._docket_sql()[2]
+
 
 def _tables(suffix: str) -> dict[str, Expr]:
     return {
@@ -73,17 +81,24 @@ def _tables(suffix: str) -> dict[str, Expr]:
 def outcome_of(columns: list[Expr]) -> Expr:
     any_fail = functools.reduce(operator.or_, [c == FAIL for c in columns])
     any_unknown = functools.reduce(operator.or_, [c == UNKNOWN for c in columns])
-    return ibis.cases((any_fail, "ineligible"), (any_unknown, "undetermined"), else_="eligible")
+    eligible, ineligible, undetermined = OUTCOMES
+    return ibis.cases((any_fail, ineligible), (any_unknown, undetermined), else_=eligible)
 
 
 def _status_table(
     facts: Facts, ctx: Context, rules: list[Rule], keep: tuple[str, ...] = ()
 ) -> Expr:
-    columns = {rule.id: rule.evaluate(facts, ctx).status.cast("string") for rule in rules}
-    statuses = facts.persons.select("person_id", *keep, **columns)
+    return _status_columns(
+        facts, {rule.id: rule.evaluate(facts, ctx).status for rule in rules}, keep
+    )
+
+
+def _status_columns(facts: Facts, statuses: dict[str, Expr], keep: tuple[str, ...] = ()) -> Expr:
+    columns = {rule_id: status.cast("string") for rule_id, status in statuses.items()}
+    table = facts.persons.select("person_id", *keep, **columns)
     # The outcome reads the named rule columns, so each rule is evaluated once, not again
     # inside the outcome expression.
-    return statuses.mutate(outcome=outcome_of([statuses[r] for r in columns]))
+    return table.mutate(outcome=outcome_of([table[r] for r in columns]))
 
 
 def _evidence_by_rule(facts: Facts, ctx: Context, rules: list[Rule]) -> dict[str, Expr]:
@@ -108,20 +123,45 @@ def _sql(expr: Expr) -> str:
 
 def _with_shared(shared: dict[str, Expr], sql: str) -> str:
     """`sql` preceded by the relations the rules share (Facts.share), each computed once:
-    DuckDB inlines a relation at every reference otherwise."""
+    DuckDB inlines a relation at every reference otherwise. The persons' flags are read
+    once per statement and left for DuckDB to inline."""
     if not shared:
         return sql
     ctes = ", ".join(
-        f"shared_{name} AS MATERIALIZED ({_sql(relation)})" for name, relation in shared.items()
+        f"shared_{name} AS {'' if name in INLINED else 'MATERIALIZED '}({_sql(relation)})"
+        for name, relation in shared.items()
     )
     return f"WITH {ctes} SELECT * FROM ({sql}) AS screened"
 
 
-def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str]:
-    facts = Facts(_tables(ALL), shared={})
-    status = _sql(_status_table(facts, ctx, rules))
-    evidence = _sql(_union(list(_evidence_by_rule(facts, ctx, rules).values())))
-    return _with_shared(facts.shared or {}, status), _with_shared(facts.shared or {}, evidence)
+def docket_facts() -> tuple[Facts, DocketMemberships]:
+    """The docket's fact tables for one statement: shared relations and person_in as flags
+    (engine/memberships.py). The statement's SQL is `_with_shared(statement_relations(...))`."""
+    tables = _tables(ALL)
+    memberships = DocketMemberships(tables["persons"])
+    facts = Facts({**tables, "persons": memberships.persons}, shared={}, memberships=memberships)
+    return facts, memberships
+
+
+def statement_relations(facts: Facts, memberships: DocketMemberships) -> dict[str, Expr]:
+    """What a docket statement computes first: the rules' shared relations, then the flags."""
+    return {**(facts.shared or {}), **memberships.relations()}
+
+
+def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str, str]:
+    facts, members = docket_facts()
+    statuses = {rule.id: rule.evaluate(facts, ctx).status for rule in rules}
+    relations = statement_relations(facts, members)
+    status = _with_shared(relations, _sql(_status_columns(facts, statuses)))
+    coded = _with_shared(relations, _sql(coded_table(facts.persons, statuses)))
+    # the evidence asks its own subsets: a statement pays for its own
+    facts_e, members_e = docket_facts()
+    evidence = _sql(_union(list(_evidence_by_rule(facts_e, ctx, rules).values())))
+    return (
+        status,
+        _with_shared(statement_relations(facts_e, members_e), evidence),
+        decoded(coded, list(statuses)),
+    )
 
 
 def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str | None]:

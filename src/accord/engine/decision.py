@@ -19,15 +19,17 @@ from accord.law.court_orders import court_orders_digest, orders_applied
 from accord.law.framework import (
     FAIL,
     NOT_APPLICABLE,
+    OUTCOMES,
     PASS,
     UNKNOWN,
     Context,
     FacilityCounts,
     Rule,
 )
+
+__all__ = ["OUTCOMES", "Decision", "RuleResult"]
 from accord.law.parameters import parameters_digest
 
-OUTCOMES = ("eligible", "ineligible", "undetermined")
 RULESET_VERSION = "1"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from accord.engine.compiler import compile_rules
+from accord.engine.compiler import CompiledRules, compile_rules
 from accord.engine.decision import OUTCOMES, provenance
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
@@ -33,7 +33,7 @@ class ScreenSummary:
     out: Path | None = None
 
 
-def _screen_select(request: DecisionRequest) -> tuple[str, list[str], dict[str, Any]]:
+def _screen_select(request: DecisionRequest) -> tuple[CompiledRules, list[str], dict[str, Any]]:
     ctx = request.context()
     compiled = compile_rules(ctx)
     ruleset, agreement, parameters = provenance(ctx)
@@ -47,13 +47,13 @@ def _screen_select(request: DecisionRequest) -> tuple[str, list[str], dict[str, 
         "as_of": ctx.as_of.isoformat(),
         "not_in_effect": [r.id for r in compiled.not_in_effect],
     }
-    return compiled.docket_status_sql, [r.id for r in compiled.rules], metadata
+    return compiled, [r.id for r in compiled.rules], metadata
 
 
 def screen_table(*, store: FactStore, request: DecisionRequest) -> pa.Table:
     """The screen as an Arrow table (person_id, one column per rule, outcome)."""
-    sql, _rules, _meta = _screen_select(request)
-    return store.con.sql(sql + " ORDER BY person_id").to_arrow_table()
+    compiled, _rules, _meta = _screen_select(request)
+    return store.con.sql(compiled.docket_status_sql + " ORDER BY person_id").to_arrow_table()
 
 
 def _run_with_progress(store: FactStore, sql: str, progress: ProgressCallback | None) -> None:
@@ -89,13 +89,13 @@ def screen_docket(
 ) -> ScreenSummary:
     """Screen every person and write decisions to Parquet at `out` (atomically)."""
     started = time.perf_counter()
-    sql, rules, metadata = _screen_select(request)
+    compiled, rules, metadata = _screen_select(request)
     tmp = out.with_name(out.name + ".partial")
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"accord": json.dumps(metadata, sort_keys=True)}
     kv = ", ".join(f"'{k}': '{v.replace(chr(39), chr(39) * 2)}'" for k, v in meta.items())
     copy = (
-        f"COPY ({sql} ORDER BY person_id) TO '{_quote(tmp)}' "
+        f"COPY ({compiled.docket_enum_sql} ORDER BY person_id) TO '{_quote(tmp)}' "
         f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
     )
     try:

@@ -48,7 +48,7 @@ HEADER: tuple[str, ...] = (
 DEFAULT_ID_PREFIX = "ice-ero-sea"
 
 # The export names a conviction but not its court, date or appeal, so whether the
-# judgment is final is not known (DESIGN.md section 3: only adjudicated facts decide).
+# judgment is final is not known (docs/design.md section 3: only adjudicated facts decide).
 CONVICTION_FINAL: bool | None = None
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

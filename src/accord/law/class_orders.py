@@ -15,7 +15,7 @@ import operator
 
 import ibis
 
-from accord.law.class_predicates import LISTS_ATOMS_READ, Where, evaluate
+from accord.law.class_predicates import Where, evaluate
 from accord.law.court_orders import OrderState, bundled_court_orders
 from accord.law.framework import (
     FAIL,
@@ -148,7 +148,8 @@ CLASS_ORDER_RULES: tuple[Rule, ...] = (
         ),
         IIRIRA,
         _no_class_order_bar,
-        reads=LISTS_ATOMS_READ,
+        # the Alien Enemies Act designations, and the lists the classes of BAR_ORDERS turn on
+        reads=("designations", "custody_locations", "protections", "uac_determinations"),
         term_source=_orders_cited,
         # the bundled orders it reads (tests/test_court_orders.py checks this against the data)
         court_orders=BAR_ORDERS,

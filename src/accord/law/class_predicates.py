@@ -164,8 +164,9 @@ def _pending(arg: Any) -> dict[str, Any]:
 
 
 def _live_orders(w: Where) -> Expr:
-    o = w.facts.removal_orders
-    return o.filter((o.issued_on <= w.day) & (o.vacated_on.isnull() | (o.vacated_on > w.day)))
+    from accord.law.framework import removal_orders_in_force
+
+    return removal_orders_in_force(w.facts, w.as_of)
 
 
 def destination_designated(w: Where) -> Truth:
@@ -405,9 +406,3 @@ def facts_read(predicate: Predicate) -> tuple[str, ...]:
     if isinstance(predicate, Atom):
         return ATOMS[predicate.name].reads
     return tuple(dict.fromkeys(r for p in predicate.parts for r in facts_read(p)))
-
-
-# Every fact list an atom can read: what a rule that reads class orders declares it reads.
-LISTS_ATOMS_READ: tuple[str, ...] = tuple(
-    dict.fromkeys(r for spec in ATOMS.values() for r in spec.reads if r != "birth_date")
-)

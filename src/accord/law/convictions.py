@@ -28,9 +28,11 @@ neither the U.S. analogue nor the foreign procedure, so a foreign conviction is 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 
-from accord.law.framework import Expr
+from accord.law.framework import Expr, Facts
 
 COUNTS = "counts"
 NOT_A_CONVICTION = "not_a_conviction"
@@ -63,9 +65,12 @@ def judgments_in_force(convictions: Expr, as_of: Expr) -> Expr:
     return entered.filter(~vacated_by(entered, as_of))
 
 
-def with_standing(convictions: Expr, as_of: Expr) -> Expr:
-    """Convictions entered on or before `as_of`, with `standing` (above) and `why` (the
-    authority or the missing fact, for evidence). The first matching test decides."""
+def with_standing(f: Facts, day: dt.date) -> Expr:
+    """Convictions entered on or before `day`, with `standing` (above) and `why` (the
+    authority or the missing fact, for evidence). The first matching test decides. Read by
+    several rules: a docket statement computes it once (Facts.share)."""
+    as_of = ibis.literal(day, type="date")
+    convictions = f.convictions
     c = convictions.filter(convictions.date <= as_of)
     vacated = vacated_by(c, as_of)
     basis = c.vacatur_basis
@@ -94,7 +99,7 @@ def with_standing(convictions: Expr, as_of: Expr) -> Expr:
         ibis.literal("counts (8 U.S.C. 1101(a)(48)(A))"),
     )
     why = ibis.cases(*((cond, ibis.literal(f"{s}: {w}")) for cond, s, w in tests), else_=why_counts)
-    return c.mutate(standing=standing, why=why)
+    return f.share(f"convictions_with_standing_{day:%Y%m%d}", c.mutate(standing=standing, why=why))
 
 
 def has_class(convictions: Expr, *classes: str) -> Expr:

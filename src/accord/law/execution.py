@@ -23,6 +23,7 @@ from accord.law.framework import (
     Rule,
     Verdict,
     describe,
+    removal_orders_in_force,
     status,
 )
 from accord.law.removal import IIRIRA
@@ -43,12 +44,10 @@ def _forum(column: Expr) -> Expr:
 
 def _execution_waiting_period(f: Facts, ctx: Context) -> Verdict:
     a = ctx.as_of_lit
-    o = f.removal_orders
-    orders = o.filter(
-        (o.kind == "administrative")
-        & (o.issued_on <= a)
-        & (o.vacated_on.isnull() | (o.vacated_on > a))
-    ).mutate(executable_from=_.issued_on + ibis.interval(days=WAITING_DAYS_238B + 1))
+    live = removal_orders_in_force(f, ctx.as_of)
+    orders = live.filter(live.kind == "administrative").mutate(
+        executable_from=_.issued_on + ibis.interval(days=WAITING_DAYS_238B + 1)
+    )
     waiting = orders.filter(a < orders.executable_from)
     not_waived = waiting.filter(waiting.waived_14_days.notnull() & ~waiting.waived_14_days)
     return Verdict(
@@ -211,6 +210,7 @@ EXECUTION_RULES: tuple[Rule, ...] = (
         _no_stay_motion_bar,
         reads=("appeals",),
         term_source=_stay_rule_sources,
+        law_tables=("circuit_stay_rules",),
     ),
     Rule(
         "no_forbearance",

@@ -23,6 +23,7 @@ from accord.law.framework import (
     Verdict,
     describe,
     latest_on,
+    removal_orders_in_force,
     status,
 )
 from accord.law.removal import IIRIRA
@@ -45,10 +46,7 @@ REOPENS = ("motion_to_reopen", "motion_to_remand")
 
 
 def _live_orders(f: Facts, ctx: Context) -> Expr:
-    o = f.removal_orders
-    return o.filter(
-        (o.issued_on <= ctx.as_of_lit) & (o.vacated_on.isnull() | (o.vacated_on > ctx.as_of_lit))
-    )
+    return removal_orders_in_force(f, ctx.as_of)
 
 
 def _appealable(orders: Expr) -> Expr:
@@ -292,6 +290,7 @@ FINALITY_RULES: tuple[Rule, ...] = (
         _final_order,
         reads=("removal_orders", "appeals", "status_grants"),
         parameters=("appeal_period_days",),
+        law_tables=("non_business_days",),
     ),
     Rule(
         "no_stay",
@@ -301,7 +300,8 @@ FINALITY_RULES: tuple[Rule, ...] = (
         ("8 C.F.R. 1003.6(a)", "8 C.F.R. 1003.23(b)(4)(ii)", "8 C.F.R. 241.6"),
         IIRIRA,
         _no_stay,
-        reads=("stays", "appeals"),
+        reads=("stays", "appeals", "removal_orders"),
         parameters=("appeal_period_days",),
+        law_tables=("non_business_days",),
     ),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
 from ibis import _
@@ -20,6 +20,8 @@ from accord.law.parameters import LawParameters
 
 PASS, FAIL, UNKNOWN, NOT_APPLICABLE = "pass", "fail", "unknown", "not_applicable"
 STATUSES = (PASS, FAIL, UNKNOWN, NOT_APPLICABLE)
+# a decision's outcome: ineligible if any rule fails, else undetermined if any is unknown
+OUTCOMES = ("eligible", "ineligible", "undetermined")
 
 Expr = Any  # Ibis expressions are not typed for mypy
 
@@ -73,12 +75,19 @@ class Context:
         return ibis.literal(self.destination, type="string")
 
 
+class Memberships(Protocol):
+    """How a docket answers `person_in`: a boolean column of `facts.persons` per subset."""
+
+    def flag(self, subset: Expr) -> Expr: ...
+
+
 @dataclass(frozen=True)
 class Facts:
     """The fact tables of a docket, as Ibis tables (see facts/tables.py).
 
     `person_in` is the one primitive by which a rule asks "does the person have
-    a row here?": a semi-join, whether the tables hold a docket or one person.
+    a row here?": a semi-join for one person; for a docket, the compiler's
+    `memberships` answer every subset a statement asks about in one grouped pass.
 
     `share` names an intermediate relation a rule reads many times. For one person it is
     the expression itself; for a docket the compiler computes it once per statement (a
@@ -88,11 +97,15 @@ class Facts:
     tables: dict[str, Expr]
     # docket compilation only: name -> the relation `share` computes once per statement
     shared: dict[str, Expr] | None = None
+    # docket compilation only (engine/compiler.py): person_in as flag columns of persons
+    memberships: Memberships | None = None
 
     def share(self, name: str, relation: Expr) -> Expr:
         """`relation`, computed once per statement where the engine would repeat it."""
         if self.shared is None:
             return relation
+        if name in self.shared and not self.shared[name].equals(relation):
+            raise ValueError(f"two different relations shared as {name!r}")
         self.shared[name] = relation
         return ibis.table(relation.schema(), name=f"shared_{name}")
 
@@ -108,6 +121,8 @@ class Facts:
 
     def person_in(self, subset: Expr) -> Expr:
         """True for persons who have at least one row in `subset`."""
+        if self.memberships is not None:
+            return self.memberships.flag(subset)
         return self.tables["persons"].person_id.isin(subset.person_id)
 
 
@@ -117,8 +132,20 @@ class Verdict:
     evidence: Expr | None = None
 
 
+# The dated law tables a rule may read besides facts, parameters and court orders: the files
+# beside parameters.yaml (law/dated_law.py) and the federal calendar (law/calendar.py).
+DATED_LAW_TABLES = ("tps_designations", "circuit_stay_rules", "non_business_days")
+
+
 @dataclass(frozen=True)
 class Rule:
+    """A rule of law or an agreement term, with everything it depends on declared: the fact
+    lists it `reads`, the law `parameters` (law/data/parameters.yaml), the class-wide
+    `court_orders` (law/data/court_orders/, by id) and the dated `law_tables`. What
+    `accord rules show` prints, and what a decision says is not recorded, come from these;
+    tests/test_rule_declarations.py checks them against what the rule reads when the engine
+    evaluates it, both ways."""
+
     id: str
     title: str
     passes_when: str
@@ -133,6 +160,13 @@ class Rule:
     parameters: tuple[str, ...] = ()
     # the class-wide court orders (law/data/court_orders/) the rule reads, by id
     court_orders: tuple[str, ...] = ()
+    # the dated law tables (DATED_LAW_TABLES) the rule reads
+    law_tables: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.law_tables) - set(DATED_LAW_TABLES)
+        if unknown:
+            raise ValueError(f"rule {self.id} reads unknown law tables {sorted(unknown)}")
 
     def in_effect(self, day: dt.date) -> bool:
         return self.effective_from <= day and (
@@ -161,6 +195,14 @@ def latest_on(table: Expr, as_of: Expr, *, date_col: str, keys: tuple[str, ...] 
     dated = table.filter(table[date_col] <= as_of)
     window = ibis.window(group_by=["person_id", *keys], order_by=ibis.desc(date_col))
     return dated.mutate(_rank=ibis.rank().over(window)).filter(_._rank == 0).drop("_rank")
+
+
+def removal_orders_in_force(f: Facts, day: dt.date) -> Expr:
+    """Removal orders issued on or before `day` and not vacated by then. Half the rules read
+    them: a docket statement computes them once (Facts.share)."""
+    o, d = f.removal_orders, ibis.literal(day, type="date")
+    live = o.filter((o.issued_on <= d) & (o.vacated_on.isnull() | (o.vacated_on > d)))
+    return f.share(f"removal_orders_in_force_{day:%Y%m%d}", live)
 
 
 def _as_text(column: Expr) -> Expr:

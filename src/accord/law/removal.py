@@ -1,4 +1,4 @@
-"""Rules of removal law on who the person is (DESIGN.md section 3). No agreement can override
+"""Rules of removal law on who the person is (docs/design.md section 3). No agreement can override
 these. The other rules of removal are in finality.py, protection.py, notice.py and serving.py;
 catalogue.py puts them together."""
 

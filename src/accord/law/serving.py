@@ -106,9 +106,9 @@ def _early_removal_offence(f: Facts, ctx: Context) -> Verdict:
     serving = serving_sentences(f, ctx)
     federal = f.person_in(serving.filter(_.custodian == "federal"))
     custodian_unknown = f.person_in(serving.filter(_.custodian.isnull()))
-    c = with_standing(f.convictions, ctx.as_of_lit)
+    c = with_standing(f, ctx.as_of)
     weighed = c.filter(c.standing.isin([COUNTS, DOUBTFUL, NOT_FINAL]))
-    counts = weighed.filter(weighed.standing == COUNTS)
+    counts = c.filter(c.standing == COUNTS)  # as conviction_required reads it: one subset
     barred = (counts.category == "violent") | has_class(
         counts, "crime_of_violence", *BARRED_IN_ANY_CUSTODY
     )

@@ -191,6 +191,7 @@ STATUS_BAR_RULES: tuple[Rule, ...] = (
         IMMIGRATION_ACT_1990,
         _no_status_bar,
         reads=("status_grants",),
+        law_tables=("tps_designations",),
     ),
     Rule(
         "no_individual_order_bar",

@@ -165,7 +165,7 @@ def _nationality_accepted(f: Facts, ctx: Context) -> Verdict:
 
 
 def _conviction_required(f: Facts, ctx: Context) -> Verdict:
-    c = with_standing(f.convictions, ctx.as_of_lit)
+    c = with_standing(f, ctx.as_of)
     return Verdict(
         status(
             (f.person_in(c.filter(c.standing == COUNTS)), PASS),

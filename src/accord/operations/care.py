@@ -23,7 +23,7 @@ from accord.operations.models import (
     ReturnUpdate,
     TransferCase,
 )
-from accord.operations.schemas import (
+from accord.operations.states import (
     RETURN_ORDER,
     CounselAccessKind,
     CustodyEnd,

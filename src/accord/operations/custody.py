@@ -32,7 +32,7 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.operations.schemas import (
+from accord.operations.states import (
     CUSTODY_END_REASONS,
     CUSTODY_END_STEP,
     CaseState,

@@ -2,7 +2,7 @@
 
 Service modules never write `transfer_cases.state` or `missions.state` except
 through `transition` and `mission_transition`, which check the state machine
-of schemas.py, append the event and its audit entry, and update the projection.
+of states.py, append the event and its audit entry, and update the projection.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from accord.errors import (
     UnknownOperationsRecord,
 )
 from accord.operations.models import LiaisonFacility, Mission, OperationsEvent, TransferCase
-from accord.operations.schemas import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
+from accord.operations.states import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
 from accord.registry.audit import AuditWriter, record_time
 from accord.registry.batch import StatementBatch
 from accord.registry.db import lock_for_write
 from accord.registry.models import User
 
-# The event kind of each case step (the step names in schemas.CASE_STEPS read as prose).
+# The event kind of each case step (the step names in states.CASE_STEPS read as prose).
 STEP_KIND: dict[str, str] = {
     "approve": "approved",
     "deny": "denied",

@@ -3,9 +3,9 @@ the close of a mission's handover, and the incidents it opens.
 
 Handovers are the busiest write (a liaison confirming an aircraft's passengers
 one by one), so `confirm_handover` reads what it needs before it takes the
-registry's writer lock, when its session lets it (`write_session(engine,
-lock=False)`). On PostgreSQL it then sends its lock, audit chain, room check,
-writes and commit in one round trip (registry/chain.py): the database takes
+registry's writer lock (an optimistic write: registry/optimistic.py). On
+PostgreSQL it then sends its lock, audit chain, room check, writes and commit
+in one round trip (registry/chain.py): the database takes
 the lock, checks in the chain that nobody wrote the mission, the cases, the
 persons' facts or the liaison's assignment since the reads began, and appends
 the entries. If anybody did, or there is no room, nothing is written and the
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
-from accord.errors import AccordError, IllegalTransition, InputError, UnknownOperationsRecord
+from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
 from accord.operations.custody import (
     agreement_facility,
     check_room,
@@ -51,22 +51,13 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.operations.schemas import (
-    RESOLUTION_STEP,
-    CaseState,
-    HandoverClose,
-    IncidentKind,
-    ResolutionReason,
-)
-from accord.registry.audit import (
-    AuditWriter,
-    append_audit,
-    record_time,
-)
+from accord.operations.results import HandoverClose
+from accord.operations.states import RESOLUTION_STEP, CaseState, IncidentKind, ResolutionReason
+from accord.registry.audit import AuditWriter, append_audit
 from accord.registry.batch import StatementBatch
-from accord.registry.chain import ChainedBatch, DatabaseChainWriter, writer_clock
-from accord.registry.db import holds_writer_lock, lock_for_write
+from accord.registry.db import for_one_service_call
 from accord.registry.models import User
+from accord.registry.optimistic import Snapshot, Writes, write_once
 from accord.registry.reads import persons_nationalities
 
 
@@ -177,65 +168,6 @@ def _custody_writes(
     return events
 
 
-def _confirm_chained(
-    session: Session,
-    *,
-    actor: User,
-    seen: int,
-    reads: HandoverReads,
-    returned_on_board: bool,
-    occurred_at: dt.datetime | None,
-    now: dt.datetime | None,
-) -> list[OperationsEvent] | None:
-    """The handover in one round trip, the database appending the chain (registry/chain.py);
-    None if it must be written the usual way, under the lock (nothing was written)."""
-    clock = writer_clock(now)
-    audit = DatabaseChainWriter(
-        session, seen=seen, watch=read_subjects(actor, reads), now=clock, clamp=now is None
-    )
-    batch = ChainedBatch(session, audit)
-    when = occurred_at or clock  # the record time may be later: the database gives it
-    try:
-        if returned_on_board:
-            events = transition_cases(
-                session,
-                reads.cases,
-                "return on board",
-                actor=actor,
-                at=audit.at,
-                occurred_at=when,
-                audit=audit,
-                batch=batch,
-            )
-        else:
-            for (facility_id, agreement_id), adding in _places(reads.cases).items():
-                facility = agreement_facility(agreement_id, facility_id)
-                batch.require(
-                    *room_requirement(session, facility, agreement_id=agreement_id, adding=adding)
-                )
-            events = _custody_writes(
-                session,
-                reads.cases,
-                "confirm handover",
-                actor,
-                audit.at,
-                when,
-                None,
-                reads.nationalities,
-                audit,
-                batch,
-            )
-    except AccordError:
-        return None  # judged on reads made before the lock: judge again under it
-    if not batch.send_chained(commit=True):
-        return None
-    assert audit.recorded_at is not None
-    for event in events:
-        event.audit_seq = audit.seq_of(event.audit_seq)
-        event.recorded_at = audit.recorded_at
-    return events
-
-
 def confirm_handover(
     session: Session,
     *,
@@ -245,14 +177,31 @@ def confirm_handover(
     returned_on_board: bool = False,
     occurred_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    commit: bool | None = None,
 ) -> list[OperationsEvent]:
     """The receiving liaison confirms each person received into custody (or returned on board).
 
     The persons confirmed together are written set-based: one statement per table,
-    however many there are.
+    however many there are. An optimistic write (registry/optimistic.py). `commit`:
+    the handover is the whole of the session's transaction and commits with its
+    write, on PostgreSQL in its round trip, so that the writer lock is not held while
+    the reply travels back (the HTTP route, the CLI); by default, when the session was
+    opened for this one call (`write_session(lock=False)`).
     """
+    if commit is None:
+        commit = for_one_service_call(session)
 
-    def read() -> HandoverReads:
+    def read_first() -> Snapshot[HandoverReads]:
+        seen, reads = read_for_handover_pg(
+            session,
+            actor=actor,
+            mission_number=mission_number,
+            person_ids=person_ids,
+            returned_on_board=returned_on_board,
+        )
+        return Snapshot(reads, seen, read_subjects(actor, reads))
+
+    def read_locked(_at: dt.datetime) -> HandoverReads:
         return read_for_handover(
             session,
             actor=actor,
@@ -261,44 +210,49 @@ def confirm_handover(
             returned_on_board=returned_on_board,
         )
 
-    if holds_writer_lock(session):  # SQLite always: its write transactions begin locked
-        reads = read()
-    else:
-        seen, reads = read_for_handover_pg(
-            session,
-            actor=actor,
-            mission_number=mission_number,
-            person_ids=person_ids,
-            returned_on_board=returned_on_board,
-        )
-        events = _confirm_chained(
-            session,
-            actor=actor,
-            seen=seen,
-            reads=reads,
-            returned_on_board=returned_on_board,
-            occurred_at=occurred_at,
-            now=now,
-        )
-        if events is not None:
-            return events
-        # somebody wrote what was read, or a check failed: read again and judge under the lock
-        lock_for_write(session)
-        reads = read()
-    at = record_time(session, now)
-    when = occurred_at or at
-    if returned_on_board:
-        return transition_cases(
-            session, reads.cases, "return on board", actor=actor, at=at, occurred_at=when
-        )
-    return place_in_custody(
-        session,
-        reads.cases,
-        "confirm handover",
-        actor=actor,
-        at=at,
-        occurred_at=when,
-        nationalities=reads.nationalities,
+    def write(reads: HandoverReads, writes: Writes) -> list[OperationsEvent]:
+        when = occurred_at or writes.clock  # the record time may be later: the database gives it
+        if returned_on_board:
+            events = transition_cases(
+                session,
+                reads.cases,
+                "return on board",
+                actor=actor,
+                at=writes.at,
+                occurred_at=when,
+                audit=writes.audit,
+                batch=writes.batch,
+            )
+        else:
+            for (facility_id, agreement_id), adding in _places(reads.cases).items():
+                if writes.chained:  # checked by the database, under the lock
+                    facility = agreement_facility(agreement_id, facility_id)
+                    writes.require(
+                        *room_requirement(
+                            session, facility, agreement_id=agreement_id, adding=adding
+                        )
+                    )
+                else:
+                    check_room(
+                        session, facility_id=facility_id, agreement_id=agreement_id, adding=adding
+                    )
+            events = _custody_writes(
+                session,
+                reads.cases,
+                "confirm handover",
+                actor,
+                writes.at,
+                when,
+                None,
+                reads.nationalities,
+                writes.audit,
+                writes.batch,
+            )
+        writes.returns(*events)
+        return events
+
+    return write_once(
+        session, read_first=read_first, read_locked=read_locked, write=write, now=now, commit=commit
     )
 
 

@@ -31,14 +31,8 @@ from accord.operations.events import (
     transition,
 )
 from accord.operations.models import Mission, MissionLeg, OperationsEvent, TransferCase
-from accord.operations.schemas import (
-    BoardingResult,
-    CaseState,
-    MissionCancelReason,
-    MissionState,
-    StrikeReason,
-    Struck,
-)
+from accord.operations.results import BoardingResult, Struck
+from accord.operations.states import CaseState, MissionCancelReason, MissionState, StrikeReason
 from accord.operations.workflow import earliest_departure, notice_required
 from accord.registry.models import User
 

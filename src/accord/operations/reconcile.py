@@ -23,7 +23,8 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.operations.schemas import CaseState, MissionState, ReconcileReport, Violation
+from accord.operations.results import ReconcileReport, Violation
+from accord.operations.states import CaseState, MissionState
 
 HANDOVER_DUE = dt.timedelta(hours=72)  # a departed person must be handed over within this
 

@@ -1,344 +1,310 @@
-"""States, steps and coded reasons of transfer operations, and the results services return.
+"""Request and response models of the operations' HTTP routes (operations/views*.py).
 
-Every state machine is declared here as data: `CASE_STEPS[step]` is the set of
-states a case may take that step from and the state it goes to. Every reason a
-person may give for a step is a code with a description; free text is only
-ever a note beside a code.
+(Naming across accord: `schemas.py` holds only pydantic models of the HTTP API;
+what services return lives in `results.py` or beside its service, never here.)
+Reason codes are the enumerations of operations/states.py, so the OpenAPI
+document lists every allowed code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-from accord.errors import InputError
+from pydantic import Field, model_validator
 
+from accord.api.deps import MAX_ID, Name64, Note, PersonId, PersonIdIn, ShortText
+from accord.api.schemas import Day, In, Moment, Out
+from accord.operations.states import (
+    ApproveReason,
+    CounselAccessKind,
+    CustodyEnd,
+    CustodyEndReason,
+    DenyReason,
+    FindingSeverity,
+    MissionCancelReason,
+    ResolutionReason,
+    ReturnStatus,
+    WithdrawReason,
+)
 
-class Coded(StrEnum):
-    """A code with a description (in DESCRIPTIONS)."""
-
-    @property
-    def description(self) -> str:
-        return DESCRIPTIONS[self]
-
-
-class CaseState(Coded):
-    NOMINATED = "nominated"
-    DENIED = "denied"
-    APPROVED = "approved"
-    READY = "ready"
-    MANIFESTED = "manifested"
-    STRUCK = "struck"
-    DEPARTED = "departed"
-    IN_CUSTODY = "in_custody"
-    RETURNED_ON_BOARD = "returned_on_board"
-    MISSING = "missing"
-    RELEASED = "released"
-    TRANSFERRED = "transferred"
-    RETURNED = "returned"
-    DIED = "died"
-    WITHDRAWN = "withdrawn"
+CaseIds = Annotated[
+    list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=1000)
+]
+Short128 = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\x00]*$")]
 
 
-class MissionState(Coded):
-    PLANNED = "planned"
-    DEPARTED = "departed"
-    HANDOVER_CLOSED = "handover_closed"
-    CANCELLED = "cancelled"
+class NominateIn(In):
+    person_id: PersonIdIn
+    agreement: Name64
+    pathway: Name64
+    destination: str = Field(min_length=2, max_length=2)
+    facility: Name64 | None = None
+    note: Note = ""
 
 
-class ApproveReason(Coded):
-    FACTS_VERIFIED = "facts_verified"
-    DECISION_ELIGIBLE_REVIEWED = "decision_eligible_reviewed"
+class ReviewIn(In):
+    approve: bool
+    reason: ApproveReason | DenyReason
+    note: Note = ""
+
+    @model_validator(mode="after")
+    def _reason_fits(self) -> ReviewIn:
+        kind = ApproveReason if self.approve else DenyReason
+        if not isinstance(self.reason, kind):
+            codes = ", ".join(c.value for c in kind)
+            raise ValueError(f"reason: to {'approve' if self.approve else 'deny'} use {codes}")
+        return self
 
 
-class DenyReason(Coded):
-    NO_FINAL_ORDER = "no_final_order"
-    STAY_IN_FORCE = "stay_in_force"
-    PROTECTION_GRANTED = "protection_granted"
-    PENDING_CLAIM = "pending_claim"
-    CITIZENSHIP_CLAIM = "citizenship_claim"
-    NOT_COVERED_BY_AGREEMENT = "not_covered_by_agreement"
-    FACILITY_TERMS_NOT_MET = "facility_terms_not_met"
-    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+class NoticeIn(In):
+    case_ids: CaseIds
+    served_on: Day
+    source_document: ShortText
+    counsel: bool = False
+    exigent: bool = False
 
 
-class WithdrawReason(Coded):
-    NOMINATED_IN_ERROR = "nominated_in_error"
-    COURT_ORDER = "court_order"
-    RELEASED_IN_US = "released_in_us"
-    AGREEMENT_SUSPENDED = "agreement_suspended"
+class WithdrawIn(In):
+    reason: WithdrawReason
+    note: Note = ""
 
 
-class MissionCancelReason(Coded):
-    WEATHER = "weather"
-    AIRCRAFT_UNAVAILABLE = "aircraft_unavailable"
-    RECEIVING_STATE_REFUSED = "receiving_state_refused"
-    COURT_ORDER = "court_order"
+class LegIn(In):
+    pickup: Short128
+    dropoff: Short128
 
 
-class StrikeReason(Coded):
-    BOARDING_INELIGIBLE = "boarding_ineligible"
-    BOARDING_UNDETERMINED = "boarding_undetermined"
+class MissionIn(In):
+    mission_number: Name64
+    carrier: Short128
+    agreement: Name64
+    pathway: Name64
+    destination: str = Field(min_length=2, max_length=2)
+    facility: Name64
+    planned_departure: Moment
+    seats: int = Field(ge=1, le=10_000)
+    legs: list[LegIn] = Field(min_length=1, max_length=20)
 
 
-class IncidentKind(Coded):
-    MISSING_AT_HANDOVER = "missing_at_handover"
+class AddCasesIn(In):
+    case_ids: CaseIds
 
 
-class ResolutionReason(Coded):
-    RECEIVED_LATE = "received_late"
-    RETURNED_ON_BOARD = "returned_on_board"
-    DIED_IN_TRANSIT = "died_in_transit"
+class DepartIn(In):
+    departed_at: Moment
 
 
-class CustodyEnd(Coded):
-    """How a stay in custody ends (the step), each with its own reason codes."""
-
-    RELEASE = "release"
-    TRANSFER = "transfer"
-    RETURN = "return"
-    DEATH = "death"
+class CancelIn(In):
+    reason: MissionCancelReason
+    note: Note = ""
 
 
-class CustodyEndReason(Coded):
-    SENTENCE_COMPLETED = "sentence_completed"
-    RELEASED_BY_RECEIVING_STATE = "released_by_receiving_state"
-    COURT_ORDERED_RELEASE = "court_ordered_release"
-    TRANSFERRED_TO_OTHER_FACILITY = "transferred_to_other_facility"
-    REPATRIATED_TO_NATIONALITY = "repatriated_to_nationality"
-    COURT_ORDERED_RETURN = "court_ordered_return"
-    VOLUNTARY_RETURN_TO_US = "voluntary_return_to_us"
-    DEATH_NATURAL = "death_natural"
-    DEATH_UNDER_INVESTIGATION = "death_under_investigation"
+class HandoverIn(In):
+    person_ids: list[PersonIdIn] = Field(min_length=1, max_length=1000)
+    returned_on_board: bool = False
+    occurred_at: Moment | None = None
 
 
-class ReturnStatus(Coded):
-    OPEN = "open"
-    DIPLOMATIC_REQUEST_MADE = "diplomatic_request_made"
-    IN_TRANSIT = "in_transit"
-    BACK_IN_US_CUSTODY = "back_in_us_custody"
+class ResolveIn(In):
+    reason: ResolutionReason
+    note: Annotated[str, Field(min_length=1, max_length=10_000, pattern=r"^[^\x00]*$")]
+    occurred_at: Moment | None = None
 
 
-class CounselAccessKind(Coded):
-    IN_PERSON = "in_person"
-    CALL = "call"
-    CORRESPONDENCE = "correspondence"
-    REFUSED = "refused"
+class CustodyEndIn(In):
+    end: CustodyEnd
+    reason: CustodyEndReason
+    occurred_at: Moment | None = None
+    note: Note = ""
 
 
-class FindingSeverity(Coded):
-    INFO = "info"
-    CONCERN = "concern"
-    SERIOUS = "serious"
-    CRITICAL = "critical"
+class CensusIn(In):
+    facility_id: Name64
+    day: Day
+    count: int = Field(ge=0, le=1_000_000)
 
 
-S = CaseState
-DESCRIPTIONS: dict[Coded, str] = {
-    S.NOMINATED: "nominated by an officer, awaiting legal review",
-    S.DENIED: "denied by a legal reviewer (terminal)",
-    S.APPROVED: "approved by a legal reviewer; third-country notice still to be served",
-    S.READY: "approved (and noticed where the law requires it): may join a manifest",
-    S.MANIFESTED: "on a mission's manifest, awaiting the boarding check",
-    S.STRUCK: "struck from the manifest by the boarding check (terminal for this case)",
-    S.DEPARTED: "departed on the mission",
-    S.IN_CUSTODY: "received by the facility and held there",
-    S.RETURNED_ON_BOARD: "not handed over; came back on the aircraft",
-    S.MISSING: "departed but not received nor returned: an incident is open",
-    S.RELEASED: "released by the facility",
-    S.TRANSFERRED: "transferred out of the facility",
-    S.RETURNED: "returned to U.S. custody",
-    S.DIED: "died in custody or in transit",
-    S.WITHDRAWN: "nomination withdrawn before departure",
-    MissionState.PLANNED: "created; its manifest may change",
-    MissionState.DEPARTED: "departed with a verified manifest",
-    MissionState.HANDOVER_CLOSED: "handover closed: departed = received + returned + incidents",
-    MissionState.CANCELLED: "cancelled; its manifested cases are ready again",
-    ApproveReason.FACTS_VERIFIED: "the reviewer verified the facts the decision rests on",
-    ApproveReason.DECISION_ELIGIBLE_REVIEWED: "an eligible decision was reviewed and confirmed",
-    DenyReason.NO_FINAL_ORDER: "no final order of removal",
-    DenyReason.STAY_IN_FORCE: "a stay of removal is in force",
-    DenyReason.PROTECTION_GRANTED: "withholding, CAT protection or asylum bars the destination",
-    DenyReason.PENDING_CLAIM: "a fear claim or protection application is pending",
-    DenyReason.CITIZENSHIP_CLAIM: "an unresolved claim to U.S. citizenship or status",
-    DenyReason.NOT_COVERED_BY_AGREEMENT: "the agreement does not cover the person or pathway",
-    DenyReason.FACILITY_TERMS_NOT_MET: "the facility's terms (conviction, age) are not met",
-    DenyReason.INSUFFICIENT_EVIDENCE: "the facts are not established by adjudicated records",
-    WithdrawReason.NOMINATED_IN_ERROR: "the nomination was made in error",
-    WithdrawReason.COURT_ORDER: "a court ordered that the person not be transferred",
-    WithdrawReason.RELEASED_IN_US: "the person was released in the United States",
-    WithdrawReason.AGREEMENT_SUSPENDED: "the agreement was suspended or ended",
-    MissionCancelReason.WEATHER: "weather",
-    MissionCancelReason.AIRCRAFT_UNAVAILABLE: "aircraft or crew unavailable",
-    MissionCancelReason.RECEIVING_STATE_REFUSED: "the receiving state refused the mission",
-    MissionCancelReason.COURT_ORDER: "a court order stopped the mission",
-    StrikeReason.BOARDING_INELIGIBLE: "the boarding decision was ineligible (a rule failed)",
-    StrikeReason.BOARDING_UNDETERMINED: "the boarding decision was undetermined (a fact missing)",
-    IncidentKind.MISSING_AT_HANDOVER: "departed but neither received nor returned on board",
-    ResolutionReason.RECEIVED_LATE: "the facility received the person after all",
-    ResolutionReason.RETURNED_ON_BOARD: "the person was found to have returned on board",
-    ResolutionReason.DIED_IN_TRANSIT: "the person died in transit",
-    CustodyEnd.RELEASE: "released from the facility",
-    CustodyEnd.TRANSFER: "transferred out of the facility",
-    CustodyEnd.RETURN: "returned to U.S. custody",
-    CustodyEnd.DEATH: "died in custody",
-    CustodyEndReason.SENTENCE_COMPLETED: "sentence completed",
-    CustodyEndReason.RELEASED_BY_RECEIVING_STATE: "released by the receiving state's authorities",
-    CustodyEndReason.COURT_ORDERED_RELEASE: "a court ordered the release",
-    CustodyEndReason.TRANSFERRED_TO_OTHER_FACILITY: "moved to another facility",
-    CustodyEndReason.REPATRIATED_TO_NATIONALITY: "sent on to the country of nationality",
-    CustodyEndReason.COURT_ORDERED_RETURN: "a U.S. court ordered the return (facilitate return)",
-    CustodyEndReason.VOLUNTARY_RETURN_TO_US: "returned to the United States by agreement",
-    CustodyEndReason.DEATH_NATURAL: "death from natural causes (as certified)",
-    CustodyEndReason.DEATH_UNDER_INVESTIGATION: "death under investigation",
-    ReturnStatus.OPEN: "court order recorded; return to be facilitated",
-    ReturnStatus.DIPLOMATIC_REQUEST_MADE: "the United States asked the receiving state to return",
-    ReturnStatus.IN_TRANSIT: "the person is on the way back",
-    ReturnStatus.BACK_IN_US_CUSTODY: "the person is back in U.S. custody (closes the case)",
-    CounselAccessKind.IN_PERSON: "in-person visit",
-    CounselAccessKind.CALL: "telephone or video call",
-    CounselAccessKind.CORRESPONDENCE: "written correspondence",
-    CounselAccessKind.REFUSED: "access sought and refused",
-    FindingSeverity.INFO: "information",
-    FindingSeverity.CONCERN: "a concern to follow up",
-    FindingSeverity.SERIOUS: "a serious breach of the agreement's terms",
-    FindingSeverity.CRITICAL: "a risk to life or liberty: act now",
-}
-
-# The case state machine: step -> (states it may be taken from, state it leads to).
-CASE_STEPS: dict[str, tuple[frozenset[CaseState], CaseState]] = {
-    "approve": (frozenset({S.NOMINATED}), S.APPROVED),  # or READY when no notice is needed
-    "deny": (frozenset({S.NOMINATED}), S.DENIED),
-    "serve notice": (frozenset({S.APPROVED, S.READY}), S.READY),
-    "add to a manifest": (frozenset({S.READY}), S.MANIFESTED),
-    "strike at boarding": (frozenset({S.MANIFESTED}), S.STRUCK),
-    "depart": (frozenset({S.MANIFESTED}), S.DEPARTED),
-    "confirm handover": (frozenset({S.DEPARTED}), S.IN_CUSTODY),
-    "return on board": (frozenset({S.DEPARTED}), S.RETURNED_ON_BOARD),
-    "report missing": (frozenset({S.DEPARTED}), S.MISSING),
-    "resolve as received": (frozenset({S.MISSING}), S.IN_CUSTODY),
-    "resolve as returned on board": (frozenset({S.MISSING}), S.RETURNED_ON_BOARD),
-    "resolve as died in transit": (frozenset({S.MISSING}), S.DIED),
-    "release": (frozenset({S.IN_CUSTODY}), S.RELEASED),
-    "transfer": (frozenset({S.IN_CUSTODY}), S.TRANSFERRED),
-    "return": (frozenset({S.IN_CUSTODY}), S.RETURNED),
-    "record death": (frozenset({S.IN_CUSTODY}), S.DIED),
-    "withdraw": (frozenset({S.NOMINATED, S.APPROVED, S.READY, S.MANIFESTED}), S.WITHDRAWN),
-    "unmanifest (mission cancelled)": (frozenset({S.MANIFESTED}), S.READY),
-}
-CUSTODY_END_STEP: dict[CustodyEnd, str] = {
-    CustodyEnd.RELEASE: "release",
-    CustodyEnd.TRANSFER: "transfer",
-    CustodyEnd.RETURN: "return",
-    CustodyEnd.DEATH: "record death",
-}
-CUSTODY_END_REASONS: dict[CustodyEnd, frozenset[CustodyEndReason]] = {
-    CustodyEnd.RELEASE: frozenset(
-        {
-            CustodyEndReason.SENTENCE_COMPLETED,
-            CustodyEndReason.RELEASED_BY_RECEIVING_STATE,
-            CustodyEndReason.COURT_ORDERED_RELEASE,
-        }
-    ),
-    CustodyEnd.TRANSFER: frozenset(
-        {
-            CustodyEndReason.TRANSFERRED_TO_OTHER_FACILITY,
-            CustodyEndReason.REPATRIATED_TO_NATIONALITY,
-        }
-    ),
-    CustodyEnd.RETURN: frozenset(
-        {CustodyEndReason.COURT_ORDERED_RETURN, CustodyEndReason.VOLUNTARY_RETURN_TO_US}
-    ),
-    CustodyEnd.DEATH: frozenset(
-        {CustodyEndReason.DEATH_NATURAL, CustodyEndReason.DEATH_UNDER_INVESTIGATION}
-    ),
-}
-RESOLUTION_STEP: dict[ResolutionReason, str] = {
-    ResolutionReason.RECEIVED_LATE: "resolve as received",
-    ResolutionReason.RETURNED_ON_BOARD: "resolve as returned on board",
-    ResolutionReason.DIED_IN_TRANSIT: "resolve as died in transit",
-}
-# Mission steps: step -> (states it may be taken from, state it leads to).
-MISSION_STEPS: dict[str, tuple[frozenset[MissionState], MissionState]] = {
-    "change the manifest": (frozenset({MissionState.PLANNED}), MissionState.PLANNED),
-    "run the boarding check": (frozenset({MissionState.PLANNED}), MissionState.PLANNED),
-    "depart": (frozenset({MissionState.PLANNED}), MissionState.DEPARTED),
-    "confirm handover": (frozenset({MissionState.DEPARTED}), MissionState.DEPARTED),
-    "close the handover": (frozenset({MissionState.DEPARTED}), MissionState.HANDOVER_CLOSED),
-    "cancel": (frozenset({MissionState.PLANNED}), MissionState.CANCELLED),
-}
-RETURN_ORDER: tuple[ReturnStatus, ...] = tuple(ReturnStatus)
-# states after departure in which the registry must account for the person
-ACCOUNTED_STATES = frozenset({S.IN_CUSTODY, S.RETURNED_ON_BOARD, S.RELEASED, S.TRANSFERRED})
-ACCOUNTED_STATES |= {S.RETURNED, S.DIED}
-
-C = TypeVar("C", bound=Coded)
+class ReturnIn(In):
+    person_id: PersonIdIn
+    court: ShortText
+    order_reference: ShortText
+    ordered_on: Day
 
 
-def parse_code(kind: type[C], text: str, *, what: str) -> C:
-    """The code `text` of enumeration `kind`, or an InputError listing every code."""
-    try:
-        return kind(text)
-    except ValueError:
-        codes = "; ".join(f"{c.value} ({c.description})" for c in kind)
-        raise InputError(f"{what} '{text}' is not one of: {codes}") from None
+class ReturnUpdateIn(In):
+    status: ReturnStatus
+    occurred_on: Day
+    note: Note = ""
 
 
-@dataclass(frozen=True)
-class Struck:
-    """A passenger the boarding check struck, with the decision behind it."""
+class ConsularCompleteIn(In):
+    notified_on: Day
+    note: Note = ""
 
+
+class CounselIn(In):
+    person_id: PersonIdIn
+    counsel: ShortText
+    kind: CounselAccessKind
+    occurred_at: Moment
+    note: Note = ""
+
+
+class FindingIn(In):
+    severity: FindingSeverity
+    finding: ShortText
+    recommendation: ShortText
+
+
+class VisitIn(In):
+    facility_id: Name64
+    visited_on: Day
+    summary: Annotated[str, Field(min_length=1, max_length=10_000, pattern=r"^[^\x00]*$")]
+    findings: list[FindingIn] = Field(default_factory=list, max_length=100)
+
+
+class LiaisonIn(In):
+    user_name: Name64
+    facility_id: Name64
+
+
+class CaseOut(Out):
+    id: int
+    person_id: PersonId
+    agreement_id: str
+    pathway: str
+    destination: str
+    facility_id: str | None
+    state: str
+    mission_id: int | None
+    nominated_at: dt.datetime
+
+
+class EventOut(Out):
+    id: int
+    kind: str
+    case_id: int | None
+    mission_id: int | None
+    from_state: str | None
+    to_state: str | None
+    reason_code: str | None
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    decision_record_id: int | None
+    details: dict[str, Any]
+
+
+class CaseDetailOut(Out):
+    case: CaseOut
+    events: list[EventOut]
+
+
+class MissionOut(Out):
+    id: int
+    mission_number: str
+    carrier: str
+    agreement_id: str
+    pathway: str
+    destination: str
+    facility_id: str
+    planned_departure: dt.datetime
+    seats: int
+    state: str
+
+
+class MissionDetailOut(Out):
+    mission: MissionOut
+    cases: list[CaseOut]
+
+
+class StruckOut(Out):
     case_id: int
-    person_id: str
+    person_id: PersonId
     outcome: str
     decision_record_id: int
-    failed: tuple[dict[str, Any], ...]
-    unknown: tuple[dict[str, Any], ...]
-
-    def reasons(self) -> str:
-        rules = [f"{r['rule']} failed ({r['citation']})" for r in self.failed]
-        rules += [f"{r['rule']} unknown ({r['citation']})" for r in self.unknown]
-        return "; ".join(rules)
+    failed: list[dict[str, Any]]
+    unknown: list[dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class BoardingResult:
+class BoardingOut(Out):
     mission_number: str
     checked: int
     cleared: int
-    struck: tuple[Struck, ...]
     departed: bool
-    occurred_at: dt.datetime | None = None
+    struck: list[StruckOut]
 
 
-@dataclass(frozen=True)
-class HandoverClose:
+class ManifestRowOut(Out):
+    seq: int
+    person_id: PersonId
+    case_id: int
+    state: str
+    outcome: str
+    decision_record: int | None
+    failed: str
+    unknown: str
+
+
+class HandoverCloseOut(Out):
     mission_number: str
     departed: int
     received: int
     returned_on_board: int
-    incidents: tuple[int, ...] = field(default=())
-
-    @property
-    def balanced(self) -> bool:
-        return not self.incidents
+    incidents: list[int]
+    balanced: bool
 
 
-@dataclass(frozen=True)
-class Violation:
+class IncidentOut(Out):
+    id: int
+    kind: str
+    mission_id: int | None
+    case_id: int | None
+    person_id: PersonId | None
+    description: str
+    opened_at: dt.datetime
+    resolution: str | None
+
+
+class CensusOut(Out):
+    facility_id: str
+    day: dt.date
+    reported_count: int
+    registry_count: int
+
+
+class ReturnCaseOut(Out):
+    id: int
+    person_id: PersonId
+    court: str
+    order_reference: str
+    ordered_on: dt.date
+
+
+class ConsularTaskOut(Out):
+    id: int
+    case_id: int
+    person_id: PersonId
+    country: str
+    facility_id: str
+    notified_on: dt.date | None
+
+
+class VisitOut(Out):
+    id: int
+    facility_id: str
+    visited_on: dt.date
+    summary: str
+    findings: int
+
+
+class ViolationOut(Out):
     code: str
     subject: str
     message: str
 
 
-@dataclass(frozen=True)
-class ReconcileReport:
+class ReconcileOut(Out):
+    clean: bool
     checked: dict[str, int]
-    violations: tuple[Violation, ...]
-
-    @property
-    def clean(self) -> bool:
-        return not self.violations
+    violations: list[ViolationOut]

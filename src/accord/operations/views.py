@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Query
 from accord.api.deps import Ctx, PersonIdIn, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
-from accord.operations.api_schemas import (
+from accord.operations.handover import resolve_incident
+from accord.operations.reconcile import reconcile as run_reconcile
+from accord.operations.schemas import (
     CaseDetailOut,
     CaseOut,
     EventOut,
@@ -26,9 +28,7 @@ from accord.operations.api_schemas import (
     ReviewIn,
     WithdrawIn,
 )
-from accord.operations.handover import resolve_incident
-from accord.operations.reconcile import reconcile as run_reconcile
-from accord.operations.schemas import CaseState
+from accord.operations.states import CaseState
 from accord.operations.views_reads import case_events, list_cases, scoped_incidents
 from accord.operations.workflow import nominate, review, serve_notices, withdraw
 from accord.registry.users import Permission

@@ -13,7 +13,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
-from accord.operations.api_schemas import (
+from accord.operations.care import (
+    assign_liaison,
+    complete_consular_task,
+    log_counsel_access,
+    open_return,
+    record_visit,
+    update_return,
+)
+from accord.operations.custody import end_custody, report_census
+from accord.operations.schemas import (
     CensusIn,
     CensusOut,
     ConsularCompleteIn,
@@ -28,15 +37,6 @@ from accord.operations.api_schemas import (
     VisitIn,
     VisitOut,
 )
-from accord.operations.care import (
-    assign_liaison,
-    complete_consular_task,
-    log_counsel_access,
-    open_return,
-    record_visit,
-    update_return,
-)
-from accord.operations.custody import end_custody, report_census
 from accord.operations.views_reads import scoped_consular_tasks
 from accord.registry.users import Permission
 

@@ -18,7 +18,15 @@ from accord.api.deps import NO_NUL, Ctx, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
 from accord.operations import exports
-from accord.operations.api_schemas import (
+from accord.operations.handover import close_handover, confirm_handover
+from accord.operations.missions import (
+    add_to_mission,
+    cancel_mission,
+    check_mission,
+    create_mission,
+    depart_mission,
+)
+from accord.operations.schemas import (
     AddCasesIn,
     BoardingOut,
     CancelIn,
@@ -30,14 +38,6 @@ from accord.operations.api_schemas import (
     MissionDetailOut,
     MissionIn,
     MissionOut,
-)
-from accord.operations.handover import close_handover, confirm_handover
-from accord.operations.missions import (
-    add_to_mission,
-    cancel_mission,
-    check_mission,
-    create_mission,
-    depart_mission,
 )
 from accord.operations.views_reads import mission_with_cases
 from accord.registry.users import Permission
@@ -155,7 +155,7 @@ def handover(
     ctx: Annotated[Ctx, Depends(require(P.OPS_HANDOVER))], number: Number, body: HandoverIn
 ) -> Done:
     """Confirm persons received into custody (or returned on board) at the mission's facility."""
-    with ctx.write(lock=False) as session:  # confirm_handover locks after its reads
+    with ctx.write() as session:
         confirm_handover(
             session,
             actor=ctx.user,
@@ -163,6 +163,7 @@ def handover(
             person_ids=list(body.person_ids),
             returned_on_board=body.returned_on_board,
             occurred_at=body.occurred_at,
+            commit=True,  # the handover is this session's only write
         )
     what = "returned on board" if body.returned_on_board else "received into custody"
     return Done(message=f"mission {number}: {len(body.person_ids)} {what}")

@@ -21,7 +21,7 @@ from accord.errors import IllegalTransition, InputError, RuleOfLawBlock, Separat
 from accord.law.parameters import resolve_parameters
 from accord.operations.events import begin, case_subject, get_case, record_event, transition
 from accord.operations.models import OperationsEvent, TransferCase
-from accord.operations.schemas import ApproveReason, CaseState, DenyReason, WithdrawReason
+from accord.operations.states import ApproveReason, CaseState, DenyReason, WithdrawReason
 from accord.registry.models import User
 from accord.registry.reads import person_case_file
 from accord.registry.service import import_case_files
@@ -52,7 +52,7 @@ def case_request(case: TransferCase, as_of: dt.date) -> DecisionRequest:
 
 def notice_required(session: Session, case: TransferCase) -> bool:
     """Third-country removal, or placement of anyone not known to be a national of the
-    destination (DESIGN.md section 2, pathway 3), needs written notice naming the country."""
+    destination (docs/design.md section 2, pathway 3), needs written notice naming the country."""
     if case.pathway == "third_country_removal":
         return True
     if case.pathway != "custody_placement":

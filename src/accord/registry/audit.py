@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,6 +43,8 @@ from accord.registry.models import AuditEntry, User
 __all__ = [
     "AuditWriter",
     "ChainVerification",
+    "EntryChain",
+    "LockedChain",
     "append_audit",
     "canonical_json",
     "export_bundle",
@@ -125,19 +127,75 @@ def record_time(session: Session, now: dt.datetime | None = None) -> dt.datetime
     return moment.astimezone(dt.UTC)
 
 
-class AuditWriter:
-    """Appends many entries in one go: hashes in Python, one bulk insert per flush.
+class EntryChain(Protocol):
+    """How an AuditWriter's entries are numbered and chained: `LockedChain` here, or
+    chain.DatabaseChain (the database numbers and hashes them, in the write's round trip)."""
 
-    Creating it takes the writer lock; it starts from the transaction's chain
-    head and keeps that head current as it adds entries.
-    """
+    def entry(
+        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
+    ) -> dict[str, Any]:
+        """The row of the next entry (its seq and hash, or what stands for them)."""
+        ...
+
+    def write(
+        self, session: Session, rows: list[dict[str, Any]], batch: StatementBatch | None
+    ) -> None:
+        """Write the rows now, or add them to `batch`."""
+        ...
+
+
+class LockedChain:
+    """Entries hashed here, under the writer lock (taken on creation), from the
+    transaction's chain head, which it keeps current as it adds entries."""
 
     def __init__(self, session: Session):
         lock_for_write(session)
-        self.session = session
         self.state = transaction_state(session)
         head = chain_head(session)
         self.seq, self.prev_hash = head.seq, head.hash
+
+    def entry(
+        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
+    ) -> dict[str, Any]:
+        digest = sha256_hex(change_text)
+        seq = self.seq + 1
+        stamp = format_time(at)
+        this_hash = entry_hash(seq, stamp, actor, action, subject, digest, self.prev_hash)
+        row = {
+            "seq": seq,
+            "recorded_at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "change": change_text,
+            "change_digest": digest,
+            "prev_hash": self.prev_hash,
+            "hash": this_hash,
+        }
+        self.seq, self.prev_hash = seq, this_hash
+        self.state["audit_head"] = ChainHead(seq, this_hash, at)
+        return row
+
+    def write(
+        self, session: Session, rows: list[dict[str, Any]], batch: StatementBatch | None
+    ) -> None:
+        if batch is None:
+            bulk_insert(session, AuditEntry.__table__, rows)
+        else:
+            batch.insert(AuditEntry.__table__, rows)
+
+
+class AuditWriter:
+    """Appends many entries in one go: one bulk insert (or batch) per flush.
+
+    Its `chain` numbers and hashes the entries: by default a LockedChain, which
+    takes the writer lock on creation and hashes in Python; a chain.DatabaseChain
+    leaves both to the database, under the lock it takes there.
+    """
+
+    def __init__(self, session: Session, chain: EntryChain | None = None):
+        self.session = session
+        self.chain = LockedChain(session) if chain is None else chain
         self.pending: list[dict[str, Any]] = []
         self.written = 0
 
@@ -162,24 +220,10 @@ class AuditWriter:
     ) -> dict[str, Any]:
         """`add` for a change its caller has already written as canonical JSON (bulk writers
         that format many alike changes faster than the encoder; tested to be identical)."""
-        digest = sha256_hex(change_text)
-        seq = self.seq + 1
-        stamp = format_time(at)
-        this_hash = entry_hash(seq, stamp, actor.name, action, subject, digest, self.prev_hash)
-        row = {
-            "seq": seq,
-            "recorded_at": at,
-            "actor": actor.name,
-            "action": action,
-            "subject": subject,
-            "change": change_text,
-            "change_digest": digest,
-            "prev_hash": self.prev_hash,
-            "hash": this_hash,
-        }
+        row = self.chain.entry(
+            actor=actor.name, action=action, subject=subject, change_text=change_text, at=at
+        )
         self.pending.append(row)
-        self.seq, self.prev_hash = seq, this_hash
-        self.state["audit_head"] = ChainHead(seq, this_hash, at)
         return row
 
     def take(self) -> list[dict[str, Any]]:
@@ -190,10 +234,7 @@ class AuditWriter:
 
     def flush(self, batch: StatementBatch | None = None) -> None:
         """Write the buffered entries now, or add them to the caller's `batch`."""
-        if batch is None:
-            bulk_insert(self.session, AuditEntry.__table__, self.take())
-        else:
-            batch.insert(AuditEntry.__table__, self.take())
+        self.chain.write(self.session, self.take(), batch)
 
 
 def append_audit(

@@ -1,11 +1,13 @@
 """The audit chain appended by the database, for writers that send everything at once.
 
-On PostgreSQL the busiest writers (handovers) read before they take the writer
-lock. With `ChainedBatch`, they then send one round trip: a savepoint (unless
-the batch ends with its COMMIT), the `accord_chain_append` call (migration
-0007), which takes the lock, checks in the chain that nothing they read was
-written since and appends their entries with the hashes Python would compute,
-the checks that must hold under the lock (`accord_require`), and their writes.
+On PostgreSQL the busiest writers (handovers, decisions) read before they take
+the writer lock (registry/optimistic.py). Their AuditWriter's chain is then a
+`DatabaseChain`, and with `ChainedBatch` they send one round trip: a savepoint
+(unless the batch ends with its COMMIT), the `accord_chain_append` call
+(registry/sql/), which takes the lock, checks in the chain that nothing they
+read was written since and appends their entries with the hashes Python would
+compute, the checks that must hold under the lock (`accord_require`), and their
+writes.
 The lock is held only while the database works, never while the client does.
 
 A batch that ends with its COMMIT goes as one message (StatementBatch.send:
@@ -18,7 +20,8 @@ raises SQLSTATE AC001; the batch rolls back (to its savepoint, or the whole
 database transaction when it was to commit) and `send_chained()` returns
 False: the caller then writes the usual way, under the lock, and gets the
 usual errors. The entries' seqs and record time are filled in by the
-database (batch.ChainSeq, batch.ChainTime) and given back to the caller.
+database (batch.ChainSeq, batch.ChainTime) and given back to the caller
+(DatabaseChain.resolve).
 """
 
 from __future__ import annotations
@@ -29,13 +32,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accord.errors import InputError
+from accord.errors import InputError, RegistryConflict
 from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex, utc_now
 from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
-from accord.registry.db import WRITER_LOCK_KEY, driver_connection, restart_database_transaction
-from accord.registry.models import User
+from accord.registry.db import (
+    WRITER_LOCK_KEY,
+    driver_connection,
+    restart_database_transaction,
+    transaction_state,
+)
 
-__all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChainWriter"]
+__all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChain", "send_chained", "writer_clock"]
 
 RETRY_UNDER_LOCK = "AC001"  # SQLSTATE of accord_chain_append and accord_require
 _SAVEPOINT = "accord_chained_write"
@@ -60,8 +67,9 @@ def writer_clock(now: dt.datetime | None) -> dt.datetime:
     return now.astimezone(dt.UTC)
 
 
-class DatabaseChainWriter(AuditWriter):
-    """An AuditWriter whose entries the database chains: no lock, no head read here.
+class DatabaseChain:
+    """An AuditWriter's chain (audit.EntryChain) appended by the database: no lock, no head
+    read here. The entries' seqs and record time stand as ChainSeq and ChainTime until sent.
 
     `seen` is the seq of the committed head when the writer's reads began and
     `watch` the subjects (with action prefixes) whose writes since would change
@@ -70,47 +78,43 @@ class DatabaseChainWriter(AuditWriter):
     goes the usual way (where an injected time before the head is refused).
     """
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        seen: int,
-        watch: Mapping[str, str],
-        now: dt.datetime,
-        clamp: bool,
-    ):
-        self.session = session
-        self.pending: list[dict[str, Any]] = []
-        self.written = 0
+    def __init__(self, *, seen: int, watch: Mapping[str, str], now: dt.datetime, clamp: bool):
         self.seen, self.watch, self.clamp = seen, dict(watch), clamp
         self.at = ChainTime.of(now)
         self.actor: str | None = None
+        self.entries = 0
+        self.appended = False
         self.first_seq: int | None = None
         self.recorded_at: dt.datetime | None = None
 
-    def add_encoded(
-        self, *, actor: User, action: str, subject: str, change_text: str, at: dt.datetime
+    def entry(
+        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
     ) -> dict[str, Any]:
-        if self.actor not in (None, actor.name):
+        if self.actor not in (None, actor):
             raise ValueError("one chained write has one actor")
-        self.actor = actor.name
+        if self.appended:
+            raise ValueError("a chained write appends its entries once")
+        self.actor = actor
         row = {
-            "seq": ChainSeq(len(self.pending)),
+            "seq": ChainSeq(self.entries),
             "recorded_at": self.at,
-            "actor": actor.name,
+            "actor": actor,
             "action": action,
             "subject": subject,
             "change": change_text,
             "change_digest": sha256_hex(change_text),
         }
-        self.pending.append(row)
+        self.entries += 1
         return row
 
-    def flush(self, batch: StatementBatch | None = None) -> None:
-        """Put the call that appends the buffered entries first in `batch`."""
-        if batch is None:
-            raise TypeError("a DatabaseChainWriter writes only as part of a batch")
-        rows = self.take()
+    def write(
+        self, session: Session, rows: list[dict[str, Any]], batch: StatementBatch | None
+    ) -> None:
+        """Put the call that appends `rows` first in `batch`; without one, append them now
+        (RegistryConflict, and nothing written, if anything watched was written since)."""
+        if self.appended:
+            raise ValueError("a chained write appends its entries once")
+        self.appended = True
         params = [
             WRITER_LOCK_KEY,
             self.seen,
@@ -125,7 +129,13 @@ class DatabaseChainWriter(AuditWriter):
             [r["change"] for r in rows],
             [r["change_digest"] for r in rows],
         ]
-        batch.prepend_raw(_APPEND, params, on_result=self._appended)
+        alone = batch is None
+        target = StatementBatch(session) if batch is None else batch
+        target.prepend_raw(_APPEND, params, on_result=self._appended)
+        if alone and not send_chained(target, commit=False):
+            raise RegistryConflict(
+                "what this write read was written since: read it again under the writer lock"
+            )
 
     def _appended(self, rows: list[tuple[Any, ...]]) -> None:
         first, at = rows[0]
@@ -138,13 +148,26 @@ class DatabaseChainWriter(AuditWriter):
             raise RuntimeError("the chained batch has not been sent")
         return self.first_seq + int(placeholder)
 
+    def resolve(self, value: Any) -> Any:
+        """`value` as written: a ChainSeq or ChainTime as the database gave it."""
+        kind = type(value)
+        if kind is ChainSeq:
+            return self.seq_of(value)
+        if kind is ChainTime:
+            assert self.recorded_at is not None
+            return self.recorded_at
+        return value
+
 
 class ChainedBatch(StatementBatch):
-    """A StatementBatch sent with a DatabaseChainWriter's entries, behind a savepoint."""
+    """A StatementBatch sent with its AuditWriter's entries, which a DatabaseChain appends."""
 
-    def __init__(self, session: Session, audit: DatabaseChainWriter):
+    def __init__(self, session: Session, audit: AuditWriter):
         super().__init__(session)
+        if not isinstance(audit.chain, DatabaseChain):
+            raise TypeError("a chained batch is sent with a DatabaseChain's entries")
         self.audit = audit
+        self.chain = audit.chain
         self.requirements: list[tuple[str, Any]] = []
 
     def require(self, sql: str, params: Any) -> None:
@@ -157,40 +180,48 @@ class ChainedBatch(StatementBatch):
 
         With `commit` the COMMIT goes in the same round trip and the session's
         transaction ends with it: for a write that is the whole of its transaction
-        (a `write_session(lock=False)` whose service function writes once). The
+        (a `write_session` whose service function writes once). The
         writer lock is then held only while the database works, never while the
         reply travels to this process and waits for it to be scheduled again, which
         with many writers on few cores is most of the time a lock would be held.
         Such a batch needs no savepoint either: the transaction holds nothing else,
         so the slow way rolls the whole of it back and goes on in a new one.
         """
-        import psycopg  # PostgreSQL only
-
         for sql, params in reversed(self.requirements):
             self.prepend_raw(sql, params)
         self.audit.flush(self)
+        return send_chained(self, commit=commit)
+
+
+def send_chained(batch: StatementBatch, *, commit: bool) -> bool:
+    """Send a batch that begins with the chain's append call (see ChainedBatch.send_chained)."""
+    import psycopg  # PostgreSQL only
+
+    session = batch.session
+    if commit:
+        # The COMMIT does not wait for the disk, so the lock goes as soon as the
+        # database has done its work; a disk that stalls for a moment no longer
+        # stalls every writer queued behind the one waiting on it. The barrier, its
+        # own transaction committed at the round trip's end, waits for the disk as
+        # every commit does, and WAL is flushed in order: this transaction is durable
+        # before the reply, as before, and concurrent writers share one flush.
+        batch.append_raw("SET LOCAL synchronous_commit = off")
+        batch.append_raw("COMMIT")
+        batch.append_raw(DURABILITY_BARRIER)
+    else:
+        batch.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        batch.send(one_message=commit)  # from the lock to the COMMIT, nothing waits on us
+    except psycopg.Error as exc:
+        if exc.sqlstate != RETRY_UNDER_LOCK:
+            raise
         if commit:
-            # The COMMIT does not wait for the disk, so the lock goes as soon as the
-            # database has done its work; a disk that stalls for a moment no longer
-            # stalls every writer queued behind the one waiting on it. The barrier, its
-            # own transaction committed at the round trip's end, waits for the disk as
-            # every commit does, and WAL is flushed in order: this transaction is durable
-            # before the reply, as before, and concurrent writers share one flush.
-            self.append_raw("SET LOCAL synchronous_commit = off")
-            self.append_raw("COMMIT")
-            self.append_raw(DURABILITY_BARRIER)
+            restart_database_transaction(session)
         else:
-            self.prepend_raw(f"SAVEPOINT {_SAVEPOINT}")
-        try:
-            self.send(one_message=commit)  # from the lock to the COMMIT, nothing waits on us
-        except psycopg.Error as exc:
-            if exc.sqlstate != RETRY_UNDER_LOCK:
-                raise
-            if commit:
-                restart_database_transaction(self.session)
-            else:
-                driver_connection(self.session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-            return False
-        if commit:
-            self.session.commit()  # the database has committed: the session's side of it
-        return True
+            driver_connection(session).execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        return False
+    if commit:
+        session.commit()  # the database has committed: the session's side of it
+    else:  # accord_chain_append took the lock for the rest of this transaction
+        transaction_state(session)["writer_lock"] = True
+    return True

@@ -1,8 +1,10 @@
 """Engine, sessions, the writer lock and migrations.
 
 Writes are serialised: a write session takes the registry's writer lock before
-it reads anything, so two writers can neither fork the audit chain nor both
-decide that the same fact is new. On PostgreSQL the lock is a transaction-level
+it reads anything (or, for the optimistic writes of registry/optimistic.py,
+the database takes it and checks that nothing read was written since), so two
+writers can neither fork the audit chain nor both decide that the same fact is
+new. On PostgreSQL the lock is a transaction-level
 advisory lock; on SQLite the write transaction starts with BEGIN IMMEDIATE.
 Reads never take it.
 """
@@ -34,6 +36,10 @@ WRITER_LOCK_KEY = 0x6163636F7264
 SQLITE_BUSY_TIMEOUT_S = 120.0
 _WRITE_OPTION = "accord_write"
 _TRANSACTION_STATE = "accord_transaction_state"
+# session.info: who takes a write session's writer lock (write_session, lock_after_reads)
+_LOCK_MODE = "accord_lock_mode"
+_LOCK_BEFORE_FIRST_STATEMENT = "before the first statement"
+_LOCK_LEFT_TO_SERVICE = "by the one service function called (lock=False)"
 _TUPLES_OK = 2  # psycopg.pq.ExecStatus.TUPLES_OK (libpq's PGRES_TUPLES_OK)
 
 
@@ -107,15 +113,18 @@ def _fix_sqlite_transactions(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine, *, lock: bool = True) -> Iterator[Session]:
-    """One write transaction holding the writer lock; commits on success, else rolls back.
+def write_session(engine: Engine, *, lock: bool | None = None) -> Iterator[Session]:
+    """One write transaction under the writer lock; commits on success, else rolls back.
 
-    `lock=False` (PostgreSQL) leaves the lock to the service function, which
-    takes it (`lock_for_write`) before it reads anything its write depends on,
-    so that it can do the reads that do not matter first, without holding up
-    every other writer (decisions: decisions.service). Such a service function
-    may also commit, with its last write (registry/chain.py): a `lock=False`
-    session is for one service call.
+    The lock is taken before the transaction's first statement, unless the service
+    function running in the session says first that it takes the lock itself, after
+    reads that do not need it (`lock_after_reads`: the optimistic writes of
+    registry/optimistic.py), so that it does not hold up every other writer while
+    it reads. Callers need not know which services do (a session may hold several
+    service calls, in one transaction). `lock=True` takes the lock at once, whatever
+    the service says (tests compare the two paths); `lock=False` leaves it to the
+    service function, and the session to one service call, which may commit with its
+    write (for_one_service_call).
     """
     # the option only tells SQLite's BEGIN listener to BEGIN IMMEDIATE
     bind = (
@@ -124,8 +133,12 @@ def write_session(engine: Engine, *, lock: bool = True) -> Iterator[Session]:
         else engine.execution_options(**{_WRITE_OPTION: True})
     )
     with Session(bind=bind, expire_on_commit=False) as session, session.begin():
-        if lock:
+        if lock is None:
+            session.info[_LOCK_MODE] = _LOCK_BEFORE_FIRST_STATEMENT
+        elif lock:
             lock_for_write(session)
+        else:
+            session.info[_LOCK_MODE] = _LOCK_LEFT_TO_SERVICE
         yield session
 
 
@@ -177,6 +190,41 @@ def holds_writer_lock(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
     return bool(transaction_state(session).get("writer_lock"))
+
+
+def lock_after_reads(session: Session) -> bool:
+    """Whether the calling service function may read before it takes the writer lock, which
+    it must then take itself (lock_for_write, or an optimistic write) before it writes.
+
+    True on PostgreSQL when this transaction does not hold the lock yet; in a
+    `write_session` that would take it before the first statement, this transaction
+    then does not (the next one does). SQLite's write transactions begin locked: False.
+    """
+    if holds_writer_lock(session):
+        return False
+    transaction_state(session)["lock_after_reads"] = True
+    return True
+
+
+def for_one_service_call(session: Session) -> bool:
+    """Whether the session was opened for one service call, which may end its transaction
+    (`write_session(lock=False)`)."""
+    return session.info.get(_LOCK_MODE) == _LOCK_LEFT_TO_SERVICE
+
+
+@event.listens_for(Session, "after_begin")
+def _lock_before_first_statement(
+    session: Session, _transaction: SessionTransaction, connection: Connection
+) -> None:
+    # the session's first statement (ORM, Core or on the driver's connection) begins
+    # its transaction on a connection: the lock goes first
+    if session.info.get(_LOCK_MODE) != _LOCK_BEFORE_FIRST_STATEMENT:
+        return
+    state = transaction_state(session)
+    if not state.get("lock_after_reads"):
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+        state["writer_lock"] = True
 
 
 def lock_for_write(session: Session) -> None:

@@ -58,7 +58,7 @@ from accord.registry.models import (
     User,
     UTCDateTime,
 )
-from accord.registry.schemas import VersionInfo
+from accord.registry.results import VersionInfo
 
 AsKnownOn = dt.date | dt.datetime | None
 FV = FactVersion
@@ -256,14 +256,6 @@ def person_case_read(
     if read is None:
         raise _unknown(person_id, as_known_on)
     return case_from_rows(person_id, read.lists), read.head_seq
-
-
-def person_nationalities(
-    session: Session, *, person_id: str, as_known_on: AsKnownOn = None
-) -> list[str] | None:
-    """The person's nationalities as Accord knew them; None if not known."""
-    found = persons_nationalities(session, person_ids=[person_id], as_known_on=as_known_on)
-    return found[person_id]
 
 
 def persons_nationalities(

@@ -1,54 +1,84 @@
-"""What the registry's service functions return: plain pydantic models, safe to print or serve."""
+"""Request and response models of the registry's HTTP routes (registry/views.py).
+
+(Naming across accord: `schemas.py` holds only pydantic models of the HTTP API;
+what services return lives in `results.py` or beside its service, never here.)
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
+from accord.api.deps import Note, PersonId, ShortText
+from accord.api.schemas import In, Out
+from accord.casefile.models import CaseFile
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class ImportSummary(_Out):
-    """What an import (or a recorded case file) changed. Nothing changed: nothing was written."""
-
-    persons: int
-    new_persons: int
-    changed_persons: int
-    unchanged_persons: int
-    new_versions: int
-    retractions: int
-    audit_entries: int
-    import_id: int | None
-    file_sha256: str | None
-    previously_imported: bool  # the same file (by sha256) was imported before
-
-    @property
-    def wrote_anything(self) -> bool:
-        return self.new_versions > 0
+MAX_IMPORT = 10_000
 
 
-class VersionInfo(_Out):
-    """One version of one fact list, for a person's history."""
-
-    version_id: int
-    list_name: str
-    kind: str  # recorded | correction | retraction
-    known: bool
-    rows: int
-    valid_from: dt.date
-    recorded_at: dt.datetime
-    recorded_by: str
-    source_document: str
-    import_id: int | None
-    note: str | None
-    content_digest: str
+class MeOut(Out):
+    name: str
+    role: str
+    permissions: list[str]
+    masked: bool = Field(description="Person identifiers are masked for this user")
 
 
-class UserInfo(_Out):
+class PersonsOut(Out):
+    persons: list[PersonId]
+    offset: int
+    limit: int
+
+
+class RecordCaseFileIn(In):
+    case: CaseFile
+    source_document: ShortText
+    valid_from: dt.date | None = None
+    note: Note | None = None
+
+
+class RecordListIn(In):
+    items: list[dict[str, Any]] | None = Field(
+        description="The list's records; null makes the list not known again", max_length=1000
+    )
+    source_document: ShortText
+    valid_from: dt.date | None = None
+    note: Note | None = None
+
+
+class RetractIn(In):
+    source_document: ShortText
+    note: Note | None = None
+
+
+class ImportIn(In):
+    cases: list[CaseFile] = Field(min_length=1, max_length=MAX_IMPORT)
+    source_document: ShortText
+
+
+class UserIn(In):
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+    role: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")
+
+
+class UserOut(Out):
     name: str
     role: str
     created_at: dt.datetime
     created_by: str | None
+
+
+class TokenOut(Out):
+    name: str
+    token: str = Field(description="Shown once; only its argon2 hash is kept")
+
+
+class ChainOut(Out):
+    intact: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None
+    problem: str | None
+    message: str

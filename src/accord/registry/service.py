@@ -40,7 +40,7 @@ from accord.registry.reads import (
     person_fact_tables,
     person_history,
 )
-from accord.registry.schemas import ImportSummary
+from accord.registry.results import ImportSummary
 from accord.registry.writer import Change, FactWriter, case_lists, list_digest
 
 __all__ = [

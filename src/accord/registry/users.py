@@ -1,6 +1,6 @@
 """Users, roles, API tokens, permissions, and masking of person identifiers for analysts.
 
-Roles are those of DESIGN.md section 1. What each may do is declared once, in
+Roles are those of docs/design.md section 1. What each may do is declared once, in
 GRANTS; interfaces check it at their boundary with `require_permission`, and
 service functions take the acting user so every write is attributed.
 """

@@ -14,7 +14,11 @@ from sqlalchemy import select
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, KnownOn, PersonIdIn, check_same, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.importers.writer import case_file_record
-from accord.registry.api_schemas import (
+from accord.registry.audit import verify_chain
+from accord.registry.models import Person
+from accord.registry.reads import person_case_file, person_history
+from accord.registry.results import ImportSummary, VersionInfo
+from accord.registry.schemas import (
     ChainOut,
     ImportIn,
     MeOut,
@@ -26,10 +30,6 @@ from accord.registry.api_schemas import (
     UserIn,
     UserOut,
 )
-from accord.registry.audit import verify_chain
-from accord.registry.models import Person
-from accord.registry.reads import person_case_file, person_history
-from accord.registry.schemas import ImportSummary, VersionInfo
 from accord.registry.service import import_case_files, record_case_file, record_list, retract_list
 from accord.registry.users import GRANTS, Permission, add_user, issue_token, list_users
 

@@ -7,34 +7,27 @@ embedded as data URIs so the single file works offline, and written beside
 it for reuse in other documents.
 
 Nothing is written until everything has been rendered, and each file lands
-by rename, so a failure leaves no partial report behind.
+by rename, so a failure leaves no partial report behind (reports/output.py).
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import datetime as dt
-import io
-import os
-import secrets
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from accord.engine.decision import OUTCOMES
 from accord.engine.screen import ScreenSummary
 from accord.errors import InputError
+from accord.reports.output import Chart, generated_at, png, report_environment, write_files
 
 REPORT_FILE = "report.html"
 OUTCOMES_CHART = "outcomes.png"
 FAILING_CHART = "failing_rules.png"
 UNKNOWN_CHART = "unknown_rules.png"
 TOP_RULES = 12
+DPI = 120
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 OUTCOME_COLOURS: dict[str, str] = {
@@ -50,18 +43,6 @@ OUTCOME_MEANINGS: dict[str, str] = {
     "undetermined": "no rule fails, but at least one rule needs a fact the case file does not "
     "record (an absent list means 'not known'). Record the fact and screen again.",
 }
-
-
-@dataclass(frozen=True)
-class _Chart:
-    file: str
-    title: str
-    alt: str
-    png: bytes
-
-    @property
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 def write_screen_report(
@@ -96,7 +77,7 @@ def write_screen_report(
     )
     files = {c.file: c.png for c in charts}
     files[REPORT_FILE] = html.encode("utf-8")  # last: the page appears only with its charts
-    _write_files(out_dir, files)
+    write_files(out_dir, files)
     return out_dir / REPORT_FILE
 
 
@@ -191,15 +172,6 @@ def _label(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _png(figure: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(figure)  # the Agg backend for this figure only; no global pyplot state
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def _outcomes_chart(summaries: list[tuple[str, ScreenSummary]]) -> bytes:
     from matplotlib.figure import Figure
 
@@ -218,7 +190,7 @@ def _outcomes_chart(summaries: list[tuple[str, ScreenSummary]]) -> bytes:
     ax.margins(y=0.15)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def _rules_chart(
@@ -233,7 +205,7 @@ def _rules_chart(
     if not top:
         ax.text(0.5, 0.5, empty, ha="center", va="center", fontsize=11)
         ax.set_axis_off()
-        return _png(figure)
+        return png(figure, dpi=DPI)
     labels = [_label("\n".join(textwrap.wrap(f"{r['title']} ({r['rule']})", 46))) for r in top]
     counts = [r["total"] for r in top]
     bars = ax.barh(range(len(top)), counts, color=colour)
@@ -243,25 +215,25 @@ def _rules_chart(
     ax.set_xlabel(xlabel)
     ax.margins(x=0.12)
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def _render_charts(
     summaries: list[tuple[str, ScreenSummary]],
     failing: list[dict[str, Any]],
     unknown: list[dict[str, Any]],
-) -> list[_Chart]:
+) -> list[Chart]:
     several = len(summaries) > 1
     scope = "all dockets" if several else summaries[0][0]
     xlabel = "persons (summed over dockets)" if several else "persons"
     return [
-        _Chart(
+        Chart(
             OUTCOMES_CHART,
             "Outcomes per docket",
             "Bar chart of eligible, ineligible and undetermined persons per docket",
             _outcomes_chart(summaries),
         ),
-        _Chart(
+        Chart(
             FAILING_CHART,
             "Rules that fail most often",
             f"Horizontal bar chart of the {TOP_RULES} most frequent failing rules",
@@ -273,7 +245,7 @@ def _render_charts(
                 xlabel,
             ),
         ),
-        _Chart(
+        Chart(
             UNKNOWN_CHART,
             "Facts Accord does not have",
             f"Horizontal bar chart of the {TOP_RULES} rules most often unknown",
@@ -291,29 +263,19 @@ def _render_charts(
 # ---- page --------------------------------------------------------------------------------
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("accord.reports", "templates"),
-        autoescape=True,  # always: titles, names and citations are data, never markup
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _render_html(
     *,
     title: str,
     summaries: list[tuple[str, ScreenSummary]],
-    charts: list[_Chart],
+    charts: list[Chart],
     failing: list[dict[str, Any]],
     unknown: list[dict[str, Any]],
     rule_titles: dict[str, str],
 ) -> str:
-    template = _environment().get_template("screen_report.html")
+    template = report_environment("accord.reports").get_template("screen_report.html")
     return template.render(
         title=title,
-        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=generated_at(),
         requests=_requests(summaries),
         dockets=_dockets(summaries),
         docket_names=[name for name, _ in summaries],
@@ -324,37 +286,3 @@ def _render_html(
         outcomes=[(o, OUTCOME_COLOURS[o], OUTCOME_MEANINGS[o]) for o in OUTCOMES],
         colours=OUTCOME_COLOURS,
     )
-
-
-# ---- writing -----------------------------------------------------------------------------
-
-
-def _write_files(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name, then rename them all into place."""
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
-    token = secrets.token_hex(4)
-    pending: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files.items():
-            tmp = out_dir / f".{name}.{token}.partial"
-            pending.append((tmp, out_dir / name))
-            with tmp.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, final in pending:
-            tmp.replace(final)
-    except BaseException as exc:
-        for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
-        if created:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()  # only if empty: never remove anything that was there
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise InputError(f"cannot write the report to {out_dir}: {reason}") from exc
-        raise

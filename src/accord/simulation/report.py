@@ -1,27 +1,17 @@
 """The simulation report: one self-contained HTML page, its charts also written as PNG.
 
-In the style of the screen report (accord/reports/screen_report.py): charts
-drawn with matplotlib's Agg canvas (no pyplot state), embedded as data URIs
-and written beside the page, every file written to a temporary name and
-renamed into place, so a failure leaves no partial report behind.
+What it shares with the screen report (charts, the page's head and style, files
+written all or nothing) is in accord/reports/output.py.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import datetime as dt
-import io
-import os
-import secrets
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from accord.errors import InputError
+from accord.reports.output import Chart, generated_at, png, report_environment
 from accord.simulation.results import COMPONENTS, Row, SimulationResults, scenario_terms
 
 REPORT_FILE = "report.html"
@@ -30,27 +20,7 @@ OFFSHORE = "#D55E00"
 DOMESTIC = "#0072B2"
 HELD = "#009E73"
 LIMIT = "#555555"
-
-
-@dataclass(frozen=True)
-class Chart:
-    file: str
-    title: str
-    alt: str
-    png: bytes
-
-    @property
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
-
-
-def _png(figure: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
+DPI = 110
 
 
 def _axes(title: str, ylabel: str, size: tuple[float, float] = (8.0, 4.0)) -> tuple[Any, Any]:
@@ -88,7 +58,7 @@ def _held_chart(r: SimulationResults) -> bytes:
     ax.set_xlabel("month of the programme" + (f" ({'; '.join(notes)})" if notes else ""))
     ax.set_ylim(0, ceiling * 1.12)
     ax.legend(frameon=False, loc="lower right")
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def _cumulative_chart(r: SimulationResults) -> bytes:
@@ -99,7 +69,7 @@ def _cumulative_chart(r: SimulationResults) -> bytes:
     ax.set_xlabel("month of the programme")
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, loc="upper left")
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def _components_chart(r: SimulationResults) -> bytes:
@@ -114,7 +84,7 @@ def _components_chart(r: SimulationResults) -> bytes:
     ax.invert_yaxis()
     ax.set_xlabel("USD million")
     ax.margins(x=0.15)
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def _per_person_chart(r: SimulationResults) -> bytes:
@@ -129,7 +99,7 @@ def _per_person_chart(r: SimulationResults) -> bytes:
         ax.hist(dom, bins=bins, color=DOMESTIC, alpha=0.6, label="domestic")
         ax.legend(frameon=False)
     ax.set_xlabel("USD thousand per person")
-    return _png(figure)
+    return png(figure, dpi=DPI)
 
 
 def render_charts(r: SimulationResults) -> list[Chart]:
@@ -182,13 +152,7 @@ def _cell(row: Row) -> dict[str, Any]:
 def render_html(r: SimulationResults, charts: list[Chart], files: list[str]) -> str:
     plan = r.plan
     scenario = plan.loaded.scenario
-    env = Environment(
-        loader=PackageLoader("accord.simulation", "templates"),
-        autoescape=True,  # titles and sources are data, never markup
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = report_environment("accord.simulation")
     end = plan.month_starts[-1] + dt.timedelta(days=int(plan.days[-1]) - 1)
     return env.get_template("simulation_report.html").render(
         title=f"Simulation: {scenario.title}",
@@ -199,7 +163,7 @@ def render_html(r: SimulationResults, charts: list[Chart], files: list[str]) -> 
         period=f"{plan.month_starts[0]} to {end} ({plan.months} months)",
         draws=r.draws,
         seed=r.seed,
-        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=generated_at(),
         rows=[_cell(row) for row in r.summary],
         charts=charts,
         rates=plan.rates,
@@ -209,33 +173,3 @@ def render_html(r: SimulationResults, charts: list[Chart], files: list[str]) -> 
         domestic=plan.domestic_title,
         files=files,
     )
-
-
-def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name, then rename them all into place."""
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
-    token = secrets.token_hex(4)
-    pending: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files.items():
-            tmp = out_dir / f".{name}.{token}.partial"
-            pending.append((tmp, out_dir / name))
-            with tmp.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, final in pending:
-            tmp.replace(final)
-    except BaseException as exc:
-        for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
-        if created:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()  # only if empty: never remove anything that was there
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
-        raise

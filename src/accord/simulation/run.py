@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
+from accord.reports.output import write_files
 from accord.simulation.errors import SimulationOptionError
 from accord.simulation.montecarlo import Progress, simulate_population
 from accord.simulation.plan import SimulationPlan, resolve
-from accord.simulation.report import REPORT_FILE, render_charts, render_html, write_files
+from accord.simulation.report import REPORT_FILE, render_charts, render_html
 from accord.simulation.results import (
     SimulationResults,
     monthly_csv,

@@ -1,4 +1,4 @@
-"""Fictional case files for the browser tests (the shape of tests/operations/people.py)."""
+"""The fictional case file the operations, API and browser tests start from (one builder)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 from accord.casefile.models import V2_LISTS
 
 
-def person(person_id: str, nationality: str) -> dict[str, Any]:
-    """A noncitizen with a final order and a completed sentence: eligible for CECOT under
-    the El Salvador offer (once notice naming El Salvador is served, if not Salvadoran)."""
+def case_file(person_id: str, nationality: str, order_country: str | None = None) -> dict[str, Any]:
+    """A noncitizen with a final removal order (to `order_country`, by default the country of
+    nationality) and a completed sentence: eligible for CECOT under the El Salvador offer
+    (once notice naming El Salvador is served, if not Salvadoran)."""
     return {
         "schema_version": "2",
         "person_id": person_id,
@@ -22,7 +23,7 @@ def person(person_id: str, nationality: str) -> dict[str, Any]:
             {
                 "kind": "immigration_judge",
                 "issued_on": "2024-10-07",
-                "country": nationality,
+                "country": order_country or nationality,
                 "source": "EOIR immigration judge decision",
             }
         ],
