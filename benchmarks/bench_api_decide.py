@@ -80,18 +80,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from accord.auth import User, get_user, issue_token
+from accord.db import make_engine, read_session, upgrade_database, verify_chain, write_session
 from accord.decisions import DecisionRecord, decide_from_registry
 from accord.engine import DecisionRequest
-from accord.registry import (
-    get_user,
-    issue_token,
-    make_engine,
-    read_session,
-    upgrade_database,
-    verify_chain,
-    write_session,
-)
-from accord.registry.models import User
 
 # the script's folder is on sys.path: reuse the 100k loader of the registry benchmark
 from bench_registry_decide import SERVER, database, load, officer, persons_in
@@ -284,7 +276,7 @@ def run_in_process(engine: Engine, user: User, ids: list[str], concurrency: int)
 
     def one(pid: str) -> None:
         started = time.perf_counter()
-        with write_session(engine, lock=False) as session:
+        with write_session(engine) as session:
             decide_from_registry(session, request=REQUEST, person_id=pid, actor=user)
         with lock:
             latencies.append((time.perf_counter() - started) * 1000)

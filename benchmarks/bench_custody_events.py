@@ -8,7 +8,7 @@ confirm` and POST /missions/{number}/handover do: it reads the mission, the
 case, the liaison's facility and the person's nationalities, then sends in one
 round trip the call in which PostgreSQL takes the writer lock, checks in the
 audit chain that none of that changed since and appends the audit entries
-(registry/chain.py), the check of capacity and quota, the event, the case's new
+(db/chain.py), the check of capacity and quota, the event, the case's new
 state and the person's consular-notification task; then it commits. Every
 writer has its own connection and transactions.
 
@@ -45,23 +45,14 @@ from typing import Any
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from accord.auth import User, add_user, bootstrap_admin, get_user
 from accord.casefile.models import CaseFile
+from accord.db import make_engine, read_session, upgrade_database, verify_chain, write_session
 from accord.operations.care import assign_liaison
 from accord.operations.handover import confirm_handover
 from accord.operations.models import Mission, TransferCase
 from accord.operations.states import CaseState, MissionState
-from accord.registry import (
-    add_user,
-    bootstrap_admin,
-    get_user,
-    import_case_files,
-    make_engine,
-    read_session,
-    upgrade_database,
-    verify_chain,
-    write_session,
-)
-from accord.registry.models import User
+from accord.registry import import_case_files
 
 SERVER = os.environ.get(
     "ACCORD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -139,7 +130,7 @@ def _placer(url: str, pool_size: int) -> tuple[Any, Callable[[list[str]], None]]
         liaison = get_user(s, name="liam")
 
     def place(batch: list[str]) -> None:
-        with write_session(engine, lock=False) as s:
+        with write_session(engine) as s:
             confirm_handover(s, actor=liaison, mission_number="BENCH", person_ids=batch)
 
     return engine, place

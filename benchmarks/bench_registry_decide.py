@@ -39,23 +39,13 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from accord.auth import User, add_user, bootstrap_admin, get_user
+from accord.db import make_engine, read_session, upgrade_database, write_session
 from accord.decisions import decide_from_registry
 from accord.engine import DecisionRequest, FactStore, decide_facts, decide_person
 from accord.errors import UnknownUser
 from accord.facts.tables import FactTables
-from accord.registry import (
-    add_user,
-    bootstrap_admin,
-    get_user,
-    import_case_files,
-    make_engine,
-    person_fact_tables,
-    read_session,
-    upgrade_database,
-    write_session,
-)
-from accord.registry.codec import case_files_from_tables
-from accord.registry.models import Person, User
+from accord.registry import Person, case_files_from_tables, import_case_files, person_fact_tables
 from accord.synthetic import synthetic_docket
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -186,7 +176,7 @@ def main() -> None:
     ids = [f"syn-{rng.randint(1, args.persons):07d}" for _ in range(args.calls + 20)]
 
     def record(pid: str) -> None:
-        with write_session(engine, lock=False) as session:
+        with write_session(engine) as session:
             decide_from_registry(session, request=REQUEST, person_id=pid, actor=user)
 
     def read(pid: str) -> FactTables:

@@ -39,23 +39,31 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from accord.auth import User, add_user, bootstrap_admin
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
-from accord.importers.writer import write_case_files
-from accord.registry import (
-    add_user,
-    bootstrap_admin,
-    docket_fact_tables,
+from accord.db import (
+    AuditEntry,
+    append_audit,
+    lock_for_write,
     make_engine,
-    person_fact_tables,
-    read_import_file,
+    read_session,
+    record_time,
     upgrade_database,
     verify_chain,
     write_session,
 )
-from accord.registry.audit import append_audit, record_time
-from accord.registry.codec import case_files_from_tables, case_rows, content_digest
-from accord.registry.db import lock_for_write, read_session
-from accord.registry.models import FACT_MODELS, AuditEntry, FactVersion, Person, User
+from accord.importers.writer import write_case_files
+from accord.registry import (
+    FACT_MODELS,
+    FactVersion,
+    Person,
+    case_files_from_tables,
+    case_rows,
+    content_digest,
+    docket_fact_tables,
+    person_fact_tables,
+    read_import_file,
+)
 from accord.synthetic import synthetic_docket
 
 TARGET = 20_000  # facts per second into PostgreSQL, audit chain included

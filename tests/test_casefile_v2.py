@@ -18,8 +18,8 @@ import pytest
 
 from accord.casefile.models import V1_LISTS, V2_LISTS, CaseFile
 from accord.casefile.reader import read_case_files
-from accord.registry import read_session
-from accord.registry.reads import person_case_file
+from accord.db import read_session
+from accord.registry import person_case_file
 from cli_runner import run_accord
 from conftest import write_jsonl
 from registry.conftest import Registry, _new_registry, _Server

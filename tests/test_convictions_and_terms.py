@@ -15,13 +15,13 @@ import yaml
 from sqlalchemy import insert
 
 from accord.casefile.models import CaseFile
+from accord.db import read_session, write_session
 from accord.decisions import decide_from_registry, replay_decision
 from accord.engine import DecisionRequest, PersonFacts, decide_facts
 from accord.engine.compiler import compile_rules
 from accord.law.framework import FacilityCounts
 from accord.law.terms import REGISTRY_RULES
 from accord.operations.models import TransferCase
-from accord.registry import read_session, write_session
 from registry.conftest import Registry, pg_server, registry
 from registry.factories import record_case
 

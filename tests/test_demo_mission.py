@@ -10,10 +10,10 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import select
 
+from accord.auth import authenticate_token
+from accord.db import make_engine, read_session, verify_chain
 from accord.demo.mission import MISSING, MISSION, PROTECTED, run_mission_demo
 from accord.operations.models import TransferCase
-from accord.registry import make_engine, read_session, verify_chain
-from accord.registry.users import authenticate_token
 
 
 def test_mission_demo_strikes_the_protected_and_reconciles(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from accord.casefile.models import ADDED_IN_V2, V2_LISTS, CaseFile
 from accord.decisions import facts_digest
 from accord.engine import DecisionRequest, PersonFacts, decide_facts
 from accord.facts import case_files_to_tables
-from accord.registry.codec import case_files_from_tables
+from accord.registry import case_files_from_tables
 from accord.synthetic import synthetic_docket
 from test_scenarios import SCENARIO_FILES, build_request, load
 

@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from accord.api import ApiSettings, create_app
-from accord.registry import issue_token, write_session
+from accord.auth import issue_token
+from accord.db import write_session
 from registry.conftest import Registry, empty_database, pg_server, registry
 
 SECRET = "test-secret-key-" + "s" * 32

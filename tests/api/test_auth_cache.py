@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 
 from accord.api.security import AuthCache, Identity, verify_token
+from accord.auth import VerifiedSecrets, issue_token, users
+from accord.db import write_session
 from accord.errors import AuthenticationFailed
-from accord.registry import issue_token, users, write_session
-from accord.registry.users import VerifiedSecrets
 
 from .conftest import Registry
 

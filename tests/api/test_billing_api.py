@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from accord.registry import read_session
-from accord.registry.models import AuditEntry
-from accord.registry.users import mask_person_id
+from accord.auth import mask_person_id
+from accord.db import AuditEntry, read_session
 from billing.custody import OFFER, in_custody
 from registry.conftest import Registry
 

@@ -7,9 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from accord.api.problems import PROBLEM_JSON
+from accord.db import AuditEntry, read_session
 from accord.errors import DataError, RegistryNotReady, SettingsError
-from accord.registry import read_session
-from accord.registry.models import AuditEntry
 from operations.people import salvadoran, venezuelan
 
 from .conftest import Api

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from accord.api.app import API_PREFIX, PUBLIC_PATHS, route_table
-from accord.registry.users import GRANTS, Permission
+from accord.auth import GRANTS, Permission
 
 from .conftest import Api
 

@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
 from accord.api.app import route_table
-from accord.registry.users import GRANTS
+from accord.auth import GRANTS
 
 from .conftest import Api
 

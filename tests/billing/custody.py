@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from accord.db import write_session
 from accord.operations.care import assign_liaison
 from accord.operations.custody import end_custody
 from accord.operations.handover import confirm_handover
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.states import ApproveReason, CustodyEnd, CustodyEndReason
 from accord.operations.workflow import nominate, review
-from accord.registry import write_session
 from operations.people import load, salvadoran
 
 from .conftest import Registry

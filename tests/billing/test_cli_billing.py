@@ -15,8 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.billing.models import CreditNote, Invoice
-from accord.registry import read_session
-from accord.registry.models import AuditEntry
+from accord.db import AuditEntry, read_session
 
 from .conftest import Registry
 from .custody import OFFER, flown, hand_over, release

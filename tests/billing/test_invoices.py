@@ -19,9 +19,8 @@ from accord.billing.errors import MonthNotBilled, NoFeeSchedule
 from accord.billing.invoices import invoice_for_month, list_invoices, show_invoice
 from accord.billing.lines import InvoiceView
 from accord.billing.models import Invoice, InvoiceLineRecord
+from accord.db import AuditEntry, read_session, verify_chain, write_session
 from accord.errors import InputError, PermissionDenied, UnknownAgreement
-from accord.registry import read_session, verify_chain, write_session
-from accord.registry.models import AuditEntry
 
 from .conftest import Registry
 from .custody import OFFER, in_custody, utc

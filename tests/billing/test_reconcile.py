@@ -29,10 +29,8 @@ from accord.billing.reconcile import (
     issue_credit_notes,
     reconcile_invoices,
 )
+from accord.db import Base, head_revision, read_session, verify_chain, write_session
 from accord.errors import PermissionDenied
-from accord.registry import read_session, verify_chain, write_session
-from accord.registry.db import head_revision
-from accord.registry.models import Base
 
 from .conftest import Registry
 from .custody import OFFER, flown, hand_over, release, utc

@@ -23,9 +23,10 @@ import pytest
 import uvicorn
 
 from accord.api import ApiSettings, create_app
+from accord.auth import issue_token
 from accord.casefile.models import CaseFile
-from accord.registry import import_case_files, write_session
-from accord.registry.users import issue_token
+from accord.db import write_session
+from accord.registry import import_case_files
 from registry.conftest import Registry, pg_server, registry
 
 __all__ = ["Registry", "pg_server", "registry"]
@@ -44,7 +45,10 @@ def _chromium_or_skip() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+# module scope, not session: Playwright's sync API keeps an asyncio loop running in this
+# thread while it is open, and a later test's asyncio.run() would fail on it (under
+# pytest-xdist the browser tests run first on their worker, not last as in a serial run)
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     _chromium_or_skip()
     from playwright.sync_api import sync_playwright

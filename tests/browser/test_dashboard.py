@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from accord.registry import record_list, write_session
+from accord.db import write_session
+from accord.registry import record_list
 from case_files import case_file
 
 from .conftest import Dashboard

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from accord.api import ApiSettings, create_app
-from accord.registry import write_session
-from accord.registry.users import issue_token
+from accord.auth import issue_token
+from accord.db import write_session
 from case_files import case_file
 
 from .conftest import Registry

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from accord.casefile.models import CaseFile
-from accord.registry import import_case_files, write_session
+from accord.db import write_session
+from accord.registry import import_case_files
 from case_files import case_file
 
 from .conftest import Registry

@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import insert
 
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import CapacityExceeded
 from accord.operations.care import assign_liaison
 from accord.operations.custody import occupancy
@@ -16,7 +17,6 @@ from accord.operations.missions import add_to_mission, create_mission, depart_mi
 from accord.operations.models import TransferCase
 from accord.operations.states import ApproveReason, CaseState
 from accord.operations.workflow import nominate, review, serve_notices
-from accord.registry import read_session, verify_chain, write_session
 
 from .conftest import Registry
 from .people import load, venezuelan

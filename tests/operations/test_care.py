@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from accord.auth import add_user
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import (
     IllegalTransition,
     InputError,
@@ -26,7 +28,6 @@ from accord.operations.custody import census_count
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.reconcile import reconcile
 from accord.operations.states import CaseState, ReturnStatus
-from accord.registry import add_user, read_session, verify_chain, write_session
 
 from .conftest import Registry
 from .people import at, audit_actions, audit_changes, in_custody, load, snapshot, venezuelan

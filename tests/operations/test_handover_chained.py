@@ -1,5 +1,5 @@
 """PostgreSQL: a handover sends its lock, audit chain and writes in one round trip, the
-database appending the chain (registry/chain.py, migration 0007). The chain it writes
+database appending the chain (db/chain.py, migration 0007). The chain it writes
 must be the chain Python writes, entry for entry; whenever the database cannot vouch
 for the handover's reads, it must fall back to the locked way and write nothing twice."""
 
@@ -17,13 +17,21 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 import accord.operations.handover as handover
+from accord.db import (
+    append_audit,
+    head_revision,
+    read_session,
+    upgrade_database,
+    utc_now,
+    verify_chain,
+    write_session,
+)
+from accord.db.audit import format_time
+from accord.db.bundle.verify_bundle import entry_hash
+from accord.db.engine import _alembic_config
 from accord.errors import CapacityExceeded, RegistryConflict
 from accord.operations.handover import confirm_handover
 from accord.operations.models import OperationsEvent
-from accord.registry import append_audit, read_session, verify_chain, write_session
-from accord.registry.audit import format_time, utc_now
-from accord.registry.bundle.verify_bundle import entry_hash
-from accord.registry.db import _alembic_config, head_revision, upgrade_database
 from registry.conftest import _new_registry, _Server
 
 from .conftest import Registry

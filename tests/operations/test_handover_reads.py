@@ -11,11 +11,12 @@ import pytest
 
 import accord.operations.handover as handover
 from accord.casefile.models import CaseFile
+from accord.db import read_session, verify_chain, write_session
+from accord.db.chain import ChainedBatch
 from accord.errors import CapacityExceeded, IllegalTransition
 from accord.operations.handover import confirm_handover
 from accord.operations.models import OperationsEvent
-from accord.registry import import_case_files, read_session, verify_chain, write_session
-from accord.registry.chain import ChainedBatch
+from accord.registry import import_case_files
 
 from .conftest import Registry
 from .people import at, audit_changes, departed_mission, snapshot, venezuelan
@@ -112,7 +113,7 @@ def _someone_writes_in_the_window(
     registry: Registry, monkeypatch: pytest.MonkeyPatch, write: Any
 ) -> list[bool]:
     """Make `write` commit in another session after the handover's reads, before it sends
-    its lock, chain and writes (registry/chain.py)."""
+    its lock, chain and writes (db/chain.py)."""
     real = ChainedBatch.send_chained
     calls: list[bool] = []
 

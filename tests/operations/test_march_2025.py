@@ -18,12 +18,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from accord.db import read_session, verify_chain, write_session
 from accord.decisions.models import DecisionRecord
 from accord.operations.missions import add_to_mission, create_mission
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.states import ApproveReason, CaseState
 from accord.operations.workflow import nominate, review, serve_notices
-from accord.registry import read_session, record_list, verify_chain, write_session
+from accord.registry import record_list
 
 from .conftest import Registry
 from .people import at, load, protected_salvadoran, run_cli, salvadoran, venezuelan

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import IllegalTransition, UnknownOperationsRecord
 from accord.operations.missions import (
     add_to_mission,
@@ -26,7 +27,7 @@ from accord.operations.states import (
     WithdrawReason,
 )
 from accord.operations.workflow import nominate, review, serve_notices, withdraw
-from accord.registry import read_session, record_list, verify_chain, write_session
+from accord.registry import record_list
 
 from .conftest import Registry
 from .people import (

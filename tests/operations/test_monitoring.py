@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from accord.auth import add_user
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import InputError, OutsideFacilityScope, UnknownOperationsRecord, UnknownPerson
 from accord.operations.care import log_counsel_access, record_visit
 from accord.operations.models import CounselAccess, MonitoringFinding, MonitoringVisit
 from accord.operations.states import CounselAccessKind, FindingSeverity
-from accord.registry import add_user, read_session, verify_chain, write_session
 
 from .conftest import Registry
 from .people import (

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import (
     IllegalTransition,
     InputError,
@@ -30,7 +31,7 @@ from accord.operations.states import (
     ResolutionReason,
 )
 from accord.operations.workflow import nominate, review, serve_notices
-from accord.registry import read_session, record_list, verify_chain, write_session
+from accord.registry import record_list
 
 from .conftest import Registry
 from .people import at, load, protected_salvadoran, salvadoran, venezuelan

@@ -28,17 +28,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from accord.registry import (
-    add_user,
-    bootstrap_admin,
-    make_engine,
-    read_session,
-    registry_counts,
-    upgrade_database,
-    write_session,
-)
-from accord.registry.chain import ChainedBatch
-from accord.registry.models import User
+from accord.auth import User, add_user, bootstrap_admin
+from accord.db import make_engine, read_session, upgrade_database, write_session
+from accord.db.chain import ChainedBatch
+from accord.registry import registry_counts
 from cli_runner import ACCORD, run_accord, run_accord_process
 
 SERVER_URL = os.environ.get(
@@ -257,7 +250,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path, pg_server: _S
 
 @pytest.fixture
 def chained_sends(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """What each one-round-trip write returned (registry/chain.py): True if written in one
+    """What each one-round-trip write returned (db/chain.py): True if written in one
     go, False if it fell back to the locked path."""
     real = ChainedBatch.send_chained
     results: list[bool] = []

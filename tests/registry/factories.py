@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.casefile.models import CaseFile
+from accord.db import write_session
 from accord.importers.writer import case_file_record
-from accord.registry import record_case_file, write_session
-from accord.registry.codec import case_files_from_tables
+from accord.registry import case_files_from_tables, record_case_file
 from accord.synthetic import synthetic_docket
 
 if TYPE_CHECKING:

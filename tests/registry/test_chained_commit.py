@@ -1,6 +1,6 @@
 """PostgreSQL: a write that commits with its chained batch (the HTTP decision route, a
 handover) reaches the database as one message, from the lock to the COMMIT, and is on
-disk before the call returns (registry/chain.py, registry/batch.py).
+disk before the call returns (db/chain.py, db/batch.py).
 
 Why it matters: the lock is taken by the first statement, and every other writer waits
 for it. Sent a statement at a time, the database held the lock while it waited for the
@@ -22,15 +22,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import accord.decisions.service as decisions_service
+from accord.db import append_audit, driver_connection, read_session, verify_chain, write_session
 from accord.decisions import decide_from_registry, get_decision_record
 from accord.engine import DecisionRequest
-from accord.registry import (
-    append_audit,
-    read_session,
-    verify_chain,
-    write_session,
-)
-from accord.registry.db import driver_connection
 
 from .conftest import Registry, _new_registry, _Server
 from .factories import SV, record_case

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
 
-from accord.registry import authenticate_token, read_session
-from accord.registry.models import FactVersion
-from accord.registry.users import GRANTS, Permission, mask_person_id
+from accord.auth import GRANTS, Permission, authenticate_token, mask_person_id
+from accord.db import read_session
+from accord.registry import FactVersion
 
 from .conftest import Registry
 from .factories import SV, VE, write_jsonl

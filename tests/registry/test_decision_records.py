@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from accord.auth import Permission, require_permission
+from accord.db import AuditEntry, read_session, verify_chain, write_session
 from accord.decisions import (
     DecisionRecord,
     decide_from_registry,
@@ -20,14 +22,7 @@ from accord.decisions import (
 from accord.engine import DecisionRequest, FactStore, decide_person
 from accord.errors import InputError, PermissionDenied, UnknownDecision, UnknownPerson
 from accord.facts import case_files_to_tables
-from accord.registry import (
-    read_session,
-    record_list,
-    verify_chain,
-    write_session,
-)
-from accord.registry.models import AuditEntry
-from accord.registry.users import Permission, require_permission
+from accord.registry import record_list
 
 from .conftest import Registry
 from .factories import SV, VE, cases, record_case, write_jsonl
@@ -288,9 +283,10 @@ def test_the_one_statement_read_equals_the_case_file_and_names_the_chain_head(
 ) -> None:
     """person_fact_read: the facts as case_files_to_tables gives them, and the head seq of
     the same snapshot (a later write of the person's facts is audited after it)."""
+    from accord.db.audit import committed_head_seq
     from accord.facts import case_files_to_tables
-    from accord.registry.audit import committed_head_seq
-    from accord.registry.reads import person_case_file, person_fact_read
+    from accord.registry import person_case_file
+    from accord.registry.reads import person_fact_read
 
     record_case(registry, SV, T1)
     record_case(registry, {**VE, "person_id": "ve-009", "appeals": None}, T2)
@@ -320,7 +316,7 @@ def test_concurrent_decisions_and_corrections_keep_the_chain_and_replay(
     own audit entry, and the chain stays intact."""
     import threading
 
-    from accord.registry.models import AuditEntry
+    from accord.db import AuditEntry
 
     record_case(registry, SV, T1)
     protection = SV["protections"][0]
@@ -387,8 +383,8 @@ def test_a_decision_as_known_earlier_reads_the_chain_head_under_the_lock(
     """With `as_known_on` in a session that does not hold the writer lock yet (an HTTP
     decision), the record time and the chain head are read once the lock is held: a head
     read before it could be stale by the time the entry is appended."""
-    import accord.registry.optimistic as service  # where the decision's write takes its time
-    from accord.registry.db import holds_writer_lock
+    import accord.db.optimistic as service  # where the decision's write takes its time
+    from accord.db.engine import holds_writer_lock
 
     real_time = service.record_time
     locked: list[bool] = []
@@ -418,7 +414,7 @@ def test_a_decision_on_postgresql_is_recorded_in_one_go_as_python_would_chain_it
     registry: Registry, chained_sends: list[bool]
 ) -> None:
     """Reading before the lock, the record and its audit entry go in one round trip in which
-    the database appends the chain (registry/chain.py); on SQLite the locked path runs."""
+    the database appends the chain (db/chain.py); on SQLite the locked path runs."""
     record_case(registry, SV, T1)
     with write_session(registry.engine, lock=False) as session:
         _, record = decide_from_registry(

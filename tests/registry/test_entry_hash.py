@@ -1,7 +1,7 @@
 """PostgreSQL: the audit entry's hash has one reference, bundle/verify_bundle.py's
 entry_hash (shipped with every export), and two implementations in SQL tested against it
 on the same inputs: the function accord_entry_hash, and its copy inline in
-accord_chain_append (registry/sql/), which appends the entries of the busiest writers."""
+accord_chain_append (db/sql/), which appends the entries of the busiest writers."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from accord.registry.audit import format_time, sha256_hex
-from accord.registry.bundle.verify_bundle import GENESIS, entry_hash
-from accord.registry.db import WRITER_LOCK_KEY
+from accord.db import sha256_hex
+from accord.db.audit import format_time
+from accord.db.bundle.verify_bundle import GENESIS, entry_hash
+from accord.db.engine import WRITER_LOCK_KEY
 
 from .conftest import Registry
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accord.db import read_session, verify_chain, write_session
 from accord.errors import InputError
-from accord.registry import import_case_files, read_import_file, verify_chain, write_session
-from accord.registry.db import read_session
+from accord.registry import import_case_files, read_import_file
 
 from .conftest import Registry
 from .factories import SV, VE, synthetic_records, write_jsonl

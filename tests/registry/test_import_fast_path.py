@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from accord.casefile.models import CaseFile
-from accord.registry import import_case_files, read_session, verify_chain, write_session
-from accord.registry.codec import LISTS, case_rows, content_digest, fact_columns
+from accord.db import read_session, verify_chain, write_session
+from accord.registry import case_rows, content_digest, import_case_files
+from accord.registry.codec import LISTS, fact_columns
 from accord.registry.models import APPEND_ONLY_TABLES
 from accord.registry.writer import FactWriter, case_lists, list_digest
 

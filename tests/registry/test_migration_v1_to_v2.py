@@ -44,16 +44,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from accord.auth import get_user
 from accord.casefile.models import ADDED_IN_V2, V1_LISTS, V2_LISTS, CaseFile
+from accord.db import make_engine, read_session, verify_chain, write_session
 from accord.decisions import decide_from_registry, get_decision_record, replay_decision
 from accord.decisions.models import DecisionRecord
 from accord.decisions.service import LAW_CHANGED, REPRODUCES
 from accord.engine import DecisionRequest
-from accord.registry import make_engine, read_session, verify_chain, write_session
-from accord.registry.codec import content_digest, fact_columns
-from accord.registry.models import FACT_MODELS, FactVersion, Person
-from accord.registry.reads import person_case_file
-from accord.registry.users import get_user
+from accord.registry import FACT_MODELS, FactVersion, Person, content_digest, person_case_file
+from accord.registry.codec import fact_columns
 
 from .conftest import Registry, _Server
 

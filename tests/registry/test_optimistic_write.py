@@ -1,4 +1,4 @@
-"""The optimistic write (registry/optimistic.py) and who takes a write session's lock.
+"""The optimistic write (db/optimistic.py) and who takes a write session's lock.
 
 A service function calls `write_once` with what it reads, what it watches and what it
 writes; `write_once` picks the path. Callers open a plain `write_session`: it takes the
@@ -16,13 +16,22 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from accord.db import (
+    AuditEntry,
+    AuditWriter,
+    Snapshot,
+    Writes,
+    append_audit,
+    lock_after_reads,
+    read_session,
+    verify_chain,
+    write_once,
+    write_session,
+)
+from accord.db.audit import committed_head_seq
+from accord.db.chain import ChainedBatch, DatabaseChain
+from accord.db.engine import WRITER_LOCK_KEY, holds_writer_lock
 from accord.errors import RegistryConflict
-from accord.registry import append_audit, read_session, verify_chain, write_session
-from accord.registry.audit import AuditWriter, committed_head_seq
-from accord.registry.chain import ChainedBatch, DatabaseChain
-from accord.registry.db import WRITER_LOCK_KEY, holds_writer_lock, lock_after_reads
-from accord.registry.models import AuditEntry
-from accord.registry.optimistic import Snapshot, Writes, write_once
 
 from .conftest import Registry
 

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from accord.db import RegistrySettings, read_session, write_session
 from accord.errors import InputError, SettingsError, UnknownPerson
 from accord.registry import (
-    RegistrySettings,
     import_case_files,
     person_case_file,
     person_history,
-    read_session,
     record_list,
     retract_list,
-    write_session,
 )
 
 from .conftest import Registry

@@ -1,5 +1,5 @@
 """PostgreSQL: every function of the registry's database is the SQL of its file in
-registry/sql/ (the latest directory that has it), and migration 0012, which loaded them,
+db/sql/ (the latest directory that has it), and migration 0012, which loaded them,
 changed nothing but their layout."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 from alembic import command
 from sqlalchemy import Connection, text
 
-from accord.registry import make_engine
-from accord.registry.db import _alembic_config
-from accord.registry.sql import PER_TABLE, current_functions, function_sql
+from accord.db import make_engine
+from accord.db.engine import _alembic_config
+from accord.db.sql import PER_TABLE, current_functions, function_sql
 
 from .conftest import Registry, _postgres_url, _Server
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
-from accord.registry import write_session
-from accord.registry.batch import StatementBatch, _statements
+from accord.db import StatementBatch, write_session
+from accord.db.batch import _statements
 
 from .conftest import Registry
 

@@ -13,19 +13,18 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from accord.casefile.models import CASE_FILE_LISTS
+from accord.db import Base, append_audit, read_session, write_session
 from accord.errors import RegistryConflict, UnknownPerson
 from accord.facts.tables import FACT_SCHEMAS, FactTables, case_files_to_tables
 from accord.registry import (
-    append_audit,
+    FACT_MODELS,
     docket_fact_tables,
     import_case_files,
     person_case_file,
     person_fact_tables,
-    read_session,
-    write_session,
 )
 from accord.registry.codec import fact_columns
-from accord.registry.models import APPEND_ONLY_TABLES, FACT_MODELS, PERSON_LIST, Base
+from accord.registry.models import APPEND_ONLY_TABLES, PERSON_LIST
 
 from .conftest import Registry
 from .factories import SV, VE, cases, synthetic_records

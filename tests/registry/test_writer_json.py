@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.registry.audit import canonical_json
+from accord.db import canonical_json
 from accord.registry.codec import LISTS
 from accord.registry.writer import record_change_text, record_change_value, shared_change_json
 

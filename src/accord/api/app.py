@@ -25,8 +25,8 @@ from accord.api import login, problems
 from accord.api.deps import AppState, route_permissions
 from accord.api.security import AuthCache, SessionCodec
 from accord.api.settings import ApiSettings
-from accord.registry.db import ensure_ready, make_engine
-from accord.registry.users import Permission
+from accord.auth import Permission
+from accord.db import ensure_ready, make_engine
 
 API_PREFIX = "/api/v1"
 # reachable without logging in; every other route declares its permission

@@ -47,11 +47,9 @@ from accord.api.security import (
     verify_token,
 )
 from accord.api.settings import ApiSettings
+from accord.auth import Permission, User, can, mask_person_id, require_permission
+from accord.db import append_audit, read_session, write_session
 from accord.errors import AuthenticationFailed, InputError
-from accord.registry.audit import append_audit
-from accord.registry.db import read_session, write_session
-from accord.registry.models import User
-from accord.registry.users import Permission, can, mask_person_id, require_permission
 
 PERMISSIONS_ATTRIBUTE = "__accord_permissions__"
 _mask_key: ContextVar[bytes | None] = ContextVar("accord_mask_key", default=None)

@@ -38,10 +38,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import make_transient_to_detached
 
+from accord.auth import ApiToken, User, VerifiedSecrets, authenticate_token
+from accord.db import read_session
 from accord.errors import AuthenticationFailed, PermissionDenied
-from accord.registry.db import read_session
-from accord.registry.models import ApiToken, User
-from accord.registry.users import VerifiedSecrets, authenticate_token
 
 SESSION_COOKIE = "accord_session"
 CSRF_COOKIE = "accord_csrf"

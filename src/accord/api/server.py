@@ -25,8 +25,8 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from accord.api.settings import ApiSettings
+from accord.db import ensure_ready, make_engine
 from accord.errors import InputError
-from accord.registry.db import ensure_ready, make_engine
 
 _STARTUP_S = 5.0
 _BACKLOG = 2048

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from accord.db import ENV_PREFIX, MIN_MASKING_KEY, RegistrySettings
 from accord.errors import SettingsError
-from accord.registry.settings import ENV_PREFIX, MIN_MASKING_KEY, RegistrySettings
 
 MIN_SECRET_KEY = 32
 

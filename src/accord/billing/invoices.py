@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
 from accord.agreements.models import Agreement
+from accord.auth import Permission, User, require_permission
 from accord.billing.custody import (
     ONE_DAY,
     Month,
@@ -48,10 +49,7 @@ from accord.billing.fees import (
 from accord.billing.fees import InvoiceLine as FeeLine
 from accord.billing.lines import CreditView, InvoiceView, Line, content_digest, run_json
 from accord.billing.models import CreditNote, Invoice, InvoiceLineRecord
-from accord.registry.audit import append_audit, record_time, utc_now
-from accord.registry.db import lock_after_reads, lock_for_write
-from accord.registry.models import User
-from accord.registry.users import Permission, require_permission
+from accord.db import append_audit, lock_after_reads, lock_for_write, record_time, utc_now
 
 
 def billing_table(agreement: Agreement) -> FeeTable:

@@ -17,7 +17,7 @@ from typing import Any
 from accord.billing.custody import days_of
 from accord.billing.fees import ChargeRun, round_cents, year_length
 from accord.billing.models import InvoiceLineRecord
-from accord.registry.audit import canonical_json, sha256_hex
+from accord.db import canonical_json, sha256_hex
 
 # A daily charge as (amount, divisor): amount / divisor per day, kept exact until a total.
 Charge = tuple[Decimal, int]

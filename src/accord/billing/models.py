@@ -20,7 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 import accord.operations.models  # noqa: F401  (operations_events, which transfer lines cite)
-from accord.registry.models import PERSON_ID_LENGTH, Base, BigId, UTCDateTime
+from accord.db import Base, BigId, UTCDateTime
+from accord.registry import PERSON_ID_LENGTH
 
 MONEY_DIGITS = 40
 

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
+from accord.auth import Permission, User, require_permission
 from accord.billing.custody import Month, custody_days, days_of, handovers, periods
 from accord.billing.errors import NothingToCredit, UnknownInvoice
 from accord.billing.fees import DAILY_UNITS, FeeTable, FeeUnit, Rate, year_length
@@ -47,10 +48,7 @@ from accord.billing.lines import (
     same_charge,
 )
 from accord.billing.models import CreditNote, Invoice
-from accord.registry.audit import append_audit, canonical_json, record_time, sha256_hex
-from accord.registry.db import lock_for_write
-from accord.registry.models import User
-from accord.registry.users import Permission, require_permission
+from accord.db import append_audit, canonical_json, lock_for_write, record_time, sha256_hex
 
 OVER = frozenset({"billed_not_in_custody", "transfer_not_handed_over"})
 NOT_HELD = "not in custody"

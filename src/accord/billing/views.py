@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from accord.agreements import get_agreement
 from accord.api.deps import Ctx, Name64, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
+from accord.auth import Permission, User
 from accord.billing.custody import Month
 from accord.billing.invoices import (
     compute_invoice,
@@ -36,9 +37,7 @@ from accord.billing.schemas import (
     MonthText,
     ReconcileOut,
 )
-from accord.registry.audit import utc_now
-from accord.registry.models import User
-from accord.registry.users import Permission
+from accord.db import utc_now
 
 P = Permission
 router = APIRouter(tags=["billing"], responses=PROBLEM_RESPONSES)

@@ -22,9 +22,9 @@ from accord.cli.registry import acting_user
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from accord.auth import User
     from accord.billing.lines import CreditView, InvoiceView, Line
     from accord.billing.reconcile import ReconcileReport
-    from accord.registry.models import User
 
 billing_app = typer.Typer(
     no_args_is_help=True, help="Invoices from custody days, reconcile, credit notes."
@@ -45,7 +45,7 @@ CSV_COLUMNS = (
 
 def _act(ctx: typer.Context, permission: str) -> tuple[Engine, User, Mask]:
     """The acting user (registry loaded lazily) and how it may see person identifiers."""
-    from accord.registry.users import Permission, can, mask_person_id
+    from accord.auth import Permission, can, mask_person_id
 
     engine, user, settings = acting_user(ctx, Permission[permission])
     if can(user, Permission.FACTS_READ):
@@ -172,7 +172,7 @@ def invoice(
     draft through yesterday, which is not stored.
     """
     from accord.billing.invoices import invoice_for_month
-    from accord.registry.db import write_session
+    from accord.db import write_session
 
     engine, user, mask = _act(ctx, "BILLING_READ")
     with write_session(engine) as session:
@@ -190,7 +190,7 @@ def show(
 ) -> None:
     """One stored invoice with its lines, rates and credit notes."""
     from accord.billing.invoices import show_invoice
-    from accord.registry.db import read_session
+    from accord.db import read_session
 
     engine, _, mask = _act(ctx, "BILLING_READ")
     with read_session(engine) as session:
@@ -208,7 +208,7 @@ def list_command(
 ) -> None:
     """Every stored invoice, with its total, credits and digest."""
     from accord.billing.invoices import list_invoices
-    from accord.registry.db import read_session
+    from accord.db import read_session
 
     engine, _, _ = _act(ctx, "BILLING_READ")
     with read_session(engine) as session:
@@ -280,7 +280,7 @@ def reconcile(
     exit status says whether any difference (under-billing) remains.
     """
     from accord.billing.reconcile import credit_over_billed, reconcile_invoices
-    from accord.registry.db import read_session, write_session
+    from accord.db import read_session, write_session
 
     engine, user, mask = _act(ctx, "BILLING_ISSUE" if issue_credits else "BILLING_READ")
     with read_session(engine) as session:
@@ -311,7 +311,7 @@ def credit_note(
     days were credited and why.
     """
     from accord.billing.reconcile import issue_credit_notes
-    from accord.registry.db import write_session
+    from accord.db import write_session
 
     engine, user, mask = _act(ctx, "BILLING_ISSUE")
     with write_session(engine) as session:

@@ -33,9 +33,9 @@ def decide_in_registry(
     fmt: str,
 ) -> None:
     """Decide for one person from the registry and keep the decision record."""
+    from accord.auth import Permission
+    from accord.db import write_session
     from accord.decisions import decide_from_registry
-    from accord.registry.db import write_session
-    from accord.registry.users import Permission
 
     engine, user, _ = acting_user(ctx, Permission.DECISIONS_RECORD)
     known_on = parse_known_on(as_known_on)
@@ -63,9 +63,9 @@ def list_decisions(
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
 ) -> None:
     """The latest decision records, newest first."""
+    from accord.auth import Permission
+    from accord.db import read_session
     from accord.decisions import list_decision_records
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission
 
     engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
     table = Table(title="Decision records")
@@ -92,9 +92,9 @@ def show_decision(
     decision_id: Annotated[int, typer.Argument(help="Decision record id")],
 ) -> None:
     """One decision record as stored (JSON)."""
+    from accord.auth import Permission
+    from accord.db import read_session
     from accord.decisions import get_decision_record
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission
 
     engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
     with read_session(engine) as session:
@@ -131,9 +131,9 @@ def replay(
     1 if not. It says which: the facts replay identically but the rules (ruleset, agreement
     or law parameters) changed since, or the facts differ, or the same facts and rules give
     another result."""
+    from accord.auth import Permission
+    from accord.db import read_session
     from accord.decisions import replay_decision
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission
 
     if fmt not in ("text", "json"):
         raise InputError(f"--format '{fmt}' is not one of: text, json")

@@ -37,7 +37,7 @@ from accord.operations.states import (
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from accord.registry.models import User
+    from accord.auth import User
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -77,7 +77,7 @@ def register_operations(app: typer.Typer) -> None:
 
 def _act(ctx: typer.Context, permission: str, *alternatives: str) -> tuple[Engine, User, Any]:
     """acting_user with permissions named lazily, so the CLI starts without the registry."""
-    from accord.registry.users import Permission
+    from accord.auth import Permission
 
     return acting_user(ctx, Permission[permission], *(Permission[a] for a in alternatives))
 
@@ -115,8 +115,8 @@ def nominate(
     note: Note = "",
 ) -> None:
     """Nominate a person for transfer (officer); a legal reviewer must then review it."""
+    from accord.db import write_session
     from accord.operations.workflow import nominate as run
-    from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_NOMINATE")
     with write_session(engine) as session:
@@ -142,8 +142,8 @@ def review(
     note: Note = "",
 ) -> None:
     """Approve or deny another officer's nomination with a coded reason (legal reviewer)."""
+    from accord.db import write_session
     from accord.operations.workflow import review as run
-    from accord.registry.db import write_session
 
     code: ApproveReason | DenyReason = (
         parse_code(ApproveReason, reason, what="--reason")
@@ -166,8 +166,8 @@ def notice(
     exigent: Annotated[bool, typer.Option("--exigent")] = False,
 ) -> None:
     """Record written third-country notice served (also as a fact in the person's notices)."""
+    from accord.db import write_session
     from accord.operations.workflow import serve_notices
-    from accord.registry.db import write_session
 
     day = _date(served_on, "--served-on")
     engine, user, _ = _act(ctx, "OPS_NOTICE")
@@ -197,8 +197,8 @@ def withdraw(
     note: Note = "",
 ) -> None:
     """Withdraw a nomination before departure, with a coded reason."""
+    from accord.db import write_session
     from accord.operations.workflow import withdraw as run
-    from accord.registry.db import write_session
 
     code = parse_code(WithdrawReason, reason, what="--reason")
     engine, user, _ = _act(ctx, "OPS_NOMINATE")
@@ -238,8 +238,8 @@ def codes() -> None:
 
 def reconcile(ctx: typer.Context) -> None:
     """Check every invariant of operations; exit 1 listing each violation with its code."""
+    from accord.db import read_session
     from accord.operations.reconcile import reconcile as run
-    from accord.registry.db import read_session
 
     engine, _, _ = _act(ctx, "OPS_READ")
     with read_session(engine) as session:
@@ -268,8 +268,8 @@ def missions_create(
     leg: Annotated[list[str], typer.Option("--leg", help="PICKUP:DROPOFF, in order")],
 ) -> None:
     """Create a planned mission with its legs."""
+    from accord.db import write_session
     from accord.operations.missions import create_mission
-    from accord.registry.db import write_session
 
     legs = []
     for text in leg:
@@ -303,8 +303,8 @@ def missions_add(
     cases: Annotated[list[int], typer.Argument(help="Transfer case ids (ready)")],
 ) -> None:
     """Add ready cases to a planned mission's manifest (all or nothing)."""
+    from accord.db import write_session
     from accord.operations.missions import add_to_mission
-    from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_MISSIONS")
     with write_session(engine) as session:
@@ -328,8 +328,8 @@ def missions_check(
     ctx: typer.Context, number: Annotated[str, typer.Argument(help="Mission number")]
 ) -> None:
     """Boarding check ahead of departure (nobody struck); exit 1 if anyone would be."""
+    from accord.db import write_session
     from accord.operations.missions import check_mission
-    from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_MISSIONS")
     with write_session(engine) as session:
@@ -348,8 +348,8 @@ def missions_depart(
 ) -> None:
     """Boarding check, then departure; if anyone is struck the strikes are kept, the mission
     stays planned and the command exits 1: run it again to depart the verified manifest."""
+    from accord.db import write_session
     from accord.operations.missions import depart_mission
-    from accord.registry.db import write_session
 
     moment = _time(at, "--at")
     engine, user, _ = _act(ctx, "OPS_MISSIONS")
@@ -373,8 +373,8 @@ def missions_cancel(
     note: Note = "",
 ) -> None:
     """Cancel a planned mission; its passengers are ready for another."""
+    from accord.db import write_session
     from accord.operations.missions import cancel_mission
-    from accord.registry.db import write_session
 
     code = parse_code(MissionCancelReason, reason, what="--reason")
     engine, user, _ = _act(ctx, "OPS_MISSIONS")
@@ -392,8 +392,8 @@ def missions_manifest(
     pdf_file: Annotated[Path | None, typer.Option("--pdf")] = None,
 ) -> None:
     """The manifest with the decision behind each boarding, as CSV, HTML and/or PDF."""
+    from accord.db import read_session
     from accord.operations import exports
-    from accord.registry.db import read_session
 
     if csv_file is None and html_file is None and pdf_file is None:
         raise InputError("give --csv, --html and/or --pdf")
@@ -418,8 +418,8 @@ def handover_confirm(
     at: Annotated[str | None, typer.Option("--at", help="When, ISO with zone")] = None,
 ) -> None:
     """Confirm persons received into custody (or returned on board) at the mission's facility."""
+    from accord.db import write_session
     from accord.operations.handover import confirm_handover
-    from accord.registry.db import write_session
 
     moment = _time(at, "--at") if at else None
     engine, user, _ = _act(ctx, "OPS_HANDOVER")
@@ -442,8 +442,8 @@ def handover_close(
     ctx: typer.Context, number: Annotated[str, typer.Argument(help="Mission number")]
 ) -> None:
     """Close the handover: anyone neither received nor returned opens an incident (exit 1)."""
+    from accord.db import write_session
     from accord.operations.handover import close_handover
-    from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_HANDOVER")
     with write_session(engine) as session:
@@ -462,8 +462,8 @@ def incidents_list(
     ctx: typer.Context, open_only: Annotated[bool, typer.Option("--open")] = False
 ) -> None:
     """Incidents, with their resolution if any."""
+    from accord.db import read_session
     from accord.operations.handover import list_incidents
-    from accord.registry.db import read_session
 
     engine, _, _ = _act(ctx, "OPS_READ", "OPS_INCIDENTS")
     table = Table(title="Incidents")
@@ -491,8 +491,8 @@ def incidents_resolve(
     at: Annotated[str | None, typer.Option("--at")] = None,
 ) -> None:
     """Resolve an incident with a coded reason (officer or the facility's liaison)."""
+    from accord.db import write_session
     from accord.operations.handover import resolve_incident
-    from accord.registry.db import write_session
 
     code = parse_code(ResolutionReason, reason, what="--reason")
     moment = _time(at, "--at") if at else None
@@ -507,8 +507,8 @@ def incidents_resolve(
 def _custody(
     ctx: typer.Context, end: CustodyEnd, person: str, reason: str, at: str | None, note: str
 ) -> None:
+    from accord.db import write_session
     from accord.operations.custody import end_custody
-    from accord.registry.db import write_session
 
     code = parse_code(CustodyEndReason, reason, what="--reason")
     moment = _time(at, "--at") if at else None
@@ -571,8 +571,8 @@ def census_report(
     count: Annotated[int, typer.Option("--count")],
 ) -> None:
     """Report the facility's count for a day; shown beside the registry's count."""
+    from accord.db import write_session
     from accord.operations.custody import report_census
-    from accord.registry.db import write_session
 
     day = _date(date, "--date")
     engine, user, _ = _act(ctx, "OPS_CENSUS")
@@ -592,8 +592,8 @@ def returns_open(
     ordered_on: Annotated[str, typer.Option("--ordered-on")],
 ) -> None:
     """Open a court-ordered return case."""
+    from accord.db import write_session
     from accord.operations.care import open_return
-    from accord.registry.db import write_session
 
     day = _date(ordered_on, "--ordered-on")
     engine, user, _ = _act(ctx, "OPS_RETURNS")
@@ -619,8 +619,8 @@ def returns_update(
     note: Note = "",
 ) -> None:
     """Move a return case forward; back_in_us_custody closes it."""
+    from accord.db import write_session
     from accord.operations.care import update_return
-    from accord.registry.db import write_session
 
     code = parse_code(ReturnStatus, status, what="--status")
     day = _date(on, "--on")
@@ -637,8 +637,8 @@ def consular_list(
     ctx: typer.Context, all_tasks: Annotated[bool, typer.Option("--all")] = False
 ) -> None:
     """Consular notification tasks (open ones unless --all)."""
+    from accord.db import read_session
     from accord.operations.care import list_consular_tasks
-    from accord.registry.db import read_session
 
     engine, _, _ = _act(ctx, "OPS_READ", "OPS_CONSULAR")
     table = Table(title="Consular notification (Vienna Convention art. 36)")
@@ -665,8 +665,8 @@ def consular_complete(
     note: Note = "",
 ) -> None:
     """Record that the consulate was notified."""
+    from accord.db import write_session
     from accord.operations.care import complete_consular_task
-    from accord.registry.db import write_session
 
     day = _date(on, "--on")
     engine, user, _ = _act(ctx, "OPS_CONSULAR")
@@ -685,8 +685,8 @@ def counsel_log(
     note: Note = "",
 ) -> None:
     """Log a contact with counsel, or a refused one."""
+    from accord.db import write_session
     from accord.operations.care import log_counsel_access
-    from accord.registry.db import write_session
 
     code = parse_code(CounselAccessKind, kind, what="--kind")
     moment = _time(at, "--at")
@@ -716,8 +716,8 @@ def visits_record(
     ] = None,
 ) -> None:
     """Record a monitoring visit with findings and recommendations (monitor)."""
+    from accord.db import write_session
     from accord.operations.care import record_visit
-    from accord.registry.db import write_session
 
     day = _date(on, "--on")
     findings = []
@@ -748,8 +748,8 @@ def liaisons_assign(
     facility: Annotated[str, typer.Argument(help="Facility id")],
 ) -> None:
     """Assign a receiving liaison to the facility it acts for (admin)."""
+    from accord.db import write_session
     from accord.operations.care import assign_liaison
-    from accord.registry.db import write_session
 
     engine, user, _ = _act(ctx, "OPS_LIAISONS")
     with write_session(engine) as session:

@@ -25,9 +25,8 @@ from accord.errors import InputError, UnknownUser
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from accord.registry.models import User
-    from accord.registry.settings import RegistrySettings
-    from accord.registry.users import Permission
+    from accord.auth import Permission, User
+    from accord.db import RegistrySettings
 
 registry_app = typer.Typer(
     no_args_is_help=True, help="The registry: facts with their sources, kept bitemporally."
@@ -61,9 +60,9 @@ def acting_user(
     ctx: typer.Context, permission: Permission, *alternatives: Permission
 ) -> tuple[Engine, User, RegistrySettings]:
     """Open the registry and check that the acting user may do `permission` (or an alternative)."""
-    from accord.registry import db
-    from accord.registry.settings import RegistrySettings
-    from accord.registry.users import can, get_user, require_permission
+    from accord import db
+    from accord.auth import can, get_user, require_permission
+    from accord.db import RegistrySettings
 
     settings = RegistrySettings.from_env()
     state = ctx.find_root().obj
@@ -102,9 +101,9 @@ def init_command(
     ] = None,
 ) -> None:
     """Create the registry database, or upgrade it to this Accord's schema."""
-    from accord.registry import db
-    from accord.registry.settings import RegistrySettings
-    from accord.registry.users import bootstrap_admin
+    from accord import db
+    from accord.auth import bootstrap_admin
+    from accord.db import RegistrySettings
 
     settings = RegistrySettings.from_env()
     engine = db.engine_from_settings(settings)
@@ -132,9 +131,9 @@ def registry_import(
     ] = None,
 ) -> None:
     """Import case files in one transaction; lists equal to the current version are skipped."""
-    from accord.registry.db import write_session
-    from accord.registry.service import import_case_files, read_import_file
-    from accord.registry.users import Permission
+    from accord.auth import Permission
+    from accord.db import write_session
+    from accord.registry import import_case_files, read_import_file
 
     engine, user, _ = acting_user(ctx, Permission.FACTS_WRITE)
     prepared = read_import_file(cases)
@@ -221,10 +220,10 @@ def registry_show(
     as_known_on: AsKnownOn = None,
 ) -> None:
     """A person's case file as Accord knew it, and every version: who, when, from what source."""
+    from accord.auth import Permission
+    from accord.db import read_session
     from accord.importers.writer import case_file_record
-    from accord.registry.db import read_session
-    from accord.registry.reads import person_case_file, person_history
-    from accord.registry.users import Permission
+    from accord.registry import person_case_file, person_history
 
     engine, _, _ = acting_user(ctx, Permission.FACTS_READ)
     known_on = parse_known_on(as_known_on)
@@ -266,9 +265,9 @@ def registry_retract(
     note: Annotated[str | None, typer.Option("--note", help="Why")] = None,
 ) -> None:
     """Make one of a person's lists not known again (a new version; earlier ones stay)."""
-    from accord.registry.db import write_session
-    from accord.registry.service import retract_list
-    from accord.registry.users import Permission
+    from accord.auth import Permission
+    from accord.db import write_session
+    from accord.registry import retract_list
 
     engine, user, _ = acting_user(ctx, Permission.FACTS_WRITE)
     with write_session(engine) as session:
@@ -296,10 +295,10 @@ def registry_snapshot(
 
     Analysts get person identifiers masked (HMAC with ACCORD_MASKING_KEY) and no names.
     """
+    from accord.auth import Permission, can, mask_fact_tables
+    from accord.db import read_session
     from accord.facts.snapshot import write_snapshot
-    from accord.registry.db import read_session
-    from accord.registry.reads import docket_fact_tables
-    from accord.registry.users import Permission, can, mask_fact_tables
+    from accord.registry import docket_fact_tables
 
     engine, user, settings = acting_user(ctx, Permission.FACTS_READ, Permission.FACTS_READ_MASKED)
     masked = not can(user, Permission.FACTS_READ)
@@ -321,8 +320,8 @@ def users_add(
     role: Annotated[str, typer.Option("--role", help="officer, legal_reviewer, ..., admin")],
 ) -> None:
     """Add a user with one role (admin only; audited)."""
-    from accord.registry.db import write_session
-    from accord.registry.users import Permission, add_user
+    from accord.auth import Permission, add_user
+    from accord.db import write_session
 
     engine, actor, _ = acting_user(ctx, Permission.USERS_MANAGE)
     with write_session(engine) as session:
@@ -333,8 +332,8 @@ def users_add(
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """Every user with role and who created them."""
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission, list_users
+    from accord.auth import Permission, list_users
+    from accord.db import read_session
 
     engine, _, _ = acting_user(ctx, Permission.USERS_READ)
     with read_session(engine) as session:
@@ -352,8 +351,8 @@ def users_list(ctx: typer.Context) -> None:
 @users_app.command("token")
 def users_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Issue a new API token for a user; it is printed once and only its hash is kept."""
-    from accord.registry.db import write_session
-    from accord.registry.users import Permission, issue_token
+    from accord.auth import Permission, issue_token
+    from accord.db import write_session
 
     engine, actor, _ = acting_user(ctx, Permission.USERS_MANAGE)
     with write_session(engine) as session:
@@ -365,9 +364,8 @@ def users_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Us
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """Recompute the audit chain; exit 1 and name the first broken link if it is broken."""
-    from accord.registry.audit import verify_chain
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission
+    from accord.auth import Permission
+    from accord.db import read_session, verify_chain
 
     engine, _, _ = acting_user(ctx, Permission.AUDIT_VERIFY)
     with read_session(engine) as session:
@@ -385,9 +383,8 @@ def audit_export(
     target: Annotated[Path, typer.Option("--out", help="Folder for the bundle")],
 ) -> None:
     """Export the audit log with a manifest, VERIFY.md and a standalone verifier."""
-    from accord.registry.audit import export_bundle
-    from accord.registry.db import read_session
-    from accord.registry.users import Permission
+    from accord.auth import Permission
+    from accord.db import export_bundle, read_session
 
     engine, user, _ = acting_user(ctx, Permission.AUDIT_EXPORT)
     with read_session(engine) as session:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Path
 from fastapi.responses import Response
 
 from accord.api.deps import NO_NUL, PERSON_ID_PATTERN, Ctx, RecordId, require
+from accord.auth import Permission
 from accord.dashboard.pages import PageRoute, act
 from accord.errors import InputError
 from accord.operations.care import record_visit
@@ -24,7 +25,6 @@ from accord.operations.events import get_case
 from accord.operations.missions import add_to_mission, check_mission, create_mission, depart_mission
 from accord.operations.states import ApproveReason, DenyReason, FindingSeverity
 from accord.operations.workflow import nominate, review, serve_notices
-from accord.registry.users import Permission
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

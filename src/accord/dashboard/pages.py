@@ -29,8 +29,8 @@ from starlette.templating import Jinja2Templates
 from accord.api.deps import Ctx, app_state
 from accord.api.problems import TITLES
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
+from accord.auth import Permission, can, mask_person_id
 from accord.errors import AccordError, AuthenticationFailed
-from accord.registry.users import Permission, can, mask_person_id
 
 log = logging.getLogger("accord.dashboard")
 P = Permission

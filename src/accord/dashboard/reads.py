@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from accord.agreements import bundled_agreements
 from accord.agreements.models import Facility
+from accord.auth import User
 from accord.decisions.models import DecisionRecord
 from accord.errors import UnknownOperationsRecord
 from accord.operations.custody import occupancy
@@ -27,7 +28,7 @@ from accord.operations.models import (
     TransferCase,
 )
 from accord.operations.states import CaseState
-from accord.registry.models import Person, User
+from accord.registry import Person
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from accord.agreements import bundled_agreements
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, require
+from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.dashboard import actions, reads, views_missions
 from accord.dashboard.charts import bar_chart
@@ -28,8 +29,7 @@ from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.states import ApproveReason, CaseState, DenyReason
 from accord.operations.workflow import ACTIVE_STATES, notice_required
 from accord.pathways import PATHWAYS
-from accord.registry.reads import person_case_file, person_history
-from accord.registry.users import Permission
+from accord.registry import person_case_file, person_history
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from accord.agreements import bundled_agreements
 from accord.api.deps import NO_NUL, Ctx, require
+from accord.auth import Permission
 from accord.dashboard import reads
 from accord.dashboard.pages import PageRoute, render
 from accord.operations.exports import manifest_rows
 from accord.operations.models import MissionLeg, OperationsEvent
 from accord.pathways import PATHWAYS
-from accord.registry.users import Permission
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)

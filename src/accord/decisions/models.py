@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.registry.models import PERSON_ID_LENGTH, Base, BigId, UTCDateTime
+from accord.db import Base, BigId, UTCDateTime
+from accord.registry import PERSON_ID_LENGTH
 
 
 class DecisionRecord(Base):

@@ -20,17 +20,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from accord.auth import User
 from accord.casefile.models import ADDED_IN_V2, V2_LISTS
+from accord.db import Snapshot, Writes, write_once
 from accord.decisions.facility_counts import registry_facility_counts
 from accord.decisions.models import DecisionRecord
 from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables, known_flag
 from accord.law.framework import FacilityCounts
-from accord.registry.codec import without_null_v2_fields
-from accord.registry.models import User
-from accord.registry.optimistic import Snapshot, Writes, write_once
-from accord.registry.reads import AsKnownOn, known_cutoff, person_case_read, person_fact_tables
+from accord.registry import (
+    AsKnownOn,
+    known_cutoff,
+    person_case_read,
+    person_fact_tables,
+    without_null_v2_fields,
+)
 
 
 def _json_value(value: object) -> object:
@@ -141,7 +146,7 @@ def decide_from_registry(
     writes nothing else: the HTTP route), when the COMMIT goes in the round trip
     of the record, so the writer lock is never held while the reply travels back;
     the record is then returned detached.
-    A decision on the facts known now is an optimistic write (registry/optimistic.py):
+    A decision on the facts known now is an optimistic write (db/optimistic.py):
     on PostgreSQL it reads and decides before the writer lock, then sends the record
     in one round trip in which the database takes the lock, checks that no fact of
     the person was written since the snapshot it read, and appends the audit entry,

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from accord.api.deps import Ctx, KnownOn, PersonIdIn, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
+from accord.auth import Permission
 from accord.decisions.schemas import DecideIn, DecisionOut, DecisionRecordOut, ReplayOut
 from accord.decisions.service import (
     decide_from_registry,
@@ -21,8 +22,7 @@ from accord.decisions.service import (
     replay_decision,
 )
 from accord.engine import Decision, DecisionRequest, decide_facts
-from accord.registry.reads import person_fact_tables
-from accord.registry.users import Permission
+from accord.registry import person_fact_tables
 
 P = Permission
 router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)

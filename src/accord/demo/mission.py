@@ -189,7 +189,9 @@ def _print_struck(console: Console, result: BoardingResult) -> None:
 
 
 def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
+    from accord.auth import add_user, bootstrap_admin, issue_token
     from accord.casefile.models import CaseFile
+    from accord.db import make_engine, read_session, upgrade_database, write_session
     from accord.operations import exports
     from accord.operations.care import assign_liaison, list_consular_tasks
     from accord.operations.custody import report_census
@@ -203,17 +205,7 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
     from accord.operations.reconcile import reconcile
     from accord.operations.states import ApproveReason, CaseState, ResolutionReason
     from accord.operations.workflow import nominate, review, serve_notices
-    from accord.registry import (
-        add_user,
-        bootstrap_admin,
-        import_case_files,
-        issue_token,
-        make_engine,
-        read_session,
-        record_list,
-        upgrade_database,
-        write_session,
-    )
+    from accord.registry import import_case_files, record_list
 
     out_dir.mkdir(parents=True, exist_ok=True)
     console.rule("[bold]Mission demo: one flight to CECOT under sv-2025-offer[/bold]")

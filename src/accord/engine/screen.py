@@ -62,7 +62,7 @@ def _run_with_progress(store: FactStore, sql: str, progress: ProgressCallback | 
 
     def work() -> None:
         try:
-            store.con.execute(sql)
+            store.con.execute(sql).fetchall()
         except BaseException as exc:  # re-raised in the caller's thread
             error.append(exc)
 
@@ -118,7 +118,8 @@ def summarise(
     tallies = ", ".join(
         f"count_if(\"{r}\" = '{FAIL}'), count_if(\"{r}\" = '{UNKNOWN}')" for r in rules
     )
-    row = store.con.execute(f"SELECT {tallies} FROM {src}").fetchone() or ()
+    # fetchall: a result left unfinished would hold the store's connection (DuckDB 2)
+    row = store.con.execute(f"SELECT {tallies} FROM {src}").fetchall()[0]
     fails = [(r, int(row[2 * i])) for i, r in enumerate(rules)]
     unknowns = [(r, int(row[2 * i + 1])) for i, r in enumerate(rules)]
     return ScreenSummary(

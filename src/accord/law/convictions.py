@@ -39,8 +39,6 @@ NOT_A_CONVICTION = "not_a_conviction"
 ERASED = "erased"
 NOT_FINAL = "not_final"
 DOUBTFUL = "doubtful"
-# Convictions a rule must weigh: those that count, and those that might.
-MAY_COUNT = (COUNTS, DOUBTFUL)
 
 CITATIONS = (
     "8 U.S.C. 1101(a)(48)(A)",

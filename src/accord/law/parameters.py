@@ -11,14 +11,13 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from accord.errors import DataError, InputError
 from accord.law.court_orders import notice_orders_on
 
-NoticeProfile = Literal["most_protective", "court_order", "agency_policy"]
 NOTICE_PROFILES: tuple[str, ...] = ("most_protective", "court_order", "agency_policy")
 
 

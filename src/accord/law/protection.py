@@ -40,7 +40,6 @@ from accord.law.removal import FARRA_REGULATIONS, IIRIRA
 
 PROTECTION_KINDS_CAT = ("cat_withholding", "cat_deferral")
 OPEN_FEAR = ("pending", "positive", "referred", "review_pending", "denied")
-CLOSED_FEAR = ("negative", "denied_final", "withdrawn", "granted")
 
 FEAR_CITATIONS = (
     "8 C.F.R. 208.30(f)-(g)",

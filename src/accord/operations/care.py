@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.auth import User, get_user
+from accord.db import append_audit
 from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
 from accord.operations.custody import canonical_facility, custody_case, end_custody
 from accord.operations.events import begin, check_facility_scope
@@ -31,10 +33,7 @@ from accord.operations.states import (
     FindingSeverity,
     ReturnStatus,
 )
-from accord.registry.audit import append_audit
-from accord.registry.models import User
-from accord.registry.reads import person_case_file
-from accord.registry.users import get_user
+from accord.registry import person_case_file
 
 
 def open_return(

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.agreements.models import Facility
+from accord.auth import User
+from accord.db import LockedRead, append_audit, driver_sql
 from accord.errors import CapacityExceeded, InputError, UnknownOperationsRecord
 from accord.operations.events import (
     CUSTODY_IN,
@@ -39,9 +41,6 @@ from accord.operations.states import (
     CustodyEnd,
     CustodyEndReason,
 )
-from accord.registry.audit import append_audit
-from accord.registry.db import LockedRead, driver_sql
-from accord.registry.models import User
 
 
 def canonical_facility(facility_id: str) -> str:
@@ -134,7 +133,7 @@ def room_requirement(
     session: Session, facility: Facility, *, agreement_id: str, adding: int
 ) -> tuple[str, dict[str, Any]]:
     """refuse_unless_room as an `accord_require` statement (PostgreSQL), for a write that
-    checks room under the writer lock in the database (registry/chain.py)."""
+    checks room under the writer lock in the database (db/chain.py)."""
     held_sql, params = driver_sql(
         *held_query(facility_id=facility.id, agreement_id=agreement_id, in_flight=False),
         session.get_bind().dialect,

@@ -15,6 +15,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from accord.auth import User
+from accord.db import AuditWriter, StatementBatch, lock_for_write, record_time
 from accord.errors import (
     IllegalTransition,
     InputError,
@@ -23,10 +25,6 @@ from accord.errors import (
 )
 from accord.operations.models import LiaisonFacility, Mission, OperationsEvent, TransferCase
 from accord.operations.states import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
-from accord.registry.audit import AuditWriter, record_time
-from accord.registry.batch import StatementBatch
-from accord.registry.db import lock_for_write
-from accord.registry.models import User
 
 # The event kind of each case step (the step names in states.CASE_STEPS read as prose).
 STEP_KIND: dict[str, str] = {

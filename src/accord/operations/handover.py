@@ -3,9 +3,9 @@ the close of a mission's handover, and the incidents it opens.
 
 Handovers are the busiest write (a liaison confirming an aircraft's passengers
 one by one), so `confirm_handover` reads what it needs before it takes the
-registry's writer lock (an optimistic write: registry/optimistic.py). On
+registry's writer lock (an optimistic write: db/optimistic.py). On
 PostgreSQL it then sends its lock, audit chain, room check, writes and commit
-in one round trip (registry/chain.py): the database takes
+in one round trip (db/chain.py): the database takes
 the lock, checks in the chain that nobody wrote the mission, the cases, the
 persons' facts or the liaison's assignment since the reads began, and appends
 the entries. If anybody did, or there is no room, nothing is written and the
@@ -22,6 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
+from accord.auth import User
+from accord.db import (
+    AuditWriter,
+    Snapshot,
+    StatementBatch,
+    Writes,
+    append_audit,
+    for_one_service_call,
+    write_once,
+)
 from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
 from accord.operations.custody import (
     agreement_facility,
@@ -53,12 +63,7 @@ from accord.operations.models import (
 )
 from accord.operations.results import HandoverClose
 from accord.operations.states import RESOLUTION_STEP, CaseState, IncidentKind, ResolutionReason
-from accord.registry.audit import AuditWriter, append_audit
-from accord.registry.batch import StatementBatch
-from accord.registry.db import for_one_service_call
-from accord.registry.models import User
-from accord.registry.optimistic import Snapshot, Writes, write_once
-from accord.registry.reads import persons_nationalities
+from accord.registry import persons_nationalities
 
 
 def _open_consular_tasks(
@@ -182,7 +187,7 @@ def confirm_handover(
     """The receiving liaison confirms each person received into custody (or returned on board).
 
     The persons confirmed together are written set-based: one statement per table,
-    however many there are. An optimistic write (registry/optimistic.py). `commit`:
+    however many there are. An optimistic write (db/optimistic.py). `commit`:
     the handover is the whole of the session's transaction and commits with its
     write, on PostgreSQL in its round trip, so that the writer lock is not held while
     the reply travels back (the HTTP route, the CLI); by default, when the session was

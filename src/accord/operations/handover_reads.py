@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from accord.auth import User
+from accord.db import AuditEntry, read_pipelined
 from accord.errors import InputError, UnknownOperationsRecord
 from accord.operations.events import (
     check_facility_scope,
@@ -24,9 +26,7 @@ from accord.operations.events import (
     require_mission_step,
 )
 from accord.operations.models import LiaisonFacility, Mission, TransferCase
-from accord.registry.db import read_pipelined
-from accord.registry.models import FACT_MODELS, AuditEntry, FactVersion, User
-from accord.registry.reads import persons_nationalities
+from accord.registry import FACT_MODELS, FactVersion, persons_nationalities
 
 Nationalities = dict[str, list[str] | None]
 

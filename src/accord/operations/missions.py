@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.auth import User
 from accord.decisions.service import decide_from_registry
 from accord.engine import DecisionRequest
 from accord.errors import IllegalTransition, InputError
@@ -34,7 +35,6 @@ from accord.operations.models import Mission, MissionLeg, OperationsEvent, Trans
 from accord.operations.results import BoardingResult, Struck
 from accord.operations.states import CaseState, MissionCancelReason, MissionState, StrikeReason
 from accord.operations.workflow import earliest_departure, notice_required
-from accord.registry.models import User
 
 
 def create_mission(

@@ -18,7 +18,8 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 import accord.decisions.models  # noqa: F401  (decision_records, which events reference)
-from accord.registry.models import PERSON_ID_LENGTH, Base, BigId, UTCDateTime
+from accord.db import Base, BigId, UTCDateTime
+from accord.registry import PERSON_ID_LENGTH
 
 CODE = 48  # length of state names and reason codes
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from accord.api.deps import Ctx, PersonIdIn, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
+from accord.auth import Permission
 from accord.operations.handover import resolve_incident
 from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.schemas import (
@@ -31,7 +32,6 @@ from accord.operations.schemas import (
 from accord.operations.states import CaseState
 from accord.operations.views_reads import case_events, list_cases, scoped_incidents
 from accord.operations.workflow import nominate, review, serve_notices, withdraw
-from accord.registry.users import Permission
 
 P = Permission
 router = APIRouter(tags=["operations"], responses=PROBLEM_RESPONSES)

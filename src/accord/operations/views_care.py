@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
+from accord.auth import Permission
 from accord.operations.care import (
     assign_liaison,
     complete_consular_task,
@@ -38,7 +39,6 @@ from accord.operations.schemas import (
     VisitOut,
 )
 from accord.operations.views_reads import scoped_consular_tasks
-from accord.registry.users import Permission
 
 P = Permission
 router = APIRouter(tags=["care"], responses=PROBLEM_RESPONSES)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from accord.api.deps import NO_NUL, Ctx, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.api.schemas import Done
+from accord.auth import Permission
 from accord.operations import exports
 from accord.operations.handover import close_handover, confirm_handover
 from accord.operations.missions import (
@@ -40,7 +41,6 @@ from accord.operations.schemas import (
     MissionOut,
 )
 from accord.operations.views_reads import mission_with_cases
-from accord.registry.users import Permission
 
 P = Permission
 router = APIRouter(tags=["missions"], responses=PROBLEM_RESPONSES)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.auth import User
 from accord.operations.care import list_consular_tasks
 from accord.operations.events import get_case, get_mission
 from accord.operations.handover import list_incidents
@@ -24,7 +25,6 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.registry.models import User
 
 
 def list_cases(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agreements import get_agreement
+from accord.auth import User
 from accord.casefile.models import Notice
 from accord.decisions.service import decide_from_registry
 from accord.engine import DecisionRequest
@@ -22,9 +23,7 @@ from accord.law.parameters import resolve_parameters
 from accord.operations.events import begin, case_subject, get_case, record_event, transition
 from accord.operations.models import OperationsEvent, TransferCase
 from accord.operations.states import ApproveReason, CaseState, DenyReason, WithdrawReason
-from accord.registry.models import User
-from accord.registry.reads import person_case_file
-from accord.registry.service import import_case_files
+from accord.registry import import_case_files, person_case_file
 
 NOTICE_RULE = "third_country_notice"
 ACTIVE_STATES = frozenset(

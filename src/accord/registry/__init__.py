@@ -1,25 +1,27 @@
-"""The registry: facts kept bitemporally with their sources, users and roles, an audit chain.
+"""The facts registry: facts kept bitemporally with their sources.
 
-Storage is SQLAlchemy 2 with Alembic migrations (`accord init`); a SQLite file
-by default, PostgreSQL with ACCORD_DATABASE_URL. The functions re-exported
-here are the registry's public API; each takes an explicit session.
+Imports and corrections (service), reads of a person's case file and of the
+docket (reads), the fact tables (models) and their encoding (codec). The
+functions re-exported here are the registry's public API; each takes an
+explicit session. Its HTTP routes are in registry/views.py.
 """
 
-from accord.registry.audit import ChainVerification, append_audit, export_bundle, verify_chain
-from accord.registry.db import (
-    engine_from_settings,
-    ensure_ready,
-    make_engine,
-    read_session,
-    upgrade_database,
-    write_session,
+from accord.registry.codec import (
+    case_files_from_tables,
+    case_rows,
+    content_digest,
+    without_null_v2_fields,
 )
+from accord.registry.models import FACT_MODELS, PERSON_ID_LENGTH, FactVersion, Person
 from accord.registry.reads import (
+    AsKnownOn,
     docket_fact_tables,
     known_cutoff,
     person_case_file,
+    person_case_read,
     person_fact_tables,
     person_history,
+    persons_nationalities,
     registry_counts,
 )
 from accord.registry.service import (
@@ -30,54 +32,29 @@ from accord.registry.service import (
     record_list,
     retract_list,
 )
-from accord.registry.settings import RegistrySettings
-from accord.registry.users import (
-    ROLES,
-    Permission,
-    add_user,
-    authenticate_token,
-    bootstrap_admin,
-    get_user,
-    issue_token,
-    list_users,
-    mask_fact_tables,
-    mask_person_id,
-    require_permission,
-)
 
 __all__ = [
-    "ROLES",
-    "ChainVerification",
-    "Permission",
+    "FACT_MODELS",
+    "PERSON_ID_LENGTH",
+    "AsKnownOn",
+    "FactVersion",
+    "Person",
     "PreparedImport",
-    "RegistrySettings",
-    "add_user",
-    "append_audit",
-    "authenticate_token",
-    "bootstrap_admin",
+    "case_files_from_tables",
+    "case_rows",
+    "content_digest",
     "docket_fact_tables",
-    "engine_from_settings",
-    "ensure_ready",
-    "export_bundle",
-    "get_user",
     "import_case_files",
-    "issue_token",
     "known_cutoff",
-    "list_users",
-    "make_engine",
-    "mask_fact_tables",
-    "mask_person_id",
     "person_case_file",
+    "person_case_read",
     "person_fact_tables",
     "person_history",
+    "persons_nationalities",
     "read_import_file",
-    "read_session",
     "record_case_file",
     "record_list",
     "registry_counts",
-    "require_permission",
     "retract_list",
-    "upgrade_database",
-    "verify_chain",
-    "write_session",
+    "without_null_v2_fields",
 ]

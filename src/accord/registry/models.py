@@ -15,79 +15,16 @@ UPDATE and DELETE with triggers created by the migrations.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Dialect,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-# BIGINT on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the rowid alias.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+import accord.auth.models  # noqa: F401  (the users table that persons, imports and facts reference)
+from accord.db.models import Base, BigId, UTCDateTime
+
 PERSON_ID_LENGTH = 128
 PERSON_LIST = "person"  # pseudo-list: the scalar fields name, birth_date, sex, citizenship
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A UTC timestamp that reads back aware and exact (to the microsecond) on both backends."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("record times must be timezone-aware (UTC)")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, dt.datetime)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-class ApiToken(Base):
-    """An API token: a public key id to find it, and only an argon2 hash of its secret."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    key_id: Mapped[str] = mapped_column(String(32), unique=True)
-    secret_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Person(Base):
@@ -399,22 +336,6 @@ FACT_MODELS: dict[str, type[Base]] = {
     "incompetency_findings": IncompetencyFindingFact,
     "transfer_approvals": TransferApprovalFact,
 }
-
-
-class AuditEntry(Base):
-    """One link of the hash chain; see audit.py for the algorithm."""
-
-    __tablename__ = "audit_log"
-
-    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
-    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
-    subject: Mapped[str] = mapped_column(String(256))
-    change: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
-    change_digest: Mapped[str] = mapped_column(String(64))
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 APPEND_ONLY_TABLES: tuple[str, ...] = (

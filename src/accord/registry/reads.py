@@ -37,27 +37,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from accord.auth import User
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
+from accord.db import AuditEntry, UTCDateTime, driver_connection
 from accord.errors import InputError, UnknownPerson
 from accord.facts.tables import FACT_SCHEMAS, FactTables, case_file_rows, known_flag
-from accord.registry.codec import (
-    LISTS,
-    SCALAR_DEFAULTS,
-    SCALARS,
-    Row,
-    case_from_rows,
-    fact_columns,
-)
-from accord.registry.db import driver_connection
-from accord.registry.models import (
-    FACT_MODELS,
-    PERSON_LIST,
-    AuditEntry,
-    FactVersion,
-    PersonFact,
-    User,
-    UTCDateTime,
-)
+from accord.registry.codec import LISTS, SCALAR_DEFAULTS, SCALARS, Row, case_from_rows, fact_columns
+from accord.registry.models import FACT_MODELS, PERSON_LIST, FactVersion, PersonFact
 from accord.registry.results import VersionInfo
 
 AsKnownOn = dt.date | dt.datetime | None

@@ -27,13 +27,13 @@ from sqlalchemy import String, any_, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from accord.auth import User
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.casefile.reader import parse_case_file, read_case_files
+from accord.db import CopyPipeline, lock_for_write, record_time
 from accord.errors import InputError
-from accord.registry.audit import record_time
 from accord.registry.codec import EMPTY_DIGEST, NOT_KNOWN_DIGEST
-from accord.registry.db import CopyPipeline, lock_for_write
-from accord.registry.models import FactVersion, Import, Person, User
+from accord.registry.models import FactVersion, Import, Person
 from accord.registry.reads import (
     docket_fact_tables,
     person_case_file,

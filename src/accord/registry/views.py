@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, KnownOn, PersonIdIn, check_same, require
 from accord.api.problems import PROBLEM_RESPONSES
+from accord.auth import GRANTS, Permission, add_user, issue_token, list_users
+from accord.db import verify_chain
 from accord.importers.writer import case_file_record
-from accord.registry.audit import verify_chain
 from accord.registry.models import Person
 from accord.registry.reads import person_case_file, person_history
 from accord.registry.results import ImportSummary, VersionInfo
@@ -31,7 +32,6 @@ from accord.registry.schemas import (
     UserOut,
 )
 from accord.registry.service import import_case_files, record_case_file, record_list, retract_list
-from accord.registry.users import GRANTS, Permission, add_user, issue_token, list_users
 
 P = Permission
 router = APIRouter(tags=["registry"], responses=PROBLEM_RESPONSES)

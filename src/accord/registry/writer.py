@@ -16,26 +16,23 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.auth import User
 from accord.casefile.models import CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
-from accord.facts.tables import encode_codes
-from accord.registry.audit import AuditWriter, canonical_json, sha256_hex
-from accord.registry.codec import (
-    LISTS,
-    Row,
-    content_digest,
-    fact_columns,
-    without_null_v2_fields,
-)
-from accord.registry.db import (
+from accord.db import (
+    AuditWriter,
     CopyBatch,
     bulk_insert,
+    canonical_json,
     copy_batch,
     copy_fields,
     copy_text,
     driver_connection,
     run_copies,
+    sha256_hex,
 )
-from accord.registry.models import FACT_MODELS, PERSON_LIST, FactVersion, Person, User
+from accord.facts.tables import encode_codes
+from accord.registry.codec import LISTS, Row, content_digest, fact_columns, without_null_v2_fields
+from accord.registry.models import FACT_MODELS, PERSON_LIST, FactVersion, Person
 
 NULL = "\\N"  # COPY text format
 _OTHER_LISTS = tuple(name for name in CASE_FILE_LISTS if name != "nationalities")

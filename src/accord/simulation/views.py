@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 
 from accord.api.deps import Ctx, require
 from accord.api.problems import PROBLEM_RESPONSES
-from accord.registry.users import Permission
+from accord.auth import Permission
 from accord.simulation import load_scenario, resolve, simulate
 from accord.simulation.schemas import SimulationIn, SimulationOut
 

@@ -24,6 +24,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from accord.auth.models import ApiToken, User
+from accord.db import append_audit, lock_for_write, record_time
 from accord.errors import (
     AuthenticationFailed,
     InputError,
@@ -32,9 +34,6 @@ from accord.errors import (
     UnknownUser,
 )
 from accord.facts.tables import FactTables
-from accord.registry.audit import append_audit, record_time
-from accord.registry.db import lock_for_write
-from accord.registry.models import ApiToken, User
 
 ROLES: tuple[str, ...] = (
     "officer",

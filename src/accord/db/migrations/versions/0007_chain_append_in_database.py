@@ -10,7 +10,7 @@ commit, with the client hashing in between while every other writer waited.
 `accord_chain_append` takes the lock, checks that nothing the writer read was
 written since, and appends its entries with the same hashes Python computes
 (bundle/verify_bundle.py: entry_hash), so a writer can send its lock, chain and
-writes in one round trip (registry/chain.py). `accord audit verify` recomputes
+writes in one round trip (db/chain.py). `accord audit verify` recomputes
 every hash in Python, so a difference between the two would show at once.
 
 Nothing else changes: the chain's format is the same, and SQLite (one writer at

@@ -1,4 +1,4 @@
-"""Every PostgreSQL function of the registry, from its file in registry/sql/0012/.
+"""Every PostgreSQL function of the registry, from its file in db/sql/0012/.
 
 Revision ID: 0012
 Revises: 0011
@@ -26,14 +26,14 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import text
 
-from accord.registry.sql import PER_TABLE, function_sql, revision_functions
+from accord.db.sql import PER_TABLE, function_sql, revision_functions
 
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# registry/sql/0012/ as released (sql.directory_sha256): an edited file is refused
+# db/sql/0012/ as released (sql.directory_sha256): an edited file is refused
 FILES_SHA256 = "b58d7d042157872d6d3a6f2f56cf100c9a457b202d504c23c57ef6af97706c3c"
 
 # the fact tables that have a per-table function (accord_<table>_versioned): those of 0006

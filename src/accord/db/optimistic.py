@@ -8,7 +8,7 @@ it writes, and `write_once` picks the path:
   what it watches (a `Snapshot`); `write(reads, writes)` adds the audit entries
   and statements; they go in one round trip in which the database takes the
   lock, checks that nothing watched was written since the reads and appends the
-  chain (registry/chain.py). The entries' seqs and record time are the
+  chain (db/chain.py). The entries' seqs and record time are the
   database's: the values that stand for them (ChainSeq, ChainTime) in the
   objects the write `returns` are replaced once it is sent.
 * locked (SQLite always; or when the optimistic write found that something it
@@ -28,11 +28,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from accord.db.audit import AuditWriter, record_time
+from accord.db.batch import ChainSeq, ChainTime, StatementBatch
+from accord.db.chain import ChainedBatch, DatabaseChain, writer_clock
+from accord.db.engine import lock_after_reads, lock_for_write
 from accord.errors import AccordError
-from accord.registry.audit import AuditWriter, record_time
-from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
-from accord.registry.chain import ChainedBatch, DatabaseChain, writer_clock
-from accord.registry.db import lock_after_reads, lock_for_write
 
 __all__ = ["Snapshot", "Writes", "write_once"]
 

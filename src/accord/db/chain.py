@@ -1,10 +1,10 @@
 """The audit chain appended by the database, for writers that send everything at once.
 
 On PostgreSQL the busiest writers (handovers, decisions) read before they take
-the writer lock (registry/optimistic.py). Their AuditWriter's chain is then a
+the writer lock (db/optimistic.py). Their AuditWriter's chain is then a
 `DatabaseChain`, and with `ChainedBatch` they send one round trip: a savepoint
 (unless the batch ends with its COMMIT), the `accord_chain_append` call
-(registry/sql/), which takes the lock, checks in the chain that nothing they
+(db/sql/), which takes the lock, checks in the chain that nothing they
 read was written since and appends their entries with the hashes Python would
 compute, the checks that must hold under the lock (`accord_require`), and their
 writes.
@@ -32,15 +32,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accord.errors import InputError, RegistryConflict
-from accord.registry.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex, utc_now
-from accord.registry.batch import ChainSeq, ChainTime, StatementBatch
-from accord.registry.db import (
+from accord.db.audit import WRITTEN_SINCE_LIMIT, AuditWriter, sha256_hex, utc_now
+from accord.db.batch import ChainSeq, ChainTime, StatementBatch
+from accord.db.engine import (
     WRITER_LOCK_KEY,
     driver_connection,
     restart_database_transaction,
     transaction_state,
 )
+from accord.errors import InputError, RegistryConflict
 
 __all__ = ["RETRY_UNDER_LOCK", "ChainedBatch", "DatabaseChain", "send_chained", "writer_clock"]
 

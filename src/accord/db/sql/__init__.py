@@ -48,7 +48,7 @@ def revision_functions(revision: str, *, sha256: str | None = None) -> dict[str,
     functions = dict(sorted(found.items()))
     if sha256 is not None and _digest(functions) != sha256:
         raise RuntimeError(
-            f"registry/sql/{revision}/ differs from the files migration {revision} was "
+            f"db/sql/{revision}/ differs from the files migration {revision} was "
             "released with: change a function in a new directory, with a new migration"
         )
     return functions

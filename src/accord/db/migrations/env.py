@@ -9,12 +9,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+# Every domain's tables register on the one Base.metadata (accord.db.models) when imported.
+import accord.auth.models
 import accord.billing.models
 import accord.decisions.models
-import accord.operations.models  # noqa: F401
-from accord.registry.db import make_engine
-from accord.registry.models import Base
-from accord.registry.settings import RegistrySettings
+import accord.operations.models
+import accord.registry.models  # noqa: F401
+from accord.db.engine import make_engine
+from accord.db.models import Base
+from accord.db.settings import RegistrySettings
 
 config = context.config
 target_metadata = Base.metadata

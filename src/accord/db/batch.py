@@ -20,21 +20,21 @@ from typing import Any
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
-from accord.registry.db import driver_connection, returns_rows
+from accord.db.engine import driver_connection, returns_rows
 
 __all__ = ["ChainSeq", "ChainTime", "StatementBatch"]
 
 
 class ChainSeq(int):
     """The seq of the k-th entry (this int) that the database appends to the audit chain
-    earlier in the same batch (registry/chain.py); sent as `accord_chain_seq(k)`."""
+    earlier in the same batch (db/chain.py); sent as `accord_chain_seq(k)`."""
 
     sql = "accord_chain_seq(%s)"
 
 
 class ChainTime(dt.datetime):
     """The record time the database gives the entries it appends earlier in the same batch
-    (registry/chain.py), sent as `accord_chain_time()`. As a value in Python it is the
+    (db/chain.py), sent as `accord_chain_time()`. As a value in Python it is the
     writer's clock, which the database's time equals unless the chain's head is later."""
 
     sql = "accord_chain_time()"

@@ -1,7 +1,7 @@
 """Engine, sessions, the writer lock and migrations.
 
 Writes are serialised: a write session takes the registry's writer lock before
-it reads anything (or, for the optimistic writes of registry/optimistic.py,
+it reads anything (or, for the optimistic writes of db/optimistic.py,
 the database takes it and checks that nothing read was written since), so two
 writers can neither fork the audit chain nor both decide that the same fact is
 new. On PostgreSQL the lock is a transaction-level
@@ -28,8 +28,8 @@ from sqlalchemy import Connection, Engine, Select, Table, create_engine, event, 
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from accord.db.settings import RegistrySettings
 from accord.errors import RegistryNotReady
-from accord.registry.settings import RegistrySettings
 
 # pg_advisory_xact_lock key: the ASCII of "accord", so it is recognisable in pg_locks
 WRITER_LOCK_KEY = 0x6163636F7264
@@ -119,7 +119,7 @@ def write_session(engine: Engine, *, lock: bool | None = None) -> Iterator[Sessi
     The lock is taken before the transaction's first statement, unless the service
     function running in the session says first that it takes the lock itself, after
     reads that do not need it (`lock_after_reads`: the optimistic writes of
-    registry/optimistic.py), so that it does not hold up every other writer while
+    db/optimistic.py), so that it does not hold up every other writer while
     it reads. Callers need not know which services do (a session may hold several
     service calls, in one transaction). `lock=True` takes the lock at once, whatever
     the service says (tests compare the two paths); `lock=False` leaves it to the
@@ -179,7 +179,7 @@ def _forget_transaction_state(session: Session, transaction: SessionTransaction)
 
 def restart_database_transaction(session: Session) -> None:
     """Roll the database's transaction back and go on in a new one, within the session's
-    (PostgreSQL): for a transaction that has written nothing it would keep (registry/chain.py).
+    (PostgreSQL): for a transaction that has written nothing it would keep (db/chain.py).
     What this module knew of the old one (the writer lock, the chain's head) is forgotten."""
     driver_connection(session).rollback()
     session.info.pop(_TRANSACTION_STATE, None)
@@ -299,7 +299,7 @@ def returns_rows(cursor: Any) -> bool:
 
 def _alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(files("accord.registry") / "migrations"))
+    config.set_main_option("script_location", str(files("accord.db") / "migrations"))
     return config
 
 

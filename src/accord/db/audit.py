@@ -22,9 +22,8 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord.errors import InputError, RegistryConflict
-from accord.registry.batch import StatementBatch
-from accord.registry.bundle.verify_bundle import (
+from accord.db.batch import StatementBatch
+from accord.db.bundle.verify_bundle import (
     FORMAT,
     FORMAT_VERSION,
     GENESIS,
@@ -33,14 +32,12 @@ from accord.registry.bundle.verify_bundle import (
     first_broken_link,
     sha256_hex,
 )
-from accord.registry.db import (
-    bulk_insert,
-    lock_for_write,
-    transaction_state,
-)
-from accord.registry.models import AuditEntry, User
+from accord.db.engine import bulk_insert, lock_for_write, transaction_state
+from accord.db.models import AuditEntry
+from accord.errors import InputError, RegistryConflict
 
 __all__ = [
+    "Actor",
     "AuditWriter",
     "ChainVerification",
     "EntryChain",
@@ -53,6 +50,13 @@ __all__ = [
     "sha256_hex",
     "verify_chain",
 ]
+
+
+class Actor(Protocol):
+    """Who an entry is recorded as (an auth.User): the chain needs only the name."""
+
+    @property
+    def name(self) -> str: ...
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -99,7 +103,7 @@ def committed_head_seq(session: Session) -> int:
 
 
 # Past this many entries since a read, checking them one by one costs more than reading
-# again under the lock (registry/chain.py: accord_chain_append).
+# again under the lock (db/chain.py: accord_chain_append).
 WRITTEN_SINCE_LIMIT = 1_000
 
 
@@ -202,7 +206,7 @@ class AuditWriter:
     def add(
         self,
         *,
-        actor: User,
+        actor: Actor,
         action: str,
         subject: str,
         change: dict[str, Any],
@@ -216,7 +220,7 @@ class AuditWriter:
         )
 
     def add_encoded(
-        self, *, actor: User, action: str, subject: str, change_text: str, at: dt.datetime
+        self, *, actor: Actor, action: str, subject: str, change_text: str, at: dt.datetime
     ) -> dict[str, Any]:
         """`add` for a change its caller has already written as canonical JSON (bulk writers
         that format many alike changes faster than the encoder; tested to be identical)."""
@@ -240,7 +244,7 @@ class AuditWriter:
 def append_audit(
     session: Session,
     *,
-    actor: User,
+    actor: Actor,
     action: str,
     subject: str,
     change: dict[str, Any],
@@ -308,7 +312,7 @@ def verify_chain(session: Session) -> ChainVerification:
     )
 
 
-def export_bundle(session: Session, *, out: Path, exported_by: User) -> dict[str, Any]:
+def export_bundle(session: Session, *, out: Path, exported_by: Actor) -> dict[str, Any]:
     """Write audit.jsonl, manifest.json, VERIFY.md and verify_bundle.py to `out`, atomically.
 
     A broken chain is exported as it is (the evidence is kept); the manifest says
@@ -340,7 +344,7 @@ def export_bundle(session: Session, *, out: Path, exported_by: User) -> dict[str
         "algorithm": "see VERIFY.md: sha256 over canonical JSON, chained by prev_hash",
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    bundle = files("accord.registry.bundle")
+    bundle = files("accord.db.bundle")
     for name in ("VERIFY.md", "verify_bundle.py"):
         (tmp / name).write_text(bundle.joinpath(name).read_text("utf-8"), encoding="utf-8")
     if out.exists():
