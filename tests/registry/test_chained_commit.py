@@ -94,10 +94,14 @@ def test_the_lock_the_writes_and_the_commit_go_as_one_message(
 
 def test_the_commit_is_on_disk_when_the_call_returns(pg: Registry) -> None:
     """The COMMIT under the lock does not wait for the disk; the barrier after it does,
-    and WAL is flushed in order, so everything written up to it is flushed too."""
+    and WAL is flushed in order, so everything written up to it is flushed too.
+
+    Other tests write to the same server at the same time (pytest-xdist): the check is on
+    this transaction's own commit record (pg_walinspect), not on the server's last insert."""
     with pg.engine.connect() as probe:  # connected first: asking is then one round trip
+        start = probe.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar_one()
         with write_session(pg.engine, lock=False) as session:
-            decide_from_registry(
+            _decision, record = decide_from_registry(
                 session,
                 request=RETURN_SV,
                 person_id="sv-001",
@@ -105,10 +109,21 @@ def test_the_commit_is_on_disk_when_the_call_returns(pg: Registry) -> None:
                 commit=True,
             )
         # at once, before the WAL writer's own flush (every 200 ms) would hide a missing one
-        flushed, written = probe.execute(
-            text("SELECT pg_current_wal_flush_lsn()::text, pg_current_wal_insert_lsn()::text")
-        ).one()
-    assert _lsn(flushed) >= _lsn(written)
+        flushed = probe.execute(text("SELECT pg_current_wal_flush_lsn()::text")).scalar_one()
+        probe.execute(text("CREATE EXTENSION IF NOT EXISTS pg_walinspect SCHEMA public"))
+        xid = probe.execute(
+            text("SELECT xmin::text FROM audit_log WHERE seq = :seq"), {"seq": record.audit_seq}
+        ).scalar_one()
+        commit_end = probe.execute(
+            text(
+                "SELECT end_lsn::text FROM public.pg_get_wal_records_info_till_end_of_wal("
+                "CAST(:start AS pg_lsn)) WHERE xid = CAST(:xid AS xid) "
+                "AND resource_manager = 'Transaction' AND record_type = 'COMMIT'"
+            ),
+            {"start": start, "xid": xid},
+        ).scalar_one()
+        probe.rollback()
+    assert _lsn(flushed) >= _lsn(commit_end)
 
 
 def _lsn(value: str) -> int:
