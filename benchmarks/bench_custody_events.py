@@ -131,7 +131,10 @@ def _placer(url: str, pool_size: int) -> tuple[Any, Callable[[list[str]], None]]
 
     def place(batch: list[str]) -> None:
         with write_session(engine) as s:
-            confirm_handover(s, actor=liaison, mission_number="BENCH", person_ids=batch)
+            # as the CLI and the HTTP route: the handover commits in its own round trip
+            confirm_handover(
+                s, actor=liaison, mission_number="BENCH", person_ids=batch, commit=True
+            )
 
     return engine, place
 
