@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from accord import atomic_output
 from accord.casefile.reader import read_case_files
 from accord.demo import SYNTHETIC_CASES
 from accord.engine import DecisionRequest, FactStore, ScreenSummary, screen_docket
 from accord.errors import InputError
 from accord.facts import case_files_to_tables
 from accord.law.catalogue import RULES
-from accord.reports import output
 from accord.reports.screen_report import (
     FAILING_CHART,
     OUTCOMES_CHART,
@@ -201,7 +201,7 @@ def test_failure_midway_leaves_no_partial_files(
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(output.os, "fsync", failing_fsync)
+    monkeypatch.setattr(atomic_output.os, "fsync", failing_fsync)
     out = tmp_path / "report"
     with pytest.raises(InputError, match="No space left"):
         _write(summaries, out)

@@ -19,10 +19,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
 import accord
 from accord.api import login, problems
 from accord.api.deps import AppState, route_permissions
+from accord.api.headers import SecurityHeaders, install_docs
 from accord.api.security import AuthCache, SessionCodec
 from accord.api.settings import ApiSettings
 from accord.auth import Permission
@@ -52,15 +54,17 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
             max_overflow=settings.db_threads,
         )
     ensure_ready(engine)
-    app = FastAPI(
+    app = _AccordApp(
         lifespan=_worker_lifespan(settings.db_threads),
         title="Accord",
         version=getattr(accord, "__version__", "0.1.0"),
         summary="System of record for international removal and prisoner-transfer agreements",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # install_docs: the same Swagger UI, its inline script by CSP nonce
         redoc_url=None,
     )
+    install_docs(app, docs_url="/docs", openapi_url="/openapi.json")
+    app.always_secure_cookies = settings.cookie_secure
     app.state.accord = AppState(
         settings=settings,
         engine=engine,
@@ -81,6 +85,19 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     app.include_router(dashboard_views.router)
     app.include_router(billing_views.router, prefix=API_PREFIX)
     return app
+
+
+class _AccordApp(FastAPI):
+    """FastAPI with SecurityHeaders outermost: CSP, frame, sniffing and referrer headers
+    (and Secure cookies over TLS) on every response, the 500s of ServerErrorMiddleware
+    (outside every middleware that add_middleware installs) included."""
+
+    always_secure_cookies = False
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(
+            super().build_middleware_stack(), always_secure_cookies=self.always_secure_cookies
+        )
 
 
 def _worker_lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -25,13 +25,20 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.routing import APIRoute
-from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.templating import Jinja2Templates
 
+from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.api.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -218,10 +225,24 @@ def _known_on(value: object) -> object:
     return moment
 
 
+def _known_on_in_range(value: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    # 9999-12-31 (end of day) or 0001-01-01T00:00+14:00 (in UTC) fall off the calendar
+    if value is None:
+        return None
+    try:
+        day = value.astimezone(dt.UTC).date() if isinstance(value, dt.datetime) else value
+    except OverflowError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must lie between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
 # As Accord knew it at the end of this day (UTC) or at this instant
 KnownOn = Annotated[
     dt.date | dt.datetime | None,
     BeforeValidator(_known_on),
+    AfterValidator(_known_on_in_range),
     WithJsonSchema(
         {
             "anyOf": [

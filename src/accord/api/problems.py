@@ -7,7 +7,8 @@ or duty 403, refused state changes 409, bad values 422, other bad input 400.
 Validation errors name each field in `errors`. A server-side error (5xx: a
 setting, a registry not ready, inconsistent bundled data, anything unexpected)
 is logged with its traceback and answered with a detail that says nothing about
-the cause.
+the cause. A database that does not answer is a 503 with `Retry-After` (as is a registry
+not ready); an unexpected error's 500 says `Connection: close`, as the server then closes it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from accord.db.engine import registry_unreachable
 from accord.errors import AccordError, CaseFileError
 
 log = logging.getLogger("accord.api")
@@ -38,6 +42,7 @@ TITLES = {
     503: "Service unavailable",
 }
 # what a client is told of a server-side error; the log has the rest
+RETRY_AFTER_S = 5  # seconds a client waits before it retries a request the registry missed
 SERVER_DETAILS = {
     503: "the registry is not available; try again later",
     500: "the server is misconfigured or its bundled data is inconsistent",
@@ -76,6 +81,7 @@ async def _accord_error(request: Request, exc: Exception) -> JSONResponse:
             code=exc.code,
             detail=SERVER_DETAILS.get(exc.status, SERVER_DETAILS[500]),
             instance=request.url.path,
+            headers={"Retry-After": str(RETRY_AFTER_S)} if exc.status == 503 else None,
         )
     extra: dict[str, Any] = {}
     if isinstance(exc, CaseFileError) and exc.field:
@@ -122,13 +128,24 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-    # Starlette's ServerErrorMiddleware sends this and re-raises, so the server logs it too
+    if registry_unreachable(exc):  # an outage, not a defect: the client may retry
+        log.warning("registry unreachable on %s %s: %s", request.method, request.url.path, exc)
+        return problem(
+            status=503,
+            code="registry_unavailable",
+            detail=SERVER_DETAILS[503],
+            instance=request.url.path,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    # Starlette's ServerErrorMiddleware sends this and re-raises, and the server then closes
+    # the connection: say so, or a keep-alive client sends its next request into a closed socket
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         status=500,
         code="internal_error",
         detail="an unexpected error occurred; it has been logged",
         instance=request.url.path,
+        headers={"Connection": "close"},
     )
 
 
@@ -136,6 +153,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AccordError, _accord_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unreachable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.add_exception_handler(unreachable, _unhandled)  # answered, not re-raised
     app.add_exception_handler(Exception, _unhandled)
 
 

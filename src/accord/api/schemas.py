@@ -9,12 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    model_validator,
+)
+
+from accord.casefile.models import unstorable_character_in
 
 
-def _nul_at(value: Any, path: str) -> str | None:
+def _unstorable_character_at(value: Any, path: str) -> str | None:
+    """Where in a request body a string holds a character no text field may hold, and which."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        char = unstorable_character_in(value)
+        return f"field '{path}' contains {char}, which no text field may hold" if char else None
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -22,22 +33,27 @@ def _nul_at(value: Any, path: str) -> str | None:
     else:
         return None
     for key, item in items:
-        if (found := _nul_at(item, f"{path}.{key}" if path else str(key))) is not None:
+        found = _unstorable_character_at(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
             return found
     return None
 
 
 class In(BaseModel):
-    """A request body: unknown fields are errors; no NUL anywhere (PostgreSQL refuses it)."""
+    """A request body: unknown fields are errors; no NUL or lone surrogate anywhere
+    (PostgreSQL text refuses them; SQLite would store them)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if (where := _nul_at(data, "")) is not None:
-            raise ValueError(f"field '{where}' contains a NUL character")
-        return data
+    def _no_unstorable_characters(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        # the fields' own validators first: they name the field (body.case.removal_orders.0.source);
+        # this scan catches the strings no typed field checks (free-form items)
+        validated = handler(data)
+        if (where := _unstorable_character_at(data, "")) is not None:
+            raise ValueError(where)
+        return validated
 
 
 class Out(BaseModel):

@@ -204,3 +204,12 @@ def content_digest(
 
 def round_total(charges: Iterable[Charge]) -> Decimal:
     return round_cents(charge_total(charges))
+
+
+def line_change(before: Iterable[Charge], after: Iterable[Charge]) -> Decimal:
+    """What changing a line's daily charges from `before` to `after` is worth: its total
+    rounded once before less its total rounded once after. Reconcile reports and credit
+    notes both count money this way, so a credit note credits exactly what reconcile
+    reported, and crediting every day of a line credits exactly the line's amount
+    (rounding the changed days on their own can differ by a cent)."""
+    return round_total(before) - round_total(after)

@@ -17,8 +17,10 @@ against the custody records and fee schedules of today and reports:
 Credit notes settle over-billing: each references one invoice line, says which
 days and why, and credits the line's amount less what the line would have been
 at the corrected charges (rounded once, so crediting every day of a line credits
-exactly its amount). Reconcile counts credited days at their corrected charge,
-so a difference once credited is not reported again.
+exactly its amount). Reconcile values an over-billing or wrong rate the same way
+(`lines.line_change`: the line's rounded total before less after settling it), so it
+reports to the cent what the credit note credits. Reconcile counts credited days at
+their corrected charge, so a difference once credited is not reported again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from accord.billing.lines import (
     CreditView,
     Line,
     charge_text,
+    line_change,
     round_total,
     same_charge,
 )
@@ -219,9 +222,15 @@ def _due(table: FeeTable, day: dt.date, unit: FeeUnit) -> Charge:
 def _line_differences(invoice: Invoice, check: _LineCheck) -> list[Difference]:
     line = check.line
     found: list[Difference] = []
+    # each difference is worth what settling it changes the line's rounded total by (as a
+    # credit note counts it): first the days not held, then the wrong rates
+    without_over = dict(check.effective)
+    settled = dict(check.effective)
     over = check.over_days()
     if over:
         charged = [check.effective[d] for d in over]
+        without_over.update({d: NO_CHARGE for d in over})
+        settled.update(without_over)
         found.append(
             Difference(
                 invoice.id,
@@ -234,13 +243,14 @@ def _line_differences(invoice: Invoice, check: _LineCheck) -> list[Difference]:
                 len(over),
                 ", ".join(sorted({charge_text(c) for c in charged})),
                 NOT_HELD,
-                round_total(charged),
+                line_change(check.effective.values(), without_over.values()),
             )
         )
     wrong = check.rate_days()
     if wrong:
         billed = [check.effective[d] for d in wrong]
         due = [c for d in wrong if (c := check.correct[d]) is not None]
+        settled.update({d: c for d in wrong if (c := check.correct[d]) is not None})
         found.append(
             Difference(
                 invoice.id,
@@ -253,7 +263,7 @@ def _line_differences(invoice: Invoice, check: _LineCheck) -> list[Difference]:
                 len(wrong),
                 ", ".join(sorted({charge_text(c) for c in billed})),
                 ", ".join(sorted({charge_text(c) for c in due})),
-                round_total(billed) - round_total(due),
+                line_change(without_over.values(), settled.values()),
             )
         )
     return found
@@ -336,15 +346,13 @@ def issue_credit_notes(
         checks = [c for c in checks if c.line.line_no == line_no]
         if not checks:
             raise UnknownInvoice(f"invoice {invoice.id} has no line {line_no}")
-    previous: dict[int, Decimal] = {}
-    for view in credit_notes(session, invoice.id):
-        previous[view.line_no] = previous.get(view.line_no, Decimal(0)) + view.amount
     issued: list[int] = []
     for check in checks:
         line = check.line
         corrected = check.corrected()
         items = _items(check, corrected)
-        amount = line.amount - round_total(corrected.values()) - previous.get(line.line_no, 0)
+        # the line's amount net of earlier notes (its effective total), less the corrected total
+        amount = line_change(check.effective.values(), corrected.values())
         if not items or amount <= 0:
             continue
         assert line.id is not None

@@ -21,7 +21,8 @@ its meaning and its digest (`ADDED_IN_V2`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -75,8 +76,30 @@ def _not_before(record: BaseModel, start: str, *ends: str) -> None:
             raise ValueError(f"{end} ({last}) is before {start} ({first})")
 
 
+# Characters PostgreSQL text cannot hold: NUL, and lone surrogates (not UTF-8). SQLite would
+# store them, so the backends would differ; every text field refuses them on the way in
+UNSTORABLE_CHARACTERS = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable_character_in(value: str) -> str | None:
+    """The first character of `value` that no text field may hold, as U+XXXX, or None."""
+    found = UNSTORABLE_CHARACTERS.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="after")
+    def _no_unstorable_characters(self) -> Self:
+        # once per record, not per field: a field validator on every field doubled import time
+        for name, value in self.__dict__.items():
+            for text in value if isinstance(value, list | tuple) else (value,):
+                if isinstance(text, str) and (char := unstorable_character_in(text)) is not None:
+                    raise ValueError(
+                        f"field '{name}' contains {char}, which no text field may hold"
+                    )
+        return self
 
 
 class CitizenshipClaim(_Record):

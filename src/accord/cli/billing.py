@@ -9,6 +9,7 @@ that finds differences exits 1.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -145,19 +146,23 @@ def _print_credits(notes: Sequence[CreditView], mask: Mask) -> None:
 
 
 def _write_csv(view: InvoiceView, target: Path, mask: Mask) -> None:
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for line in view.lines:
-            writer.writerow(
-                [
-                    *(view.number or "", view.status, view.agreement_id, view.month),
-                    *(line.line_no, line.kind, mask(line.person_id), line.facility_id, line.unit),
-                    *(line.days_in_custody, line.days_billed, _periods(line.periods)),
-                    *(_rates(line).replace("\n", "; "), line.currency, str(line.amount)),
-                    view.content_digest,
-                ]
-            )
+    from accord.atomic_output import write_file
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(CSV_COLUMNS)
+    for line in view.lines:
+        writer.writerow(
+            [
+                *(view.number or "", view.status, view.agreement_id, view.month),
+                *(line.line_no, line.kind, mask(line.person_id), line.facility_id, line.unit),
+                *(line.days_in_custody, line.days_billed, _periods(line.periods)),
+                *(_rates(line).replace("\n", "; "), line.currency, str(line.amount)),
+                view.content_digest,
+            ]
+        )
+    data = text.getvalue().encode("utf-8")
+    write_file(target, lambda handle: handle.write(data), what="the invoice lines")
     _say(f"lines written to {target}")
 
 

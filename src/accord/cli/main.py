@@ -269,6 +269,9 @@ def screen(
     facility_count: FacilityCount = None,
 ) -> None:
     """Screen a whole docket: one row per person with the outcome and one column per rule."""
+    from accord.atomic_output import check_file_target
+
+    check_file_target(target)
     request = _request(
         agreement, pathway, destination, facility, as_of, notice_profile, facility_count
     )
@@ -306,8 +309,10 @@ def import_ice_ero(
     target: Annotated[Path, typer.Option("--out", help="Case files to write (JSON Lines)")],
 ) -> None:
     """Import an ICE ERO removals export into case files, with a documented mapping."""
+    from accord.atomic_output import check_file_target
     from accord.importers import read_ice_ero, write_case_files
 
+    check_file_target(target)
     result = read_ice_ero(source)
     write_case_files(result.cases, target)
     table = Table(title=f"{len(result.cases):,} case files from {source.name}")
@@ -327,9 +332,17 @@ def demo(
     as_of: AsOf = "2025-03-16",
 ) -> None:
     """The main job on the embedded default: import, screen, report."""
+    from accord.atomic_output import check_folder_target
     from accord.demo.job import run_demo
 
+    # the demo makes its own registry file there (replacing accord.db): never in a user's folder
+    check_folder_target(target, is_own=_is_demo_output, what="an earlier demo's output")
     run_demo(out_dir=target, as_of=as_of, console=out)
+
+
+def _is_demo_output(folder: Path) -> bool:
+    """An earlier `accord demo` wrote here: the case files it imports first are there."""
+    return (folder / "ice-ero-cases.jsonl").is_file()
 
 
 def run() -> None:

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from accord.agreements import bundled_agreements
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, require
+from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.dashboard import actions, reads, views_missions
@@ -48,9 +49,12 @@ def _date(value: str, what: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{what} '{value}': use YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # 9999-12-31 would overflow at the end of its day
+        raise InputError(f"{what} '{value}': must lie between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 @router.get("/static/dashboard.css")

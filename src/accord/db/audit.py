@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accord.atomic_output import output_folder
 from accord.db.batch import StatementBatch
 from accord.db.bundle.verify_bundle import (
     FORMAT,
@@ -318,10 +318,21 @@ def export_bundle(session: Session, *, out: Path, exported_by: Actor) -> dict[st
     A broken chain is exported as it is (the evidence is kept); the manifest says
     whether it verified at export, and the bundle's verifier names where it breaks.
     """
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    with output_folder(out, is_own=_is_audit_bundle, what="an audit bundle") as tmp:
+        manifest = _write_bundle(session, tmp, exported_by=exported_by)
+    return manifest
+
+
+def _is_audit_bundle(path: Path) -> bool:
+    """A folder `export_bundle` may replace: an earlier audit bundle, by its manifest."""
+    try:
+        manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
+def _write_bundle(session: Session, tmp: Path, *, exported_by: Actor) -> dict[str, Any]:
     digest = hashlib.sha256()
     count, head = 0, GENESIS
     with (tmp / "audit.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
@@ -347,10 +358,4 @@ def export_bundle(session: Session, *, out: Path, exported_by: Actor) -> dict[st
     bundle = files("accord.db.bundle")
     for name in ("VERIFY.md", "verify_bundle.py"):
         (tmp / name).write_text(bundle.joinpath(name).read_text("utf-8"), encoding="utf-8")
-    if out.exists():
-        if not (out / "manifest.json").is_file():
-            shutil.rmtree(tmp)
-            raise InputError(f"{out}: exists and is not an audit bundle; choose another --out")
-        shutil.rmtree(out)
-    tmp.rename(out)
     return manifest

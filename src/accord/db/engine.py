@@ -25,7 +25,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Select, Table, create_engine, event, insert, text
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, SessionTransaction
 
 from accord.db.settings import RegistrySettings
@@ -92,6 +93,12 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def engine_from_settings(settings: RegistrySettings) -> Engine:
     return make_engine(settings.database_url)
+
+
+def registry_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the database did not answer (refused, lost, timed out, busy, out of
+    pooled connections) rather than that a statement was wrong: the caller may retry later."""
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout)
 
 
 def _fix_sqlite_transactions(engine: Engine) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from accord.atomic_output import output_folder
 from accord.casefile.models import ADDED_IN_V2, V2_LISTS
 from accord.errors import InputError
 from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables, known_flag
@@ -37,29 +37,34 @@ def is_snapshot(path: Path) -> bool:
     return path.is_dir() and (path / MANIFEST).is_file()
 
 
+def is_written_snapshot(path: Path) -> bool:
+    """A folder `write_snapshot` may replace: its manifest says it is a docket snapshot
+    (an audit bundle also has a manifest.json, and is not one)."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
 def write_snapshot(facts: FactTables, out: Path, *, note: str = "") -> Path:
-    """Write all tables to a new folder, then move it into place: never half a snapshot."""
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    counts: dict[str, int] = {}
-    for name in TABLE_NAMES:
-        table = facts.tables[name].sort_by("person_id")
-        pq.write_table(table, tmp / f"{name}.parquet", row_group_size=ROW_GROUP_SIZE)
-        counts[name] = table.num_rows
-    manifest: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "case_file_schema": "2",
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "rows": counts,
-        "note": note,
-    }
-    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
+    """Write all tables to a new folder beside `out`, then move it into place: never half a
+    snapshot. `out` may be missing, empty or an earlier snapshot; anything else is refused."""
+    with output_folder(out, is_own=is_written_snapshot, what="a docket snapshot") as tmp:
+        counts: dict[str, int] = {}
+        for name in TABLE_NAMES:
+            table = facts.tables[name].sort_by("person_id")
+            pq.write_table(table, tmp / f"{name}.parquet", row_group_size=ROW_GROUP_SIZE)
+            counts[name] = table.num_rows
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "case_file_schema": "2",
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "rows": counts,
+            "note": note,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return out
 
 

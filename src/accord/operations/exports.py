@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.atomic_output import write_file
 from accord.decisions.models import DecisionRecord
 from accord.operations.events import get_mission
 from accord.operations.missions import mission_cases
@@ -89,10 +92,12 @@ def manifest_rows(session: Session, *, mission_number: str) -> tuple[Mission, li
 
 
 def write_csv(rows: list[ManifestRow], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(r.values() for r in rows)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    writer.writerows(r.values() for r in rows)
+    data = text.getvalue().encode("utf-8")
+    write_file(path, lambda handle: handle.write(data), what="the manifest")
 
 
 def _title(mission: Mission) -> str:
@@ -118,16 +123,14 @@ td,th{{border:1px solid #999;padding:2px 4px;vertical-align:top}}
 (replay with <code>accord decisions replay ID</code>), failed and unknown rules with citations.</p>
 <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>
 """
-    path.write_text(page, encoding="utf-8")
+    data = page.encode("utf-8")
+    write_file(path, lambda handle: handle.write(data), what="the manifest")
 
 
 def write_pdf(mission: Mission, rows: list[ManifestRow], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
     lines = [_title(mission), ""]
     for r in rows:
         lines.append(
@@ -137,8 +140,15 @@ def write_pdf(mission: Mission, rows: list[ManifestRow], path: Path) -> None:
         for label, text in (("failed", r.failed), ("unknown", r.unknown)):
             if text:
                 lines.append(f"       {label}: {text[:150]}")
+    write_file(path, lambda handle: _pdf_pages(lines, handle), what="the manifest")
+
+
+def _pdf_pages(lines: list[str], handle: IO[bytes]) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
     per_page = 60
-    with PdfPages(path) as pdf:
+    with PdfPages(handle) as pdf:
         for start in range(0, max(len(lines), 1), per_page):
             fig = plt.figure(figsize=(8.27, 11.69))  # A4 portrait
             fig.text(

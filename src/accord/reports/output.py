@@ -5,24 +5,23 @@ The screen report (reports/screen_report.py) and the simulation report
 drawn with matplotlib's Agg canvas (no pyplot state), embedded as data URIs and
 written beside the page. Their templates extend `report_base.html` (the head
 and the style they share). Every file is written to a temporary name and
-renamed into place, so a failure leaves no partial report behind.
+renamed into place, so a failure leaves no partial report behind
+(accord.atomic_output.write_files, shared by every command that writes files).
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import io
-import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-from accord.errors import InputError
+from accord.atomic_output import write_files
+
+__all__ = ["Chart", "generated_at", "png", "report_environment", "write_files"]
 
 
 @dataclass(frozen=True)
@@ -63,38 +62,3 @@ def report_environment(package: str) -> Environment:
 def generated_at() -> str:
     """When a report was generated, as its page says it."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name, then rename them all into place.
-
-    Files of `out_dir` that are not in `files` are left alone. InputError if the
-    folder cannot be made or a file cannot be written; nothing is left behind then.
-    """
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
-    token = secrets.token_hex(4)
-    pending: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files.items():
-            tmp = out_dir / f".{name}.{token}.partial"
-            pending.append((tmp, out_dir / name))
-            with tmp.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, final in pending:
-            tmp.replace(final)
-    except BaseException as exc:
-        for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
-        if created:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()  # only if empty: never remove anything that was there
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise InputError(f"cannot write the report to {out_dir}: {reason}") from exc
-        raise
