@@ -193,3 +193,14 @@ def test_the_cli_import_refuses_nul_in_a_case_file_on_both_backends(
     assert "field 'offence'" in imported.stderr
     assert "U+0000" in imported.stderr
     assert "Traceback" not in imported.stderr
+
+
+@pytest.mark.parametrize("known_on", ["9999-12-31", "0001-01-01T00:00:00+14:00"])
+def test_the_cli_as_known_on_at_the_calendar_edges_is_one_line_exit_2(
+    registry: Registry, known_on: str
+) -> None:
+    shown = registry.cli("registry", "show", "nobody", "--as-known-on", known_on, as_user="lena")
+    assert shown.returncode == 2, shown.stdout + shown.stderr
+    assert "outside the calendar" in shown.stderr
+    assert len(shown.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in shown.stderr

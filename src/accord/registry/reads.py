@@ -54,12 +54,17 @@ def known_cutoff(as_known_on: AsKnownOn) -> dt.datetime | None:
     """The last record time included: the end of a date (UTC), an instant as given, or None."""
     if as_known_on is None:
         return None
-    if isinstance(as_known_on, dt.datetime):
-        if as_known_on.tzinfo is None:
-            raise InputError("--as-known-on: a time needs a timezone (e.g. 2025-03-16T12:00Z)")
-        return as_known_on.astimezone(dt.UTC)
-    next_day = dt.datetime.combine(as_known_on + dt.timedelta(days=1), dt.time(), dt.UTC)
-    return next_day - dt.timedelta(microseconds=1)
+    try:
+        if isinstance(as_known_on, dt.datetime):
+            if as_known_on.tzinfo is None:
+                raise InputError("--as-known-on: a time needs a timezone (e.g. 2025-03-16T12:00Z)")
+            return as_known_on.astimezone(dt.UTC)
+        next_day = dt.datetime.combine(as_known_on + dt.timedelta(days=1), dt.time(), dt.UTC)
+        return next_day - dt.timedelta(microseconds=1)
+    except OverflowError:  # the last day of year 9999, or year 1 ahead of UTC
+        raise InputError(
+            f"--as-known-on {as_known_on.isoformat()}: outside the calendar Accord can record"
+        ) from None
 
 
 def _recorded_by(cutoff: dt.datetime | None) -> ColumnElement[bool]:
