@@ -7,11 +7,10 @@ import re
 
 import pytest
 
-from accord.agreements import bundled_agreements
 from accord.engine import DecisionRequest
+from accord.engine.request import every_bundled_request
 from accord.law.catalogue import ALL_RULES, RULES, rule_ids_for
 from accord.law.framework import Rule
-from accord.pathways import PATHWAYS
 
 AS_OF = dt.date(2025, 3, 16)
 
@@ -38,27 +37,9 @@ def test_rule_is_identified_titled_cited_and_dated(rule: Rule) -> None:
     assert callable(rule.evaluate)
 
 
-def _contexts() -> list[DecisionRequest]:
-    """A request for every bundled agreement and pathway (every facility where one is needed)."""
-    requests = []
-    for agreement in bundled_agreements().values():
-        destination = next(
-            (p.country for p in agreement.parties if p.role in ("receiving", "party")), "SV"
-        )
-        for pathway in PATHWAYS:
-            if pathway == "custody_placement":
-                requests.extend(
-                    DecisionRequest(agreement.id, pathway, f.country, AS_OF, f.id)
-                    for f in agreement.facilities
-                )
-            else:
-                requests.append(DecisionRequest(agreement.id, pathway, destination, AS_OF))
-    return requests
-
-
 def test_every_rule_is_applied_somewhere_and_every_applied_rule_exists() -> None:
     applied: set[str] = set()
-    for request in _contexts():
+    for request in every_bundled_request(AS_OF):
         ids = rule_ids_for(request.context())
         assert len(ids) == len(set(ids))
         assert set(ids) <= set(RULES)

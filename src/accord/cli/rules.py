@@ -28,8 +28,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from accord.agreements import bundled_agreements
 from accord.engine import DecisionRequest
+from accord.engine.request import every_bundled_request
 from accord.errors import DataError, InputError
 from accord.law.calendar import CALENDAR_CITATIONS, FIRST_YEAR, LAST_YEAR
 from accord.law.catalogue import RULES, rule_ids_for, rules_for
@@ -257,32 +257,12 @@ _LAW_TABLES: dict[str, Callable[[], dict[str, Any]]] = {
 # ---- who applies the rule -----------------------------------------------------------------
 
 
-def _requests() -> list[DecisionRequest]:
-    """A request for every bundled agreement and pathway (for custody placement, every
-    facility): between them they reach every branch of the catalogue."""
-    today = dt.date.today()
-    requests: list[DecisionRequest] = []
-    for agreement in bundled_agreements().values():
-        destination = next(
-            (p.country for p in agreement.parties if p.role in ("receiving", "party")), "SV"
-        )
-        for pathway in PATHWAYS:
-            if pathway == "custody_placement":
-                requests.extend(
-                    DecisionRequest(agreement.id, pathway, f.country, today, f.id)
-                    for f in agreement.facilities
-                )
-            else:
-                requests.append(DecisionRequest(agreement.id, pathway, destination, today))
-    return requests
-
-
 @cache
 def _applications() -> tuple[tuple[str, str, str | None, tuple[str, ...]], ...]:
     """(agreement, pathway, facility, rule ids) for every request of `_requests`."""
     return tuple(
         (r.agreement_id, r.pathway, r.facility_id, tuple(rule_ids_for(r.context())))
-        for r in _requests()
+        for r in every_bundled_request(dt.date.today())
     )
 
 

@@ -12,6 +12,7 @@ from accord.countries import country_code
 from accord.errors import InputError, UnknownFacility
 from accord.law.framework import Context, FacilityCounts
 from accord.law.parameters import resolve_parameters
+from accord.pathways import PATHWAYS
 from accord.pathways import pathway as check_pathway
 
 
@@ -117,3 +118,22 @@ def _context(request: DecisionRequest) -> Context:
         treaties=treaties,
         facility_counts=request.facility_counts,
     )
+
+
+def every_bundled_request(day: dt.date) -> list[DecisionRequest]:
+    """A request for every bundled agreement and every pathway on `day` (for custody
+    placement, one per facility): between them they reach every branch of the catalogue."""
+    requests: list[DecisionRequest] = []
+    for agreement in bundled_agreements().values():
+        destination = next(
+            (p.country for p in agreement.parties if p.role in ("receiving", "party")), "SV"
+        )
+        for pathway in PATHWAYS:
+            if pathway == "custody_placement":
+                requests.extend(
+                    DecisionRequest(agreement.id, pathway, f.country, day, f.id)
+                    for f in agreement.facilities
+                )
+            else:
+                requests.append(DecisionRequest(agreement.id, pathway, destination, day))
+    return requests
