@@ -5,12 +5,15 @@
 #   make test-fast  the inner loop: ruff, format check, and the tests that need no PostgreSQL
 #                   server, browser or extra process (-m "not postgresql and not browser and
 #                   not slow"), in parallel. Run `make test` before committing.
+#   make faults     the fault trials in full (tests marked `faults`): 78 SIGKILLs at random
+#                   moments of a 50,000-person import on each backend (make test runs 3 on 6,000;
+#                   FAULT_TRIALS=N and FAULT_PERSONS=N choose).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck unit unit-fast install clean chromium
+.PHONY: demo test test-fast faults lint typecheck unit unit-fast install clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +51,13 @@ unit-fast: $(STAMP)
 test: lint typecheck unit
 
 test-fast: lint unit-fast
+
+FAULT_TRIALS ?= 78
+FAULT_PERSONS ?= 50000
+
+faults: $(STAMP)
+	ACCORD_FAULT_TRIALS=$(FAULT_TRIALS) ACCORD_FAULT_PERSONS=$(FAULT_PERSONS) \
+	ACCORD_TEST_REQUIRE_POSTGRES=1 $(BIN)/pytest $(XDIST) -m faults
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -454,7 +454,7 @@ def main() -> None:
     if load_s:
         print(f"imported {args.persons:,} persons in {load_s:.0f} s")
     with write_session(engine) as session:
-        token = issue_token(session, actor=get_user(session, name="root"), name=user.name)
+        token = issue_token(session, actor=get_user(session, name=user.name), name=user.name)
     print(f"registry: PostgreSQL, {persons_in(engine):,} persons")
     records_before = decision_records(engine)
     rng = random.Random(7)

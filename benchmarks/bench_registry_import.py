@@ -39,7 +39,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from accord.auth import User, add_user, bootstrap_admin
+from accord.auth import User, add_user, bootstrap_admin, issue_token
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.db import (
     AuditEntry,
@@ -119,6 +119,8 @@ def _users(url: str) -> tuple[Any, User]:
     with write_session(engine) as session:
         admin = bootstrap_admin(session, name="root")
         officer = add_user(session, actor=admin, name="olivia", role="officer")
+        # `--as olivia` needs olivia's own token (issue 19): hers, as after her enrolment
+        os.environ["ACCORD_TOKEN"] = issue_token(session, actor=officer, name="olivia")
     return engine, officer
 
 

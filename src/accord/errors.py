@@ -154,6 +154,13 @@ class OperationsError(InputError):
     """Transfer operations refuse a step; the message names the case or mission and why."""
 
 
+class DateOutOfRange(InputError):
+    """A date outside what it may be: a notice served before the order or nomination it
+    belongs to or after it was recorded, a birth date in the future or before 1900."""
+
+    status = 422
+
+
 class UnknownOperationsRecord(OperationsError):
     """No transfer case, mission, incident, consular task or return case with that id."""
 

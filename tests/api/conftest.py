@@ -1,6 +1,7 @@
 """API tests: the app in-process (Starlette's TestClient, over httpx) on the registry fixture.
 
-Every user of the registry fixture gets an API token; `api.headers(name)` sends it.
+Every user of the registry fixture has their own API token (Registry.token); `api.headers(name)`
+sends it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from accord.api import ApiSettings, create_app
-from accord.auth import issue_token
-from accord.db import write_session
 from registry.conftest import Registry, empty_database, pg_server, registry
 
 SECRET = "test-secret-key-" + "s" * 32
@@ -43,10 +42,7 @@ def settings_for(reg: Registry) -> ApiSettings:
 @pytest.fixture
 def api(registry: Registry) -> Iterator[Api]:
     app = create_app(settings_for(registry), engine=registry.engine)
-    tokens = {}
-    with write_session(registry.engine) as session:
-        for name in registry.users:
-            tokens[name] = issue_token(session, actor=registry.users["root"], name=name)
+    tokens = {name: registry.token(name) for name in registry.users}  # each user's own
     with TestClient(app, follow_redirects=False) as client:
         yield Api(registry=registry, app=app, client=client, tokens=tokens)
 

@@ -89,7 +89,7 @@ def test_a_token_proven_once_is_checked_again_without_argon2_but_still_for_revoc
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with write_session(registry.engine) as s:
-        token = issue_token(s, actor=registry.users["root"], name="olivia")
+        token = issue_token(s, actor=registry.users["olivia"], name="olivia")
     argon2_calls: list[str] = []
     real = users._hasher
 
@@ -118,7 +118,7 @@ def test_a_token_proven_once_is_checked_again_without_argon2_but_still_for_revoc
 
 def test_a_changed_hash_is_verified_again(registry: Registry) -> None:
     with write_session(registry.engine) as s:
-        token = issue_token(s, actor=registry.users["root"], name="olivia")
+        token = issue_token(s, actor=registry.users["olivia"], name="olivia")
     verified = VerifiedSecrets()
     verify_token(registry.engine, token, verified)
     registry.sql("UPDATE api_tokens SET secret_hash = 'x' || secret_hash")

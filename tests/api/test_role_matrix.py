@@ -27,7 +27,9 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("POST", "/imports"): (P.FACTS_WRITE,),
     ("GET", "/users"): (P.USERS_READ,),
     ("POST", "/users"): (P.USERS_MANAGE,),
-    ("POST", "/users/{name}/tokens"): (P.USERS_MANAGE,),
+    ("POST", "/users/{name}/tokens"): AUTHENTICATED,  # only ever for oneself
+    ("PUT", "/users/{name}/role"): (P.USERS_MANAGE,),
+    ("POST", "/tokens/{key_id}/revoke"): AUTHENTICATED,  # one's own, or any as an admin
     ("GET", "/audit/verify"): (P.AUDIT_VERIFY,),
     ("POST", "/decisions"): (P.DECISIONS_RECORD,),
     ("POST", "/decisions/explain"): (P.FACTS_READ,),
@@ -39,6 +41,7 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("GET", "/cases/{case_id}"): (P.OPS_READ,),
     ("POST", "/cases/{case_id}/review"): (P.OPS_REVIEW,),
     ("POST", "/cases/notices"): (P.OPS_NOTICE,),
+    ("POST", "/cases/{case_id}/notice/confirm"): (P.OPS_REVIEW,),
     ("POST", "/cases/{case_id}/withdraw"): (P.OPS_NOMINATE,),
     ("GET", "/incidents"): (P.OPS_READ, P.OPS_INCIDENTS),
     ("POST", "/incidents/{incident_id}/resolve"): (P.OPS_INCIDENTS,),

@@ -139,7 +139,7 @@ def dashboard(
 ) -> Iterator[Dashboard]:
     with write_session(registry.engine) as session:
         tokens = {
-            name: issue_token(session, actor=registry.users["root"], name=name)
+            name: issue_token(session, actor=registry.users[name], name=name)
             for name in registry.users
         }
     settings = ApiSettings(

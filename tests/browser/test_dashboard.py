@@ -118,7 +118,13 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
     notice.locator("input[name=served_on]").fill(served.isoformat())
     notice.locator("input[name=source_document]").fill("Written notice naming El Salvador")
     notice.locator("button").click()
-    _ok(officer, "Notice recorded")
+    # recorded 20 days after service: it counts only once a legal reviewer confirms it
+    _ok(officer, "another legal reviewer must confirm it")
+    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("approved")
+    reviewer.goto(f"{dash.url}/people/ve-101")
+    reviewer.click(f"form[action='/cases/{ve_case}/notice/confirm'] button")
+    _ok(reviewer, rf"Notice confirmed for case {ve_case}")
+    officer.goto(f"{dash.url}/people/ve-101")
     expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("ready")
     expect(officer.locator("#timeline")).to_contain_text("notices")
 

@@ -37,7 +37,7 @@ def app(registry: Registry) -> Any:
 
 def _client(app: Any, registry: Registry, user: str) -> TestClient:
     with write_session(registry.engine) as session:
-        token = issue_token(session, actor=registry.users["root"], name=user)
+        token = issue_token(session, actor=registry.users[user], name=user)
     client = TestClient(app, follow_redirects=False)
     form = client.get("/login?next=/").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)

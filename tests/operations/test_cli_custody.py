@@ -208,6 +208,7 @@ def held(registry: Registry) -> Registry:
         ).returncode
         == 0
     )
+    registry.token("lara")  # her own, as after her enrolment
     received = run_cli(registry, "handover", "confirm", MISSION, "ve-001", "sv-001", as_user="liam")
     assert received.returncode == 0, received.stderr
     return registry

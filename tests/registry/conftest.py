@@ -22,14 +22,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from accord.auth import User, add_user, bootstrap_admin
+from accord.auth import User, add_user, bootstrap_admin, get_user, issue_token
+from accord.auth import users as auth_users
 from accord.db import make_engine, read_session, upgrade_database, write_session
+from accord.db.audit import chain_head
 from accord.db.chain import ChainedBatch
 from accord.registry import registry_counts
 from cli_runner import ACCORD, run_accord, run_accord_process
@@ -37,6 +41,7 @@ from cli_runner import ACCORD, run_accord, run_accord_process
 SERVER_URL = os.environ.get(
     "ACCORD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 # users are made early, so that tests may inject any later record time
 SETUP_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ROLES_UNDER_TEST = {
@@ -57,23 +62,45 @@ class Registry:
     engine: Engine
     tmp: Path
     users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+        # no token file of the machine's user is ever read (cli/login.py)
+        env["XDG_CONFIG_HOME"] = str(self.tmp / "config")
         return env | {"ACCORD_DATABASE_URL": self.url, "COLUMNS": "250"} | extra
+
+    def token(self, name: str) -> str:
+        """User `name`'s own API token, issued by them through the service (as after their
+        enrolment) once per registry, at the chain head's time (so a test may still inject
+        any later record time). Hashed with cheap argon2 parameters, which the hash carries:
+        verifying it costs a CLI call little."""
+        if name not in self.tokens:
+            with patch.object(auth_users, "_hasher", CHEAP_HASHER), write_session(self.engine) as s:
+                if name not in self.users:  # added by the test (accord users add)
+                    self.users[name] = get_user(s, name=name)
+                head = chain_head(s).recorded_at
+                self.tokens[name] = issue_token(s, actor=self.users[name], name=name, now=head)
+        return self.tokens[name]
+
+    def _as(self, as_user: str | None, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        if not as_user:
+            return [], env
+        return ["--as", as_user], {"ACCORD_TOKEN": self.token(as_user)} | env
 
     def cli(
         self, *args: str | Path, as_user: str | None = None, **env: str
     ) -> subprocess.CompletedProcess[str]:
-        """`accord [--as USER] ARGS` on this registry, in this process (cli_runner.py)."""
-        prefix = ["--as", as_user] if as_user else []
+        """`accord [--as USER] ARGS` on this registry, in this process (cli_runner.py), with
+        USER's own token in ACCORD_TOKEN (unless `env` gives another)."""
+        prefix, env = self._as(as_user, env)
         return run_accord(*prefix, *args, env=self.env(**env), cwd=self.tmp)
 
     def cli_process(
         self, *args: str | Path, as_user: str | None = None, **env: str
     ) -> subprocess.CompletedProcess[str]:
         """As `cli`, in a new interpreter: where the process boundary is what is tested."""
-        prefix = ["--as", as_user] if as_user else []
+        prefix, env = self._as(as_user, env)
         return run_accord_process(*prefix, *args, env=self.env(**env), cwd=self.tmp)
 
     def popen(self, *args: str | Path, as_user: str) -> subprocess.Popen[str]:
@@ -82,7 +109,7 @@ class Registry:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=self.env(),
+            env=self.env(ACCORD_TOKEN=self.token(as_user)),
             cwd=self.tmp,
         )
 
@@ -228,6 +255,8 @@ def _new_registry(backend: str, tmp: Path, server: _Server) -> Registry:
             registry.users[name] = add_user(
                 session, actor=admin, name=name, role=role, now=SETUP_TIME
             )
+    for name in registry.users:  # each user's own token, as after their enrolment
+        registry.token(name)
     return registry
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from accord.auth import GRANTS, Permission, authenticate_token, mask_person_id
-from accord.db import read_session
+from accord.db import make_engine, read_session
 from accord.registry import FactVersion
 
 from .conftest import Registry
@@ -36,24 +36,39 @@ def _one_line_error(result: object, *needles: str, status: int = 2) -> None:
 def test_init_creates_the_registry_and_its_first_admin(empty_database: str, tmp_path: Path) -> None:
     reg = Registry(backend="", url=empty_database, engine=None, tmp=tmp_path)  # type: ignore[arg-type]
     # end to end once: the console script in a new process, its exit status and stderr
-    _one_line_error(reg.cli_process("users", "list", as_user="root"), "accord init", status=4)
+    _one_line_error(reg.cli_process("users", "list", ACCORD_USER="root"), "accord init", status=4)
     created = reg.cli("init", "--admin", "root")
     assert created.returncode == 0, created.stderr
     assert "created" in created.stdout
+    token = created.stdout.strip().splitlines()[-1]  # the first admin's token, shown once
+    assert token.startswith("accord_")
     again = reg.cli("init", "--admin", "other")
     _one_line_error(again, "already has users")
     assert "current" in again.stdout
-    listed = reg.cli("users", "list", as_user="root")
+    _one_line_error(reg.cli("--as", "root", "users", "list"), "root's own API token")
+    listed = reg.cli("--as", "root", "users", "list", ACCORD_TOKEN=token)
     assert listed.returncode == 0, listed.stderr
     assert "root" in listed.stdout
     assert "other" not in listed.stdout
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT action, credential FROM audit_log ORDER BY seq"))
+            entries = [tuple(r) for r in rows]
+    finally:
+        engine.dispose()
+    assert [a for a, _ in entries] == ["user.bootstrap", "user.token"]
+    assert all(c is not None and c.startswith("db-owner:") for _, c in entries)
 
 
 def test_acting_user_is_required_and_known(registry: Registry, tmp_path: Path) -> None:
     cases = write_jsonl(tmp_path / "c.jsonl", [VE])
-    _one_line_error(registry.cli("registry", "import", cases), "no acting user", "--as")
-    _one_line_error(registry.cli("registry", "import", cases, as_user="ghost"), "ghost")
-    by_env = registry.cli("registry", "import", cases, ACCORD_USER="olivia")
+    _one_line_error(registry.cli("registry", "import", cases), "API token", "accord login")
+    # --as names whose token it must be: another user's token is refused
+    olivia = registry.token("olivia")
+    as_ghost = registry.cli("--as", "ghost", "registry", "import", cases, ACCORD_TOKEN=olivia)
+    _one_line_error(as_ghost, "belongs to 'olivia', not 'ghost'")
+    by_env = registry.cli("registry", "import", cases, ACCORD_USER="olivia", ACCORD_TOKEN=olivia)
     assert by_env.returncode == 0, by_env.stderr
     assert registry.counts()["persons"] == 1
 
@@ -79,25 +94,34 @@ def test_admin_manages_users_and_is_audited(registry: Registry) -> None:
     before = registry.counts()["audit_log"]
     added = registry.cli("users", "add", "carla", "--role", "officer", as_user="root")
     assert added.returncode == 0, added.stderr
+    code = added.stdout.strip().splitlines()[-1]  # the enrolment code, for carla only
+    assert code.startswith("enrol_")
     actions = registry.sql("SELECT actor, action, subject FROM audit_log ORDER BY seq DESC")
-    assert tuple(actions[0]) == ("root", "user.add", "user:carla")
-    assert registry.counts()["audit_log"] == before + 1
+    assert [tuple(a) for a in actions[:2]] == [
+        ("root", "user.enrolment", "user:carla"),
+        ("root", "user.add", "user:carla"),
+    ]
+    assert registry.counts()["audit_log"] == before + 2
     _one_line_error(
         registry.cli("users", "add", "carla", "--role", "officer", as_user="root"), "exists"
     )
 
 
 def test_tokens_are_shown_once_and_kept_only_as_argon2_hashes(registry: Registry) -> None:
-    issued = registry.cli("users", "token", "olivia", as_user="root")
+    # a token is issued only to its own user: an admin cannot mint one for an officer
+    _one_line_error(registry.cli("users", "token", "olivia", as_user="root"), "only to its own")
+    issued = registry.cli("users", "token", as_user="olivia")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip()
     secret = token.split("_", 2)[2]
-    stored = registry.sql("SELECT secret_hash FROM api_tokens")
+    stored = registry.sql(
+        "SELECT secret_hash FROM api_tokens WHERE key_id = :k", k=token.split("_")[1]
+    )
     assert len(stored) == 1
     assert stored[0][0].startswith("$argon2")
     assert secret not in stored[0][0]
     audit = registry.sql("SELECT change FROM audit_log WHERE action = 'user.token'")
-    assert secret not in audit[0][0]
+    assert all(secret not in change for (change,) in audit)
     with read_session(registry.engine) as session:
         assert authenticate_token(session, token).name == "olivia"
         for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "accord_x_y", ""):

@@ -34,13 +34,18 @@ ENTRIES: list[tuple[str, str, str]] = [
 ]
 
 
-def _append(conn: Connection, actor: str, entries: list[tuple[str, str, str]]) -> int:
+def _append(
+    conn: Connection,
+    actor: str,
+    entries: list[tuple[str, str, str]],
+    credential: str | None = None,
+) -> int:
     """accord_chain_append, as chain.DatabaseChain calls it; the first seq it gave."""
     head = conn.execute(text("SELECT coalesce(max(seq), 0) FROM audit_log")).scalar_one()
     first: int = conn.execute(
         text(
             "SELECT first_seq FROM accord_chain_append(:key, :seen, '{}', '{}', 1000, :now, "
-            "true, :actor, :actions, :subjects, :changes, :digests)"
+            "true, :actor, :actions, :subjects, :changes, :digests, :credential)"
         ),
         {
             "key": WRITER_LOCK_KEY,
@@ -51,21 +56,27 @@ def _append(conn: Connection, actor: str, entries: list[tuple[str, str, str]]) -
             "subjects": [s for _, s, _ in entries],
             "changes": [c for _, _, c in entries],
             "digests": [sha256_hex(c) for _, _, c in entries],
+            "credential": credential,
         },
     ).scalar_one()
     return first
 
 
 @POSTGRES_ONLY
-def test_the_three_hashes_agree_on_the_same_entries(registry: Registry) -> None:
+@pytest.mark.parametrize("credential", [None, 'token:0123456789abcdef "é" \\ 李'])
+def test_the_three_hashes_agree_on_the_same_entries(
+    registry: Registry, credential: str | None
+) -> None:
+    """With a credential (migration 0013) accord_chain_append hashes it as the eighth field;
+    accord_entry_hash, unchanged, is the reference of entries without one."""
     actor = 'Ólafur "the" O\'Brien \\ 李'
     with registry.engine.connect() as conn:  # rolled back: nothing is kept
-        first = _append(conn, actor, ENTRIES)
+        first = _append(conn, actor, ENTRIES, credential)
         rows: Any = conn.execute(
             text(
                 "SELECT seq, recorded_at, actor, action, subject, change_digest, prev_hash, "
-                "hash, accord_entry_hash(seq, accord_record_time_text(recorded_at), actor, "
-                "action, subject, change_digest, prev_hash) AS by_function "
+                "credential, hash, accord_entry_hash(seq, accord_record_time_text(recorded_at), "
+                "actor, action, subject, change_digest, prev_hash) AS by_function "
                 "FROM audit_log WHERE seq >= :first ORDER BY seq"
             ),
             {"first": first},
@@ -85,9 +96,12 @@ def test_the_three_hashes_agree_on_the_same_entries(registry: Registry) -> None:
             subject,
             sha256_hex(change),
             prev,
+            credential,
         )
+        assert row.credential == credential
         assert row.hash == reference, action  # accord_chain_append, inline
-        assert row.by_function == reference, action  # accord_entry_hash
+        if credential is None:
+            assert row.by_function == reference, action  # accord_entry_hash
         prev = reference
 
 

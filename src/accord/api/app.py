@@ -23,6 +23,8 @@ from starlette.types import ASGIApp
 
 import accord
 from accord.api import login, problems
+from accord.api.auth_budget import AuthBudget
+from accord.api.body_limits import BodyLimits
 from accord.api.deps import AppState, route_permissions
 from accord.api.headers import SecurityHeaders, install_docs
 from accord.api.security import AuthCache, SessionCodec
@@ -32,11 +34,15 @@ from accord.db import ensure_ready, make_engine
 
 API_PREFIX = "/api/v1"
 # reachable without logging in; every other route declares its permission
-PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/login"})
+# no credential: the docs, the login form, and enrolment (whose code is the credential)
+PUBLIC_PATHS = frozenset(
+    {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/login", f"{API_PREFIX}/enrol"}
+)
 
 
 def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAPI:
     """The application for `settings`; pass `engine` to share one (tests, benchmarks)."""
+    from accord.auth import views as auth_views
     from accord.billing import views as billing_views
     from accord.dashboard import views as dashboard_views
     from accord.decisions import views as decisions_views
@@ -54,8 +60,17 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
             max_overflow=settings.db_threads,
         )
     ensure_ready(engine)
+    auth_budget = AuthBudget(
+        failures_per_address=settings.auth_failures_per_address,
+        failures_per_key=settings.auth_failures_per_key,
+        window_s=settings.auth_failure_window_s,
+        size=settings.auth_budget_size,
+        verify_threads=settings.verify_threads,
+        verify_queue=settings.verify_queue,
+        lookup_queue=settings.lookup_queue,
+    )
     app = _AccordApp(
-        lifespan=_worker_lifespan(settings.db_threads),
+        lifespan=_worker_lifespan(settings.db_threads, auth_budget),
         title="Accord",
         version=getattr(accord, "__version__", "0.1.0"),
         summary="System of record for international removal and prisoner-transfer agreements",
@@ -69,14 +84,17 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
         settings=settings,
         engine=engine,
         auth_cache=AuthCache(ttl_s=settings.auth_cache_ttl_s, size=settings.auth_cache_size),
+        auth_budget=auth_budget,
         sessions=SessionCodec(
             settings.secret_key.get_secret_value(), max_age_s=settings.session_max_age_s
         ),
         templates=Jinja2Templates(directory=str(files("accord.api") / "templates")),
     )
     problems.install(app)
+    app.add_middleware(BodyLimits)  # authentication, then a capped body, before any read
     app.include_router(login.router)
     app.include_router(registry_views.router, prefix=API_PREFIX)
+    app.include_router(auth_views.router, prefix=API_PREFIX)
     app.include_router(decisions_views.router, prefix=API_PREFIX)
     app.include_router(operations_views.router, prefix=API_PREFIX)
     app.include_router(views_missions.router, prefix=API_PREFIX)
@@ -100,7 +118,9 @@ class _AccordApp(FastAPI):
         )
 
 
-def _worker_lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _worker_lifespan(
+    threads: int, auth_budget: AuthBudget
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """What a worker process sets up once it runs.
 
     Its thread pool (sync routes, run_in_threadpool) gets `threads` threads: anyio's
@@ -120,6 +140,7 @@ def _worker_lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextMa
             yield
         finally:
             gc.unfreeze()  # so that they are freed at exit like everything else
+            auth_budget.close()  # its argon2 threads
 
     return lifespan
 

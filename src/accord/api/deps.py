@@ -38,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.templating import Jinja2Templates
 
+from accord.api.auth_budget import AuthBudget
 from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.api.security import (
     CSRF_FIELD,
@@ -51,7 +52,6 @@ from accord.api.security import (
     digest,
     same_token,
     verify_session,
-    verify_token,
 )
 from accord.api.settings import ApiSettings
 from accord.auth import Permission, User, can, mask_person_id, require_permission
@@ -69,6 +69,7 @@ class AppState:
     settings: ApiSettings
     engine: Engine
     auth_cache: AuthCache
+    auth_budget: AuthBudget
     sessions: SessionCodec
     templates: Jinja2Templates
 
@@ -116,38 +117,66 @@ async def _csrf_token_sent(request: Request) -> str | None:
     return None
 
 
-async def current_identity(request: Request) -> Identity:
-    """The caller, by bearer token or session cookie; 401 without either, 403 on bad CSRF."""
+# Where the body-limit middleware leaves the identity it checked before the body was read,
+# or the error that checking raised (the route then raises it: its own error shape)
+AUTHENTICATED_STATE = "accord_authenticated"
+AUTHENTICATION_FAILED_STATE = "accord_authentication_failed"
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def authenticate(request: Request) -> Identity:
+    """The caller, by bearer token or session cookie, from the headers alone (the body is
+    not read: api/body_limits.py calls this before it is). 401 without a valid credential;
+    429 or 503 when unproven tokens are over their budget (api/auth_budget.py)."""
     state = app_state(request)
-    _mask_key.set(None)
-    authorization = request.headers.get("authorization")
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if authorization:
+    if authorization := request.headers.get("authorization"):
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationFailed("use the header Authorization: Bearer <API token>")
         bearer = token.strip()
-        cache = state.auth_cache  # argon2 is slow on purpose: off the event loop, once
-        identity = await cache.get_or_verify(  # for the callers that miss together
+        cache = state.auth_cache  # a cached identity costs a hash and a lookup, nothing more
+        return await cache.get_or_verify(  # callers that miss together share one verify
             "t:" + digest(bearer),
-            partial(run_in_threadpool, verify_token, state.engine, bearer, cache.verified),
+            partial(
+                state.auth_budget.verify_bearer,
+                state.engine,
+                bearer,
+                address=client_address(request),
+                verified=cache.verified,
+            ),
         )
-    elif cookie:
+    if cookie := request.cookies.get(SESSION_COOKIE):
         data = state.sessions.loads(cookie)
         if data is None:
             raise AuthenticationFailed("session expired or invalid: log in again at /login")
-        identity = await state.auth_cache.get_or_verify(
+        return await state.auth_cache.get_or_verify(
             "s:" + digest(cookie), partial(run_in_threadpool, verify_session, state.engine, data)
         )
-        if request.method not in SAFE_METHODS and not same_token(
-            str(data.get("c", "")), await _csrf_token_sent(request)
-        ):
+    raise HTTPException(401, "not authenticated: send Authorization: Bearer <API token>")
+
+
+async def current_identity(request: Request) -> Identity:
+    """The caller, by bearer token or session cookie; 401 without either, 403 on bad CSRF."""
+    _mask_key.set(None)
+    checked = request.scope.get("state", {})
+    if isinstance(failed := checked.get(AUTHENTICATION_FAILED_STATE), Exception):
+        raise failed
+    identity = checked.get(AUTHENTICATED_STATE)
+    if not isinstance(identity, Identity):
+        identity = await authenticate(request)
+    if not request.headers.get("authorization") and request.method not in SAFE_METHODS:
+        # authenticated by the session cookie: an unsafe request sends its CSRF token back
+        data = app_state(request).sessions.loads(request.cookies.get(SESSION_COOKIE, ""))
+        if data is None:
+            raise AuthenticationFailed("session expired or invalid: log in again at /login")
+        if not same_token(str(data.get("c", "")), await _csrf_token_sent(request)):
             raise CsrfRejected(
                 f"CSRF token missing or wrong: send it in the {CSRF_HEADER} header "
                 f"or the {CSRF_FIELD} form field"
             )
-    else:
-        raise HTTPException(401, "not authenticated: send Authorization: Bearer <API token>")
     request.state.identity = identity
     return identity
 

@@ -7,19 +7,23 @@ security.py for the cookie and the CSRF rule of every later request.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from accord.api.deps import Ctx, app_state, require
+from accord.api.auth_budget import BudgetRefusal
+from accord.api.deps import Ctx, app_state, client_address, require
 from accord.api.security import (
     CSRF_COOKIE,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    digest,
+    end_session,
     same_token,
-    verify_token,
+    start_session,
 )
 from accord.errors import AuthenticationFailed
 
@@ -72,11 +76,27 @@ async def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not (same_token(cookie, csrf_token) and state.sessions.login_token_ok(csrf_token)):
         return _page(request, next_path=target, error="The form expired; try again.", status=403)
-    try:
-        identity = await run_in_threadpool(verify_token, state.engine, token.strip())
+    try:  # within the failure budgets and argon2 pool of api/auth_budget.py, as a bearer
+        identity = await state.auth_budget.verify_bearer(
+            state.engine,
+            token.strip(),
+            address=client_address(request),
+            verified=state.auth_cache.verified,
+        )
     except AuthenticationFailed:
         return _page(request, next_path=target, error="That API token is not valid.", status=401)
-    value, csrf = state.sessions.dumps(identity)
+    except BudgetRefusal as refused:
+        error = "The server is busy; try again shortly."
+        if refused.status_code == 429:
+            error = "Too many attempts; try again later."
+        page = _page(request, next_path=target, error=error, status=refused.status_code)
+        page.headers["Retry-After"] = str(refused.retry_after_s)
+        return page
+    max_age_s = state.settings.session_max_age_s
+    session_id = await run_in_threadpool(
+        partial(start_session, state.engine, identity, max_age_s=max_age_s)
+    )
+    value, csrf = state.sessions.dumps(identity, session_id)
     response = RedirectResponse(target, status_code=303)
     secure, max_age = state.settings.cookie_secure, state.settings.session_max_age_s
     response.set_cookie(
@@ -91,7 +111,19 @@ async def login(
 
 
 @router.post("/logout")
-def logout(_ctx: Annotated[Ctx, Depends(require())]) -> Response:
+def logout(request: Request, _ctx: Annotated[Ctx, Depends(require())]) -> Response:
+    """End the session on the server (a copied cookie no longer works) and in this
+    process's cache at once; a bearer caller has no session, and nothing ends."""
+    state = app_state(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    data = (
+        state.sessions.loads(cookie)
+        if cookie and not request.headers.get("authorization")
+        else None
+    )
+    if cookie and data is not None:
+        end_session(state.engine, data)
+        state.auth_cache.evict("s:" + digest(cookie))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)

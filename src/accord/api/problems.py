@@ -37,7 +37,9 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Unprocessable content",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }
@@ -118,9 +120,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
+    code = getattr(exc, "code", None)  # one of ours (api/auth_budget.py) names its own
+    if not isinstance(code, str):
+        code = codes.get(exc.status_code, f"http_{exc.status_code}")
     return problem(
         status=exc.status_code,
-        code=codes.get(exc.status_code, f"http_{exc.status_code}"),
+        code=code,
         detail=str(exc.detail),
         instance=request.url.path,
         headers=dict(exc.headers or {}),

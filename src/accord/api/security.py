@@ -1,6 +1,6 @@
 """Who is calling: bearer API tokens, signed session cookies, CSRF tokens.
 
-API tokens (`accord_<key id>_<secret>`, issued by `accord users token`) are
+API tokens (`accord_<key id>_<secret>`, each issued to its own user) are
 stored only as argon2 hashes. Verifying one is `users.authenticate_token`: the
 public key id finds the row, then one argon2 verify (tens of milliseconds, on
 purpose). So that hundreds of requests a second stay cheap, a verified token
@@ -10,10 +10,15 @@ lookup. A revoked token or a changed role therefore takes effect within that
 TTL. Failed verifications are never cached (each costs a full argon2 verify).
 
 The dashboard logs in with the same API token on /login (users have no
-passwords). The server then sets a session cookie signed with ACCORD_SECRET_KEY
-(itsdangerous, timestamped, HttpOnly, SameSite=Lax) holding the user id, the
-token's key id (so revoking the token ends the session) and a random CSRF
-token. Unsafe requests (POST, PUT, PATCH, DELETE) authenticated by that cookie
+passwords). The server then records a session (auth.credentials: a row in
+`sessions` keyed by the SHA-256 of a random session id) and sets a cookie
+signed with ACCORD_SECRET_KEY (itsdangerous, timestamped, HttpOnly,
+SameSite=Lax) holding the user id, the token's key id, the session id and a
+random CSRF token. The session ends on the server: logout, revoking the token
+it logged in with, or changing the user's role ends it, so a copied cookie no
+longer works. Logout evicts the session from this process's AuthCache at once;
+other workers hold a verified session for at most `auth_cache_ttl_s`.
+Unsafe requests (POST, PUT, PATCH, DELETE) authenticated by that cookie
 must send the CSRF token back in the `X-CSRF-Token` header or a `csrf_token`
 form field (a synchronizer token kept in the signed session; the `accord_csrf`
 cookie holds a readable copy for scripts). Bearer requests are exempt: a
@@ -35,11 +40,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import make_transient_to_detached
 
-from accord.auth import ApiToken, User, VerifiedSecrets, authenticate_token
-from accord.db import read_session
+from accord.auth import User, VerifiedSecrets, authenticate_token, token_credential
+from accord.auth.credentials import end_login_session, login_session_user, start_login_session
+from accord.db import read_session, write_session
 from accord.errors import AuthenticationFailed, PermissionDenied
 
 SESSION_COOKIE = "accord_session"
@@ -66,7 +72,8 @@ class Identity:
     key_id: str
 
     def user(self) -> User:
-        """A fresh detached User for this request (service functions take one as actor)."""
+        """A fresh detached User for this request (service functions take one as actor),
+        acting with the token it was verified by: every audit entry names that token."""
         user = User(
             id=self.user_id,
             name=self.name,
@@ -75,7 +82,7 @@ class Identity:
             created_by_id=self.created_by_id,
         )
         make_transient_to_detached(user)
-        return user
+        return user.acting_with(token_credential(self.key_id))
 
 
 def digest(secret: str) -> str:
@@ -115,6 +122,11 @@ class AuthCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def evict(self, key: str) -> None:
+        """Forget one verified identity (a session that has just ended)."""
+        with self._lock:
+            self._entries.pop(key, None)
 
     async def get_or_verify(self, key: str, verify: Callable[[], Awaitable[Identity]]) -> Identity:
         """The cached identity, or the one `verify()` gives (then cached). Callers that miss
@@ -166,20 +178,34 @@ def verify_token(engine: Engine, token: str, verified: VerifiedSecrets | None = 
 
 
 def verify_session(engine: Engine, data: dict[str, Any]) -> Identity:
-    """The user a session cookie names, if the token it logged in with is still valid."""
+    """The user a session cookie names, if its session is live on the server: not ended by
+    logout, its token not revoked, the user's role unchanged since login, not expired."""
     failed = AuthenticationFailed("session ended: log in again")
     try:
-        user_id, key_id = int(data["u"]), str(data["k"])
+        user_id, key_id, session_id = int(data["u"]), str(data["k"]), str(data["s"])
     except (KeyError, TypeError, ValueError):
         raise failed from None
     with read_session(engine) as session:
-        row = session.scalars(select(ApiToken).where(ApiToken.key_id == key_id)).first()
-        if row is None or row.user_id != user_id or row.revoked_at is not None:
-            raise failed
-        user = session.get(User, user_id)
-        if user is None:
+        user, live_key = login_session_user(session, session_id=session_id, user_id=user_id)
+        if live_key != key_id:
             raise failed
         return _identity(user, key_id)
+
+
+def start_session(engine: Engine, identity: Identity, *, max_age_s: int) -> str:
+    """Record a new dashboard session of `identity` on the server; its id for the cookie."""
+    with write_session(engine) as session:
+        return start_login_session(
+            session, user=identity.user(), key_id=identity.key_id, max_age_s=max_age_s
+        )
+
+
+def end_session(engine: Engine, data: dict[str, Any]) -> None:
+    """End the session a (verified) cookie names, on the server: logout."""
+    session_id = data.get("s")
+    if isinstance(session_id, str):
+        with write_session(engine) as session:
+            end_login_session(session, session_id=session_id)
 
 
 class SessionCodec:
@@ -190,11 +216,11 @@ class SessionCodec:
         self._login = URLSafeTimedSerializer(secret, salt="accord.login")
         self.max_age_s = max_age_s
 
-    def dumps(self, identity: Identity) -> tuple[str, str]:
-        """(cookie value, CSRF token) of a new session."""
+    def dumps(self, identity: Identity, session_id: str) -> tuple[str, str]:
+        """(cookie value, CSRF token) of a new session (`session_id`: start_session's)."""
         csrf = secrets.token_urlsafe(32)
-        value = self._serializer.dumps({"u": identity.user_id, "k": identity.key_id, "c": csrf})
-        return str(value), csrf
+        data = {"u": identity.user_id, "k": identity.key_id, "s": session_id, "c": csrf}
+        return str(self._serializer.dumps(data)), csrf
 
     def loads(self, value: str) -> dict[str, Any] | None:
         try:

@@ -19,6 +19,19 @@ from accord.db import ENV_PREFIX, MIN_MASKING_KEY, RegistrySettings
 from accord.errors import SettingsError
 
 MIN_SECRET_KEY = 32
+# request budget settings also read from ACCORD_<NAME> (e.g. ACCORD_BODY_MAX_BYTES)
+TUNABLE = (
+    "auth_failures_per_address",
+    "auth_failures_per_key",
+    "auth_failure_window_s",
+    "verify_threads",
+    "verify_queue",
+    "lookup_queue",
+    "body_max_bytes",
+    "record_body_max_bytes",
+    "import_body_max_bytes",
+    "login_body_max_bytes",
+)
 
 
 class ApiSettings(BaseModel):
@@ -41,6 +54,27 @@ class ApiSettings(BaseModel):
     # only contend for that lock (4 workers x 8 threads: open-loop p99 300 ms at 300/s;
     # 4 x 2: 26-33 ms). Past the pool, connections were opened and closed per request.
     db_threads: int = Field(default=2, ge=1, le=64)
+    # What unproven credentials may cost (api/auth_budget.py): failed verifications allowed
+    # per client address and per token key id in a burst, refilled over the window
+    auth_failures_per_address: int = Field(default=10, ge=1, le=10_000)
+    auth_failures_per_key: int = Field(default=5, ge=1, le=10_000)
+    auth_failure_window_s: float = Field(default=60.0, gt=0.0, le=24 * 3600.0)
+    auth_budget_size: int = Field(default=65_536, ge=16, le=10_000_000)  # buckets kept, each
+    # argon2 verifies of tokens not yet proven run on these threads (not the request
+    # threads); past `verify_queue` waiting, a new one is refused with 503 at once
+    verify_threads: int = Field(default=1, ge=1, le=16)
+    verify_queue: int = Field(default=4, ge=0, le=1024)
+    # the key id lookups of unproven tokens: one thread of their own, this many waiting
+    lookup_queue: int = Field(default=32, ge=0, le=4096)
+    # Request bodies, in bytes, refused with 413 before they are read (api/body_limits.py).
+    # The default holds any one-record body: a 10,000-character note as JSON escapes is 60 KB
+    body_max_bytes: int = Field(default=128 * 1024, ge=1024, le=1024**3)
+    # a whole case file or one fact list (up to 1,000 records); handovers, visits
+    record_body_max_bytes: int = Field(default=4 * 1024**2, ge=1024, le=1024**3)
+    # POST /imports: up to 10,000 case files in one transaction
+    import_body_max_bytes: int = Field(default=64 * 1024**2, ge=1024, le=4 * 1024**3)
+    # the login form: three fields of at most 512 characters
+    login_body_max_bytes: int = Field(default=8 * 1024, ge=1024, le=1024**2)
 
     @field_validator("database_url")
     @classmethod
@@ -68,7 +102,7 @@ class ApiSettings(BaseModel):
         env = os.environ if environ is None else environ
         registry = RegistrySettings.from_env(env, cwd=cwd)
         values: dict[str, object] = {"database_url": registry.database_url}
-        for name in ("secret_key", "masking_key", "cookie_secure", "db_threads"):
+        for name in ("secret_key", "masking_key", "cookie_secure", "db_threads", *TUNABLE):
             if text := env.get(f"{ENV_PREFIX}{name.upper()}"):
                 values[name] = text
         try:

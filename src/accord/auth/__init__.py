@@ -1,10 +1,11 @@
-"""Users, roles and permissions, API tokens, and the masking of person ids.
+"""Users, roles and permissions, API tokens, and (re-exported from
+accord.facts.masking) the pseudonym of a person id.
 
 Every write here is audited in the chain (accord.db); the names re-exported
 here are what the rest of Accord uses.
 """
 
-from accord.auth.models import ApiToken, User
+from accord.auth.models import ApiToken, Enrolment, LoginSession, User
 from accord.auth.users import (
     GRANTS,
     ROLES,
@@ -17,15 +18,17 @@ from accord.auth.users import (
     get_user,
     issue_token,
     list_users,
-    mask_fact_tables,
-    mask_person_id,
     require_permission,
+    token_credential,
 )
+from accord.facts.masking import mask_person_id  # used by the API, dashboard and CLI
 
 __all__ = [
     "GRANTS",
     "ROLES",
     "ApiToken",
+    "Enrolment",
+    "LoginSession",
     "Permission",
     "User",
     "VerifiedSecrets",
@@ -36,7 +39,7 @@ __all__ = [
     "get_user",
     "issue_token",
     "list_users",
-    "mask_fact_tables",
     "mask_person_id",
     "require_permission",
+    "token_credential",
 ]

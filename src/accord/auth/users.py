@@ -1,4 +1,5 @@
-"""Users, roles, API tokens, permissions, and masking of person identifiers for analysts.
+"""Users, roles, API tokens and permissions (the masking of person identifiers for analysts
+is accord.facts.masking).
 
 Roles are those of docs/design.md section 1. What each may do is declared once, in
 GRANTS; interfaces check it at their boundary with `require_permission`, and
@@ -8,9 +9,7 @@ service functions take the acting user so every write is attributed.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import hmac
 import re
 import secrets
 import threading
@@ -18,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from enum import StrEnum
 
-import pyarrow as pa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select
@@ -33,7 +31,6 @@ from accord.errors import (
     RegistryConflict,
     UnknownUser,
 )
-from accord.facts.tables import FactTables
 
 ROLES: tuple[str, ...] = (
     "officer",
@@ -108,14 +105,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
 }
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 TOKEN_PREFIX = "accord"
-MASK_PREFIX = "anon-"
 _hasher = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Verified against when a token's key id is unknown, so both paths take as long."""
-    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def can(user: User, permission: Permission) -> bool:
@@ -178,8 +168,11 @@ def _insert_user(
     return user
 
 
-def bootstrap_admin(session: Session, *, name: str, now: dt.datetime | None = None) -> User:
-    """The first admin of a new registry; refused once any user exists."""
+def bootstrap_admin(
+    session: Session, *, name: str, now: dt.datetime | None = None, credential: str | None = None
+) -> User:
+    """The first admin of a new registry; refused once any user exists. `credential`: what
+    created it (`db-owner:<os user>` from `accord init`), recorded in its audit entry."""
     _check_name(name)
     lock_for_write(session)
     existing = session.scalar(select(func.count()).select_from(User))
@@ -189,6 +182,8 @@ def bootstrap_admin(session: Session, *, name: str, now: dt.datetime | None = No
         )
     at = record_time(session, now)
     admin = _insert_user(session, name=name, role="admin", created_by=None, at=at)
+    if credential is not None:
+        admin.acting_with(credential)
     append_audit(
         session,
         actor=admin,
@@ -220,24 +215,23 @@ def add_user(
 
 
 def issue_token(session: Session, *, actor: User, name: str, now: dt.datetime | None = None) -> str:
-    """A new API token for user `name`, returned once; only an argon2 hash of it is kept.
+    """A new API token for the acting user, returned once; only an argon2 hash is kept.
 
-    Tokens issued earlier stay valid (a user may have several clients).
+    A token is issued only to its own user (`name` must be the actor): an admin who
+    could mint another user's token could act as them. A new user gets their first
+    token by redeeming the enrolment secret an admin created with them
+    (auth.credentials). Tokens issued earlier stay valid (a user may have several
+    clients).
     """
     user = get_user(session, name=name)
-    key_id = secrets.token_hex(8)
-    secret = secrets.token_urlsafe(32)
-    at = record_time(session, now)
-    lock_for_write(session)
-    session.execute(
-        insert(ApiToken).values(
-            user_id=user.id,
-            key_id=key_id,
-            secret_hash=_hasher.hash(secret),
-            created_at=at,
-            created_by_id=actor.id,
+    if user.id != actor.id:
+        raise PermissionDenied(
+            f"user '{actor.name}' may not issue a token for '{name}': a token is issued only "
+            f"to its own user ('{name}' redeems an enrolment secret, or issues one with "
+            "their own token)"
         )
-    )
+    at = record_time(session, now)
+    token, key_id = mint_token(session, user=user, created_by=user, at=at)
     append_audit(
         session,
         actor=actor,
@@ -246,7 +240,27 @@ def issue_token(session: Session, *, actor: User, name: str, now: dt.datetime | 
         change={"key_id": key_id},  # never the secret
         now=at,
     )
-    return f"{TOKEN_PREFIX}_{key_id}_{secret}"
+    return token
+
+
+def mint_token(
+    session: Session, *, user: User, created_by: User, at: dt.datetime
+) -> tuple[str, str]:
+    """(token, key id) of a new token of `user`, stored as an argon2 hash; not audited here
+    (the caller's entry says why it was issued)."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    lock_for_write(session)
+    session.execute(
+        insert(ApiToken).values(
+            user_id=user.id,
+            key_id=key_id,
+            secret_hash=_hasher.hash(secret),
+            created_at=at,
+            created_by_id=created_by.id,
+        )
+    )
+    return f"{TOKEN_PREFIX}_{key_id}_{secret}", key_id
 
 
 class VerifiedSecrets:
@@ -277,48 +291,59 @@ class VerifiedSecrets:
                 self._hashes.popitem(last=False)
 
 
+def token_key_id(token: str) -> str:
+    """The public key id of an `accord_<key id>_<secret>` token; AuthenticationFailed if the
+    token does not have that shape."""
+    prefix, _, rest = token.partition("_")
+    key_id, _, secret = rest.partition("_")
+    if prefix != TOKEN_PREFIX or len(key_id) != 16 or not secret:
+        raise AuthenticationFailed("invalid API token")
+    return key_id
+
+
+def find_token(session: Session, token: str) -> ApiToken:
+    """The token's row by its key id, without argon2; AuthenticationFailed if malformed,
+    unknown or revoked. The key id is public (audit entries name it), so answering an
+    unknown or revoked one at once tells nobody anything the timing of an argon2 verify
+    against a dummy hash would hide, and that verify cost the server its threads."""
+    key_id = token_key_id(token)
+    row = session.scalars(select(ApiToken).where(ApiToken.key_id == key_id)).first()
+    if row is None or row.revoked_at is not None:
+        raise AuthenticationFailed("invalid API token")
+    return row
+
+
+def secret_needs_check(token: str, secret_hash: str, verified: VerifiedSecrets | None) -> bool:
+    """Whether `check_secret` would run argon2 (no: `verified` holds the token for this hash)."""
+    return verified is None or not verified.knows(token, secret_hash)
+
+
+def check_secret(token: str, secret_hash: str, *, verified: VerifiedSecrets | None = None) -> None:
+    """One argon2 verify of the token's secret against its row's hash (none if `verified`
+    already holds it); AuthenticationFailed if wrong. Touches no database."""
+    if not secret_needs_check(token, secret_hash, verified):
+        return
+    try:
+        _hasher.verify(secret_hash, token.split("_", 2)[2])
+    except (VerificationError, InvalidHashError):
+        raise AuthenticationFailed("invalid API token") from None
+    if verified is not None:
+        verified.add(token, secret_hash)
+
+
 def authenticate_token(
     session: Session, token: str, *, verified: VerifiedSecrets | None = None
 ) -> User:
     """The user a token belongs to; AuthenticationFailed if malformed, unknown or revoked.
     With `verified`, a secret it holds for the row's hash is not verified again."""
-    prefix, _, rest = token.partition("_")
-    key_id, _, secret = rest.partition("_")
-    failed = AuthenticationFailed("invalid API token")
-    if prefix != TOKEN_PREFIX or len(key_id) != 16 or not secret:
-        raise failed
-    row = session.scalars(select(ApiToken).where(ApiToken.key_id == key_id)).first()
-    if row is None or verified is None or not verified.knows(token, row.secret_hash):
-        try:
-            _hasher.verify(row.secret_hash if row is not None else _dummy_hash(), secret)
-        except (VerificationError, InvalidHashError):
-            raise failed from None
-        if row is not None and verified is not None:
-            verified.add(token, row.secret_hash)
-    if row is None or row.revoked_at is not None:
-        raise failed
+    row = find_token(session, token)
+    check_secret(token, row.secret_hash, verified=verified)
     user = session.get(User, row.user_id)
     if user is None:
-        raise failed
-    return user
+        raise AuthenticationFailed("invalid API token")
+    return user.acting_with(token_credential(row.key_id))
 
 
-def mask_person_id(person_id: str, key: bytes) -> str:
-    """A stable pseudonym: HMAC-SHA256 of the id under the masking key (128 bits shown)."""
-    digest = hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()
-    return MASK_PREFIX + digest[:32]
-
-
-def mask_fact_tables(facts: FactTables, key: bytes) -> FactTables:
-    """The same tables with every person_id masked and names removed, for analysts."""
-    ids = facts.persons.column("person_id").to_pylist()
-    masked = {pid: mask_person_id(pid, key) for pid in ids}
-    tables: dict[str, pa.Table] = {}
-    for name, table in facts.tables.items():
-        column = pa.array([masked[p] for p in table.column("person_id").to_pylist()], pa.string())
-        table = table.set_column(table.schema.get_field_index("person_id"), "person_id", column)
-        if name == "persons":
-            nulls = pa.nulls(table.num_rows, pa.string())
-            table = table.set_column(table.schema.get_field_index("name"), "name", nulls)
-        tables[name] = table
-    return FactTables(tables)
+def token_credential(key_id: str) -> str:
+    """How an audit entry names the token that acted (db/audit.Actor.credential)."""
+    return f"token:{key_id}"

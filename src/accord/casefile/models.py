@@ -24,11 +24,27 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from accord.casefile.v1 import CaseFileV1
 from accord.countries import country_code
-from accord.errors import UnknownCountry
+from accord.errors import InputError, UnknownCountry
+from accord.limits import (
+    BIRTH_DATE_MIN,
+    PERSON_ID_MAX,
+    PERSON_ID_PATTERN,
+    PERSON_NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_birth_date,
+)
 
 
 def _country(value: str) -> str:
@@ -87,18 +103,34 @@ def unstorable_character_in(value: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
+# Validation context of facts read back from the registry: the input limits of
+# accord/limits.py (text lengths, a person's name, birth dates) are checked on the way in, not
+# again on the way out, so that facts stored before a limit was set stay readable.
+STORED = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get("stored"))
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     @model_validator(mode="after")
-    def _no_unstorable_characters(self) -> Self:
+    def _no_unstorable_characters(self, info: ValidationInfo) -> Self:
         # once per record, not per field: a field validator on every field doubled import time
+        # every text field is short (limits.SHORT_TEXT_MAX): a 20 MB field is refused
+        limit = None if _stored(info) else SHORT_TEXT_MAX
         for name, value in self.__dict__.items():
             for text in value if isinstance(value, list | tuple) else (value,):
-                if isinstance(text, str) and (char := unstorable_character_in(text)) is not None:
+                if not isinstance(text, str):
+                    continue
+                if (char := unstorable_character_in(text)) is not None:
                     raise ValueError(
                         f"field '{name}' contains {char}, which no text field may hold"
                     )
+                if limit is not None and len(text) > limit and name != "name":
+                    raise ValueError(f"field '{name}': at most {limit} characters, not {len(text)}")
         return self
 
 
@@ -575,9 +607,15 @@ class CaseFile(_Record):
     """One person's case file, version 2 (a v1 record is upgraded on the way in)."""
 
     schema_version: Literal["2"]
-    person_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
-    name: str | None = Field(default=None, description="Personal data: masked for analysts")
-    birth_date: dt.date | None = None
+    person_id: str = Field(min_length=1, max_length=PERSON_ID_MAX, pattern=PERSON_ID_PATTERN)
+    name: str | None = Field(
+        default=None,
+        description="Personal data: masked for analysts",
+        json_schema_extra={"maxLength": PERSON_NAME_MAX},
+    )
+    birth_date: dt.date | None = Field(
+        default=None, description=f"Not before {BIRTH_DATE_MIN}, not after the day it is read"
+    )
     sex: Literal["male", "female", "other", "unknown"] = "unknown"
     citizenship: Citizenship = "unknown"
     citizenship_claim: list[CitizenshipClaim] | None = None
@@ -602,6 +640,26 @@ class CaseFile(_Record):
     uac_determinations: list[UacDetermination] | None = None
     incompetency_findings: list[IncompetencyFinding] | None = None
     transfer_approvals: list[TransferApproval] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _one_line_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _stored(info):
+            return value
+        # its length only: names as recorded may hold any storable text (tabs, scripts)
+        if len(value) > PERSON_NAME_MAX:
+            raise ValueError(f"at most {PERSON_NAME_MAX} characters, not {len(value)}")
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is None or _stored(info):
+            return value
+        try:
+            return check_birth_date(value)
+        except InputError as exc:  # a ValueError lets pydantic name the field
+            raise ValueError(str(exc)) from None
 
     @field_validator("schema_version", mode="before")
     @classmethod

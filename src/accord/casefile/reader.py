@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from accord.casefile.models import CaseFile
 from accord.errors import CaseFileError, InputError
+from accord.limits import CASE_FILE_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,25 @@ def parse_case_file(text: str, *, location: str | None = None) -> CaseFile:
         raise CaseFileError(str(exc), location=location) from None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+TOO_LONG = f"a case file is at most {CASE_FILE_MAX_BYTES} bytes"
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str, bool]]:
+    """Each non-blank line, and whether it is longer than a case file may be: such a line is
+    never read whole (its start is kept for the rejects file, the rest skipped)."""
     try:
         with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
+            number = 0
+            while line := handle.readline(CASE_FILE_MAX_BYTES + 1):
+                number += 1
+                too_long = len(line.encode()) > CASE_FILE_MAX_BYTES
+                if too_long:
+                    rest = line
+                    while rest and not rest.endswith("\n"):
+                        rest = handle.readline(CASE_FILE_MAX_BYTES)
+                    line = line[:200]
                 if line.strip():
-                    yield number, line
+                    yield number, line, too_long
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -92,9 +106,11 @@ def read_case_files(
     cases: list[CaseFile] = []
     rejects: list[Reject] = []
     seen: dict[str, int] = {}
-    for number, line in _lines(path):
+    for number, line, too_long in _lines(path):
         location = f"{path}:{number}"
         try:
+            if too_long:
+                raise CaseFileError(TOO_LONG, location=location)
             case = parse_case_file(line, location=location)
             if case.person_id in seen:
                 first = seen[case.person_id]

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from accord.cli.audit_reads import audit_read
 from accord.cli.registry import acting_user
 
 if TYPE_CHECKING:
@@ -166,6 +167,19 @@ def _write_csv(view: InvoiceView, target: Path, mask: Mask) -> None:
     _say(f"lines written to {target}")
 
 
+def _audit_invoice(engine: Engine, user: User, view: InvoiceView) -> None:
+    """As the API's `read.invoice` (billing/views.py): invoice lines name persons."""
+    audit_read(
+        engine,
+        user,
+        "read.invoice",
+        f"invoice:{view.agreement_id}:{view.month}",
+        invoice=view.number,
+        status=view.status,
+        lines=len(view.lines),
+    )
+
+
 @billing_app.command("invoice")
 def invoice(
     ctx: typer.Context, agreement: AgreementOpt, month: MonthOpt, target: OutOpt = None
@@ -182,6 +196,7 @@ def invoice(
     engine, user, mask = _act(ctx, "BILLING_READ")
     with write_session(engine) as session:
         view = invoice_for_month(session, actor=user, agreement_id=agreement, month=month)
+    _audit_invoice(engine, user, view)
     _print_invoice(view, mask)
     if target is not None:
         _write_csv(view, target, mask)
@@ -197,9 +212,10 @@ def show(
     from accord.billing.invoices import show_invoice
     from accord.db import read_session
 
-    engine, _, mask = _act(ctx, "BILLING_READ")
+    engine, user, mask = _act(ctx, "BILLING_READ")
     with read_session(engine) as session:
         view = show_invoice(session, number=number)
+    _audit_invoice(engine, user, view)
     _print_invoice(view, mask)
     if target is not None:
         _write_csv(view, target, mask)
@@ -290,6 +306,15 @@ def reconcile(
     engine, user, mask = _act(ctx, "BILLING_ISSUE" if issue_credits else "BILLING_READ")
     with read_session(engine) as session:
         report = reconcile_invoices(session, agreement_id=agreement, month=month)
+    audit_read(
+        engine,
+        user,
+        "read.billing_reconcile",
+        "invoices",
+        agreement=agreement,
+        month=month,
+        differences=len(report.differences),
+    )
     _print_report(report, mask)
     if issue_credits and any(d.over_billed for d in report.differences):
         with write_session(engine) as session:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.cli import render
+from accord.cli.audit_reads import audit_read
 from accord.cli.registry import AsKnownOn, acting_user, parse_known_on
 from accord.engine import DecisionRequest
 from accord.errors import InputError
@@ -67,7 +68,7 @@ def list_decisions(
     from accord.db import read_session
     from accord.decisions import list_decision_records
 
-    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    engine, user, _ = acting_user(ctx, Permission.DECISIONS_READ)
     table = Table(title="Decision records")
     for column in ("id", "decided at", "person", "agreement", "pathway", "as of", "outcome"):
         table.add_column(column)
@@ -83,6 +84,8 @@ def list_decisions(
                 r.request["as_of"],
                 f"[{style}]{r.outcome}[/{style}]" if style else r.outcome,
             )
+    subject = f"person:{person}" if person else "decisions"
+    audit_read(engine, user, "read.decisions", subject, count=table.row_count)
     out.print(table)
 
 
@@ -96,7 +99,7 @@ def show_decision(
     from accord.db import read_session
     from accord.decisions import get_decision_record
 
-    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    engine, user, _ = acting_user(ctx, Permission.DECISIONS_READ)
     with read_session(engine) as session:
         r = get_decision_record(session, decision_id=decision_id)
         row = {
@@ -118,6 +121,9 @@ def show_decision(
             "explanation": r.explanation,
             "audit_seq": r.audit_seq,
         }
+    audit_read(
+        engine, user, "read.decision", f"person:{row['person_id']}", decision_record=decision_id
+    )
     sys.stdout.write(json.dumps(row, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -137,12 +143,13 @@ def replay(
 
     if fmt not in ("text", "json"):
         raise InputError(f"--format '{fmt}' is not one of: text, json")
-    engine, _, _ = acting_user(ctx, Permission.DECISIONS_READ)
+    engine, user, _ = acting_user(ctx, Permission.DECISIONS_READ)
     with read_session(engine) as session:
         result = replay_decision(session, decision_id=decision_id)
         person, known_at = result.record.person_id, result.record.facts_known_at
         report = result.as_dict()
         summary = result.summary()
+    audit_read(engine, user, "read.replay", f"person:{person}", decision_record=decision_id)
     if fmt == "json":
         sys.stdout.write(json.dumps(report | {"summary": summary}) + "\n")
     else:

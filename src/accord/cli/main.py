@@ -19,10 +19,13 @@ from rich.table import Table
 
 from accord.agreements import bundled_agreements, get_agreement
 from accord.cli import render
+from accord.cli.audit_checkpoints import register_audit_checkpoints
+from accord.cli.backup import backup_command, restore_command
 from accord.cli.billing import billing_app
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
 from accord.cli.law import court_orders_app
+from accord.cli.login import login_command, logout_command, register_credential_commands
 from accord.cli.operations import register_operations
 from accord.cli.registry import (
     audit_app,
@@ -50,13 +53,19 @@ app.add_typer(court_orders_app, name="court-orders")
 app.add_typer(import_app, name="import")
 app.add_typer(registry_app, name="registry")
 app.add_typer(users_app, name="users")
+register_credential_commands(users_app)
 app.add_typer(audit_app, name="audit")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(billing_app, name="billing")
 app.command("simulate")(simulate_command)
 app.command("serve")(serve_command)
 app.command("init")(init_command)
+app.command("login")(login_command)
+app.command("logout")(logout_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 register_operations(app)
+register_audit_checkpoints(audit_app)
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
@@ -94,7 +103,11 @@ def _global_options(
     ctx: typer.Context,
     as_user: Annotated[
         str | None,
-        typer.Option("--as", help="Act as this registry user (default: ACCORD_USER)"),
+        typer.Option(
+            "--as",
+            help="The registry user to act as (default: ACCORD_USER); needs their own token, "
+            "from ACCORD_TOKEN or `accord login`",
+        ),
     ] = None,
 ) -> None:
     remember_acting_user(ctx, as_user)

@@ -1,5 +1,6 @@
-"""`accord nominate|review|notice|withdraw|reconcile` and `accord missions|handover|incidents|
-custody|census|returns|consular|counsel|visits|liaisons ...`: transfer operations.
+"""`accord nominate|review|notice|confirm-notice|withdraw|reconcile` and `accord missions|
+handover|incidents|custody|census|returns|consular|counsel|visits|liaisons ...`: transfer
+operations.
 
 Thin like the rest of the CLI: each command declares its permission with
 `acting_user(ctx, Permission.X)`, calls one operations service function in one
@@ -17,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from accord.cli.audit_reads import audit_read
 from accord.cli.registry import acting_user
 from accord.errors import InputError
 from accord.operations.states import (
@@ -60,6 +62,7 @@ def register_operations(app: typer.Typer) -> None:
     """Add the operations commands to the main app."""
     for command in (nominate, review, notice, withdraw, reconcile, codes):
         app.command()(command)
+    app.command("confirm-notice")(confirm_notice)
     for name, sub in (
         ("missions", missions_app),
         ("handover", handover_app),
@@ -181,13 +184,38 @@ def notice(
             exigent=exigent,
             source_document=source,
         )
-        lines = [
-            f"transfer case {e.case_id}: notice served; earliest departure "
-            f"{e.details['earliest_departure']}"
-            for e in events
-        ]
+        lines = [_notice_line(e.case_id, e.kind, e.details) for e in events]
     for line in lines:
         _say(line)
+
+
+def _notice_line(case_id: int | None, kind: str, details: dict[str, Any]) -> str:
+    if kind == "notice_served":
+        return (
+            f"transfer case {case_id}: notice served; earliest departure "
+            f"{details['earliest_departure']}"
+        )
+    return (
+        f"transfer case {case_id}: notice recorded {details['recorded_days_late']} days after "
+        f"service; it counts once another legal reviewer confirms it (accord confirm-notice "
+        f"{case_id})"
+    )
+
+
+def confirm_notice(
+    ctx: typer.Context,
+    case: Annotated[int, typer.Argument(help="Transfer case id")],
+) -> None:
+    """Confirm a notice recorded more than a day after its service (legal reviewer, not its
+    recorder): only then does the decision rely on it."""
+    from accord.db import write_session
+    from accord.operations.workflow import confirm_notice as run
+
+    engine, user, _ = _act(ctx, "OPS_REVIEW")
+    with write_session(engine) as session:
+        event = run(session, actor=user, case_id=case)
+        line = f"{_notice_line(event.case_id, event.kind, event.details)} (confirmed)"
+    _say(line)
 
 
 def withdraw(
@@ -241,9 +269,10 @@ def reconcile(ctx: typer.Context) -> None:
     from accord.db import read_session
     from accord.operations.reconcile import reconcile as run
 
-    engine, _, _ = _act(ctx, "OPS_READ")
+    engine, user, _ = _act(ctx, "OPS_READ")
     with read_session(engine) as session:
         report = run(session)
+    audit_read(engine, user, "read.reconcile", "operations", violations=len(report.violations))
     checked = ", ".join(f"{n:,} {what}" for what, n in report.checked.items())
     if report.clean:
         _say(f"reconcile: clean ({checked})")
@@ -397,9 +426,13 @@ def missions_manifest(
 
     if csv_file is None and html_file is None and pdf_file is None:
         raise InputError("give --csv, --html and/or --pdf")
-    engine, _, _ = _act(ctx, "OPS_READ")
+    engine, user, _ = _act(ctx, "OPS_READ")
     with read_session(engine) as session:
         mission, rows = exports.manifest_rows(session, mission_number=number)
+    formats = [f for f, file in (("csv", csv_file), ("html", html_file), ("pdf", pdf_file)) if file]
+    audit_read(
+        engine, user, "read.manifest", f"mission:{number}", rows=len(rows), format=",".join(formats)
+    )
     if csv_file is not None:
         exports.write_csv(rows, csv_file)
     if html_file is not None:
@@ -465,7 +498,7 @@ def incidents_list(
     from accord.db import read_session
     from accord.operations.handover import list_incidents
 
-    engine, _, _ = _act(ctx, "OPS_READ", "OPS_INCIDENTS")
+    engine, user, _ = _act(ctx, "OPS_READ", "OPS_INCIDENTS")
     table = Table(title="Incidents")
     for column in ("id", "kind", "person", "opened", "resolution", "description"):
         table.add_column(column)
@@ -479,6 +512,7 @@ def incidents_list(
                 resolution.reason_code if resolution else "OPEN",
                 incident.description,
             )
+    audit_read(engine, user, "read.incidents", "incidents", count=table.row_count)
     out.print(table)
 
 
@@ -640,7 +674,7 @@ def consular_list(
     from accord.db import read_session
     from accord.operations.care import list_consular_tasks
 
-    engine, _, _ = _act(ctx, "OPS_READ", "OPS_CONSULAR")
+    engine, user, _ = _act(ctx, "OPS_READ", "OPS_CONSULAR")
     table = Table(title="Consular notification (Vienna Convention art. 36)")
     for column in ("task", "person", "consul of", "facility", "notified on"):
         table.add_column(column)
@@ -654,6 +688,7 @@ def consular_list(
                 task.facility_id,
                 done.notified_on.isoformat() if done else "OPEN",
             )
+    audit_read(engine, user, "read.consular_tasks", "consular tasks", count=table.row_count)
     out.print(table)
 
 

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.errors import InputError, UnknownUser
+from accord.errors import AuthenticationFailed, InputError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -57,22 +57,48 @@ def remember_acting_user(ctx: typer.Context, as_user: str | None) -> None:
 
 
 def acting_user(
-    ctx: typer.Context, permission: Permission, *alternatives: Permission
+    ctx: typer.Context,
+    permission: Permission,
+    *alternatives: Permission,
+    owner_may_read: bool = False,
 ) -> tuple[Engine, User, RegistrySettings]:
-    """Open the registry and check that the acting user may do `permission` (or an alternative)."""
+    """Open the registry as the user whose token the CLI holds, and check that they may do
+    `permission` (or an alternative).
+
+    The token comes from ACCORD_TOKEN or `accord login` (cli/login.py); `--as NAME` (or
+    ACCORD_USER) only names whose it must be: no one acts as another without their token.
+    The user returned acts with that token (`token:<key id>` in every audit entry).
+    `owner_may_read`: a read-only command run with no token and no user named goes on as
+    the database's owner (its audit entries, if any, say `db-owner:<os user>`).
+    """
     from accord import db
-    from accord.auth import can, get_user, require_permission
+    from accord.auth import User, authenticate_token, can, require_permission
+    from accord.auth.credentials import db_owner_credential
+    from accord.cli.login import read_token
     from accord.db import RegistrySettings
 
     settings = RegistrySettings.from_env()
     state = ctx.find_root().obj
     name = (state.as_user if isinstance(state, CliState) else None) or settings.user
-    if not name:
-        raise UnknownUser("no acting user: give --as USER before the command, or set ACCORD_USER")
     engine = db.engine_from_settings(settings)
     db.ensure_ready(engine)
+    token = read_token()
+    if token is None and not (owner_may_read and name is None):
+        whose = f"{name}'s" if name else "your"
+        raise AuthenticationFailed(
+            f"acting as a registry user needs {whose} own API token: set ACCORD_TOKEN, or "
+            "run `accord login` (a new user: `accord login --enrol CODE`)"
+        )
+    if token is None:
+        owner = User(id=0, name="(database owner)", role="")
+        return engine, owner.acting_with(db_owner_credential()), settings
     with db.read_session(engine) as session:
-        user = get_user(session, name=name)
+        user = authenticate_token(session, token)
+    if name is not None and user.name != name:
+        raise AuthenticationFailed(
+            f"the token given belongs to '{user.name}', not '{name}': acting as '{name}' "
+            f"needs {name}'s own token"
+        )
     if not any(can(user, p) for p in alternatives):
         require_permission(user, permission)
     return engine, user, settings
@@ -102,7 +128,7 @@ def init_command(
 ) -> None:
     """Create the registry database, or upgrade it to this Accord's schema."""
     from accord import db
-    from accord.auth import bootstrap_admin
+    from accord.auth.credentials import bootstrap_with_token
     from accord.db import RegistrySettings
 
     settings = RegistrySettings.from_env()
@@ -117,8 +143,13 @@ def init_command(
         out.print(f"Registry at {where} is current (schema {after})", highlight=False)
     if admin is not None:
         with db.write_session(engine) as session:
-            bootstrap_admin(session, name=admin)
-        out.print(f"Admin '{admin}' created; act as them with --as {admin}", highlight=False)
+            token = bootstrap_with_token(session, name=admin).token
+        sys.stdout.write(token + "\n")
+        err.print(
+            f"accord: admin '{admin}' created; the token above is theirs, shown once: store it "
+            "with `accord login` (reads it from standard input) or in ACCORD_TOKEN",
+            highlight=False,
+        )
 
 
 @registry_app.command("import")
@@ -221,15 +252,19 @@ def registry_show(
 ) -> None:
     """A person's case file as Accord knew it, and every version: who, when, from what source."""
     from accord.auth import Permission
+    from accord.cli.audit_reads import audit_read
     from accord.db import read_session
     from accord.importers.writer import case_file_record
     from accord.registry import person_case_file, person_history
 
-    engine, _, _ = acting_user(ctx, Permission.FACTS_READ)
+    engine, user, _ = acting_user(ctx, Permission.FACTS_READ)
     known_on = parse_known_on(as_known_on)
     with read_session(engine) as session:
         case = person_case_file(session, person_id=person, as_known_on=known_on)
         history = person_history(session, person_id=person, as_known_on=known_on)
+    when_known = known_on.isoformat() if known_on else None
+    for action in ("read.case_file", "read.history"):  # as the API's two routes
+        audit_read(engine, user, action, f"person:{person}", as_known_on=when_known)
     when = f" as known on {as_known_on}" if as_known_on else ""
     out.print(f"[bold]Case file of {person}{when}[/bold]", highlight=False)
     sys.stdout.flush()
@@ -293,24 +328,55 @@ def registry_snapshot(
 ) -> None:
     """Write the docket as Accord knew it as a Parquet snapshot (`accord screen` reads it).
 
-    Analysts get person identifiers masked (HMAC with ACCORD_MASKING_KEY) and no names.
+    Analysts get it masked (facts/masking.py): person identifiers as HMACs under
+    ACCORD_MASKING_KEY, no names or free text, birth dates as years, and birth year, sex
+    and nationality generalised until each combination is shared by ACCORD_MASKING_K
+    persons (default 5). The read is audited (`read.snapshot`, saying whether masked).
     """
-    from accord.auth import Permission, can, mask_fact_tables
+    from accord.atomic_output import check_folder_target
+    from accord.auth import Permission, can
+    from accord.cli.audit_reads import audit_read
     from accord.db import read_session
-    from accord.facts.snapshot import write_snapshot
+    from accord.facts.masking import mask_docket
+    from accord.facts.snapshot import is_written_snapshot, write_snapshot
     from accord.registry import docket_fact_tables
 
     engine, user, settings = acting_user(ctx, Permission.FACTS_READ, Permission.FACTS_READ_MASKED)
     masked = not can(user, Permission.FACTS_READ)
     key = settings.require_masking_key() if masked else None
     known_on = parse_known_on(as_known_on)
+    # a target refused before anything is read: no read to audit, no docket loaded for nothing
+    check_folder_target(target, is_own=is_written_snapshot, what="a docket snapshot")
     with read_session(engine) as session:
         facts = docket_fact_tables(session, as_known_on=known_on)
+    masking = None
     if key is not None:
-        facts = mask_fact_tables(facts, key)
+        docket = mask_docket(facts, key, k=settings.masking_k)
+        facts, masking = docket.facts, docket.report
+    audit_read(
+        engine,
+        user,
+        "read.snapshot",
+        "docket",
+        persons=len(facts),
+        masked=masked,
+        k=masking.k if masking else None,
+        as_known_on=known_on.isoformat() if known_on else None,
+    )
     note = f"registry as known on {as_known_on or 'now'}, for {user.name}"
-    write_snapshot(facts, target, note=note + (" (identifiers masked)" if masked else ""))
+    write_snapshot(
+        facts,
+        target,
+        note=note + (" (masked: facts/masking.py)" if masked else ""),
+        masking=masking.as_dict() if masking else None,
+    )
     out.print(f"Snapshot of {len(facts):,} persons written to {target}", highlight=False)
+    if masking is not None and masking.below_k:
+        err.print(
+            f"accord: only {masking.persons} person(s), fewer than k={masking.k}: every "
+            "birth date, sex and nationality is withheld",
+            highlight=False,
+        )
 
 
 @users_app.command("add")
@@ -319,14 +385,24 @@ def users_add(
     name: Annotated[str, typer.Argument(help="User name")],
     role: Annotated[str, typer.Option("--role", help="officer, legal_reviewer, ..., admin")],
 ) -> None:
-    """Add a user with one role (admin only; audited)."""
+    """Add a user with one role (admin only; audited), with a one-time enrolment code that
+    only they should redeem (`accord login --enrol CODE`) for their own token."""
     from accord.auth import Permission, add_user
+    from accord.auth.credentials import ENROLMENT_VALID_FOR, create_enrolment
     from accord.db import write_session
 
     engine, actor, _ = acting_user(ctx, Permission.USERS_MANAGE)
     with write_session(engine) as session:
         add_user(session, actor=actor, name=name, role=role)
+        code = create_enrolment(session, actor=actor, name=name)
+    hours = int(ENROLMENT_VALID_FOR.total_seconds() // 3600)
     out.print(f"User '{name}' added as {role}", highlight=False)
+    sys.stdout.write(code + "\n")
+    err.print(
+        f"accord: the enrolment code above works once, within {hours} h: give it to {name} "
+        f"only; they run `accord login --enrol CODE` and get a token no one else sees",
+        highlight=False,
+    )
 
 
 @users_app.command("list")
@@ -349,32 +425,36 @@ def users_list(ctx: typer.Context) -> None:
 
 
 @users_app.command("token")
-def users_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name")]) -> None:
-    """Issue a new API token for a user; it is printed once and only its hash is kept."""
+def users_token(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="Your own user name (a token is only ever yours)")
+    ] = None,
+) -> None:
+    """Issue yourself another API token; it is printed once and only its hash is kept."""
     from accord.auth import Permission, issue_token
     from accord.db import write_session
 
-    engine, actor, _ = acting_user(ctx, Permission.USERS_MANAGE)
+    engine, actor, _ = acting_user(ctx, Permission.USERS_MANAGE, *Permission)
     with write_session(engine) as session:
-        token = issue_token(session, actor=actor, name=name)
+        token = issue_token(session, actor=actor, name=name or actor.name)
     sys.stdout.write(token + "\n")
     err.print("accord: this token is shown once; store it now.", highlight=False)
 
 
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Recompute the audit chain; exit 1 and name the first broken link if it is broken."""
-    from accord.auth import Permission
-    from accord.db import read_session, verify_chain
+def audit_verify(
+    ctx: typer.Context,
+    checkpoints: Annotated[
+        list[Path] | None,
+        typer.Option("--checkpoint", help="A signed checkpoint the chain must extend (repeatable)"),
+    ] = None,
+) -> None:
+    """Recompute the audit chain, check it extends every checkpoint given, and check the fact
+    rows and the rows naming audit entries against it; exit 1 naming what is wrong."""
+    from accord.cli.audit_checkpoints import print_verification
 
-    engine, _, _ = acting_user(ctx, Permission.AUDIT_VERIFY)
-    with read_session(engine) as session:
-        result = verify_chain(session)
-    if result.intact:
-        out.print(result.message(), highlight=False)
-        return
-    err.print(f"accord: {result.message()}", highlight=False, markup=False)
-    sys.exit(1)  # SystemExit passes through Typer's non-standalone mode; typer.Exit would not
+    print_verification(ctx, checkpoints or [])
 
 
 @audit_app.command("export")

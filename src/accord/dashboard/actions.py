@@ -20,18 +20,29 @@ from accord.api.deps import NO_NUL, PERSON_ID_PATTERN, Ctx, RecordId, require
 from accord.auth import Permission
 from accord.dashboard.pages import PageRoute, act
 from accord.errors import InputError
+from accord.limits import (
+    IDENTIFIER_MAX,
+    IDENTIFIER_PATTERN,
+    LONG_TEXT_MAX,
+    NAME_MAX,
+    ONE_LINE_PATTERN,
+    PERSON_ID_MAX,
+    SHORT_TEXT_MAX,
+)
 from accord.operations.care import record_visit
 from accord.operations.events import get_case
 from accord.operations.missions import add_to_mission, check_mission, create_mission, depart_mission
 from accord.operations.states import ApproveReason, DenyReason, FindingSeverity
-from accord.operations.workflow import nominate, review, serve_notices
+from accord.operations.workflow import confirm_notice, nominate, review, serve_notices
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-PersonPath = Annotated[str, Path(min_length=1, max_length=128, pattern=PERSON_ID_PATTERN)]
-Number = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL)]
-Short = Annotated[str, Form(max_length=64, pattern=NO_NUL)]
-Text = Annotated[str, Form(max_length=10_000, pattern=NO_NUL)]
+# the limits of accord/limits.py, as the API's request models have them
+PersonPath = Annotated[str, Path(min_length=1, max_length=PERSON_ID_MAX, pattern=PERSON_ID_PATTERN)]
+Number = Annotated[str, Path(min_length=1, max_length=IDENTIFIER_MAX, pattern=NO_NUL)]
+Short = Annotated[str, Form(max_length=IDENTIFIER_MAX, pattern=NO_NUL)]
+NameField = Annotated[str, Form(min_length=1, max_length=NAME_MAX, pattern=ONE_LINE_PATTERN)]
+Text = Annotated[str, Form(max_length=LONG_TEXT_MAX, pattern=NO_NUL)]
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -125,7 +136,7 @@ def notice_form(
     ctx: Annotated[Ctx, Depends(require(P.OPS_NOTICE))],
     case_id: RecordId,
     served_on: Annotated[str, Form(max_length=10)],
-    source_document: Annotated[str, Form(max_length=512, pattern=NO_NUL)],
+    source_document: Annotated[str, Form(max_length=SHORT_TEXT_MAX, pattern=NO_NUL)],
     counsel: Annotated[bool, Form()] = False,
     exigent: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -140,8 +151,27 @@ def notice_form(
                 exigent=exigent,
                 source_document=source_document,
             )
+            if event.kind != "notice_served":
+                return (
+                    f"Notice recorded for case {case_id} "
+                    f"{event.details['recorded_days_late']} days after service: "
+                    "another legal reviewer must confirm it before it counts."
+                )
             earliest = event.details.get("earliest_departure", "")
             return f"Notice recorded for case {case_id}: may depart from {earliest}."
+
+    return act(_person_page(_case_person(ctx, case_id)), work)
+
+
+@router.post("/cases/{case_id}/notice/confirm")
+def confirm_notice_form(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_REVIEW))], case_id: RecordId
+) -> Response:
+    def work() -> str:
+        with ctx.write() as session:
+            event = confirm_notice(session, actor=ctx.user, case_id=case_id)
+            earliest = event.details.get("earliest_departure", "")
+            return f"Notice confirmed for case {case_id}: may depart from {earliest}."
 
     return act(_person_page(_case_person(ctx, case_id)), work)
 
@@ -149,8 +179,8 @@ def notice_form(
 @router.post("/missions")
 def create_mission_form(
     ctx: Annotated[Ctx, Depends(require(P.OPS_MISSIONS))],
-    mission_number: Annotated[str, Form(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")],
-    carrier: Short,
+    mission_number: Annotated[str, Form(max_length=IDENTIFIER_MAX, pattern=IDENTIFIER_PATTERN)],
+    carrier: NameField,
     agreement: Short,
     pathway: Short,
     destination: Short,

@@ -42,9 +42,10 @@ def demo_hint(
     width = max((len(name) + len(role) for name, role, _ in users), default=0) + 3
     for name, role, token in users:
         label = f"{name} ({role})".ljust(width)
-        shown = token or (
-            f"issue one: ACCORD_DATABASE_URL={shlex.quote(database_url)} "
-            f"{accord} --as {admin} users token {name}"
+        shown = token or (  # a token is only ever its own user's: an enrolment code for them
+            f"enrol them: ACCORD_DATABASE_URL={shlex.quote(database_url)} "
+            f"{accord} --as {admin} users enrolment {name}; they run "
+            f"`{accord} login --enrol CODE`"
         )
         console.print(f"  {escape(label)}  {escape(shown)}", highlight=False, soft_wrap=True)
     console.print(

@@ -28,7 +28,7 @@ from accord.operations.custody import census_count
 from accord.operations.events import check_facility_scope
 from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.states import ApproveReason, CaseState, DenyReason
-from accord.operations.workflow import ACTIVE_STATES, notice_required
+from accord.operations.workflow import ACTIVE_STATES, notice_required, pending_notice
 from accord.pathways import PATHWAYS
 from accord.registry import person_case_file, person_history
 
@@ -139,6 +139,12 @@ def person(
             for c, _ in cases
             if c.state == CaseState.APPROVED.value
         }
+        pending_notices = {
+            c.id: pending
+            for c, _ in cases
+            if c.state in (CaseState.APPROVED.value, CaseState.READY.value)
+            and (pending := pending_notice(session, c)) is not None
+        }
     ctx.audit_read(
         "read.dashboard_person",
         f"person:{person_id}",
@@ -184,6 +190,7 @@ def person(
         records=records,
         names=names,
         needs_notice=needs_notice,
+        pending_notices=pending_notices,
         active=active,
         as_known_on=known_on,
         today=_today(),
@@ -255,9 +262,14 @@ def invoices(request: Request, ctx: Annotated[Ctx, Depends(require(P.BILLING_REA
 def visits(
     request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ, P.OPS_VISITS))]
 ) -> Response:
-    """Monitoring visits and their findings, newest first, and the form to record one."""
+    """Monitoring visits and their findings, newest first, and the form to record one; for
+    those who verify the audit log, its latest signed checkpoint (to keep and verify against)."""
+    from accord.auth import can
+    from accord.db.checkpoints import latest_checkpoint
+
     with ctx.read() as session:
         rows = reads.visits(session)
+        checkpoint = latest_checkpoint(session) if can(ctx.user, P.AUDIT_VERIFY) else None
     from accord.operations.states import FindingSeverity
 
     return render(
@@ -265,6 +277,7 @@ def visits(
         ctx,
         "visits.html",
         rows=rows,
+        checkpoint=checkpoint,
         facilities=[f for f, _ in reads.facilities().values()],
         severities=list(FindingSeverity),
         today=_today(),

@@ -53,10 +53,15 @@ __all__ = [
 
 
 class Actor(Protocol):
-    """Who an entry is recorded as (an auth.User): the chain needs only the name."""
+    """Who an entry is recorded as (an auth.User): its name, and the credential it acts
+    with (`token:<key id>`, `db-owner:<os user>`, `enrolment:<id>`; None in process),
+    which is hashed into the entry (bundle/verify_bundle.entry_hash)."""
 
     @property
     def name(self) -> str: ...
+
+    @property
+    def credential(self) -> str | None: ...
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -136,7 +141,14 @@ class EntryChain(Protocol):
     chain.DatabaseChain (the database numbers and hashes them, in the write's round trip)."""
 
     def entry(
-        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        change_text: str,
+        at: dt.datetime,
+        credential: str | None = None,
     ) -> dict[str, Any]:
         """The row of the next entry (its seq and hash, or what stands for them)."""
         ...
@@ -159,12 +171,20 @@ class LockedChain:
         self.seq, self.prev_hash = head.seq, head.hash
 
     def entry(
-        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        change_text: str,
+        at: dt.datetime,
+        credential: str | None = None,
     ) -> dict[str, Any]:
         digest = sha256_hex(change_text)
         seq = self.seq + 1
         stamp = format_time(at)
-        this_hash = entry_hash(seq, stamp, actor, action, subject, digest, self.prev_hash)
+        prev = self.prev_hash
+        this_hash = entry_hash(seq, stamp, actor, action, subject, digest, prev, credential)
         row = {
             "seq": seq,
             "recorded_at": at,
@@ -175,6 +195,7 @@ class LockedChain:
             "change_digest": digest,
             "prev_hash": self.prev_hash,
             "hash": this_hash,
+            "credential": credential,
         }
         self.seq, self.prev_hash = seq, this_hash
         self.state["audit_head"] = ChainHead(seq, this_hash, at)
@@ -225,7 +246,12 @@ class AuditWriter:
         """`add` for a change its caller has already written as canonical JSON (bulk writers
         that format many alike changes faster than the encoder; tested to be identical)."""
         row = self.chain.entry(
-            actor=actor.name, action=action, subject=subject, change_text=change_text, at=at
+            actor=actor.name,
+            action=action,
+            subject=subject,
+            change_text=change_text,
+            at=at,
+            credential=actor.credential,
         )
         self.pending.append(row)
         return row
@@ -280,6 +306,7 @@ class ChainVerification:
 
 _COLUMNS = [getattr(AuditEntry, f) for f in ("seq", "recorded_at", "actor", "action", "subject")]
 _COLUMNS += [getattr(AuditEntry, f) for f in ("change", "change_digest", "prev_hash", "hash")]
+_COLUMNS += [AuditEntry.credential]
 
 
 def iter_entries(session: Session, *, batch: int = 10_000) -> Iterator[dict[str, Any]]:
@@ -354,8 +381,11 @@ def _write_bundle(session: Session, tmp: Path, *, exported_by: Actor) -> dict[st
         "chain_intact_at_export": verification.intact,
         "algorithm": "see VERIFY.md: sha256 over canonical JSON, chained by prev_hash",
     }
+    from accord.db.checkpoints import write_bundle_checkpoints  # it imports this module
+
+    manifest["checkpoints"] = write_bundle_checkpoints(session, tmp)
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     bundle = files("accord.db.bundle")
-    for name in ("VERIFY.md", "verify_bundle.py"):
+    for name in ("VERIFY.md", "verify_bundle.py", "checkpoint_proof.py"):
         (tmp / name).write_text(bundle.joinpath(name).read_text("utf-8"), encoding="utf-8")
     return manifest

@@ -54,7 +54,7 @@ DURABILITY_BARRIER = "SELECT pg_logical_emit_message(true, 'accord.durable', '')
 _APPEND = (
     "SELECT first_seq, recorded_at FROM accord_chain_append("
     "%s, %s, %b::text[], %b::text[], %s, %s, %s, %s, %b::text[], %b::text[], %b::text[], "
-    "%b::text[])"
+    "%b::text[], %s)"
 )
 
 
@@ -82,19 +82,27 @@ class DatabaseChain:
         self.seen, self.watch, self.clamp = seen, dict(watch), clamp
         self.at = ChainTime.of(now)
         self.actor: str | None = None
+        self.credential: str | None = None
         self.entries = 0
         self.appended = False
         self.first_seq: int | None = None
         self.recorded_at: dt.datetime | None = None
 
     def entry(
-        self, *, actor: str, action: str, subject: str, change_text: str, at: dt.datetime
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        change_text: str,
+        at: dt.datetime,
+        credential: str | None = None,
     ) -> dict[str, Any]:
-        if self.actor not in (None, actor):
-            raise ValueError("one chained write has one actor")
+        if self.actor not in (None, actor) or (self.entries and self.credential != credential):
+            raise ValueError("one chained write has one actor, acting with one credential")
         if self.appended:
             raise ValueError("a chained write appends its entries once")
-        self.actor = actor
+        self.actor, self.credential = actor, credential
         row = {
             "seq": ChainSeq(self.entries),
             "recorded_at": self.at,
@@ -103,6 +111,7 @@ class DatabaseChain:
             "subject": subject,
             "change": change_text,
             "change_digest": sha256_hex(change_text),
+            "credential": credential,
         }
         self.entries += 1
         return row
@@ -128,6 +137,7 @@ class DatabaseChain:
             [r["subject"] for r in rows],
             [r["change"] for r in rows],
             [r["change_digest"] for r in rows],
+            self.credential,
         ]
         alone = batch is None
         target = StatementBatch(session) if batch is None else batch

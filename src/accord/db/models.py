@@ -58,3 +58,6 @@ class AuditEntry(Base):
     change_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the credential that acted (token:<key id>, db-owner:<os user>, enrolment:<id>), hashed
+    # into the entry when set; null in entries written before migration 0013
+    credential: Mapped[str | None] = mapped_column(String(80), default=None)

@@ -36,6 +36,16 @@ class RegistrySettings(BaseModel):
         default=None, description="HMAC key that masks person identifiers for analysts"
     )
     user: str | None = Field(default=None, description="Acting user when --as is not given")
+    checkpoint_key_file: Path | None = Field(
+        default=None, description="PEM Ed25519 private key that signs audit checkpoints (0600)"
+    )
+    masking_k: int = Field(
+        default=5,
+        ge=2,
+        le=1000,
+        description="Masked exports: every combination of quasi-identifiers is shared by at "
+        "least this many persons (facts/masking.py)",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -74,6 +84,10 @@ class RegistrySettings(BaseModel):
             values["masking_key"] = key
         if user := env.get(f"{ENV_PREFIX}USER"):
             values["user"] = user
+        if key_file := env.get(f"{ENV_PREFIX}CHECKPOINT_KEY_FILE"):
+            values["checkpoint_key_file"] = key_file
+        if masking_k := env.get(f"{ENV_PREFIX}MASKING_K"):
+            values["masking_k"] = masking_k
         try:
             return cls.model_validate(values)
         except ValidationError as exc:

@@ -218,7 +218,9 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
             users = {"ada": admin}
             for name, role in list(USERS.items())[1:]:
                 users[name] = add_user(s, actor=admin, name=name, role=role, now=at(1))
-            tokens = {name: issue_token(s, actor=admin, name=name, now=at(1)) for name in USERS}
+            tokens = {  # each user's own token, as after their enrolment
+                name: issue_token(s, actor=users[name], name=name, now=at(1)) for name in USERS
+            }
         olivia, lena, liam = users["olivia"], users["lena"], users["liam"]
         console.print(
             f"Registry: {database} (SQLite, the embedded default), users "
@@ -408,7 +410,8 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
             highlight=False,
         )
         console.print(
-            f"Explore it, e.g.: ACCORD_DATABASE_URL=sqlite:///{database} accord --as mona "
+            f"Explore it, e.g.: ACCORD_DATABASE_URL=sqlite:///{database} "
+            "ACCORD_TOKEN=<mona's token, printed at the end> accord --as mona "
             f"reconcile  (or: incidents list, missions manifest {MISSION} --html FILE, "
             "consular list, audit verify)",
             highlight=False,

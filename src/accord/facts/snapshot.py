@@ -47,9 +47,12 @@ def is_written_snapshot(path: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("format") == FORMAT
 
 
-def write_snapshot(facts: FactTables, out: Path, *, note: str = "") -> Path:
+def write_snapshot(
+    facts: FactTables, out: Path, *, note: str = "", masking: dict[str, Any] | None = None
+) -> Path:
     """Write all tables to a new folder beside `out`, then move it into place: never half a
-    snapshot. `out` may be missing, empty or an earlier snapshot; anything else is refused."""
+    snapshot. `out` may be missing, empty or an earlier snapshot; anything else is refused.
+    `masking`: how a masked docket was masked (facts/masking.MaskingReport), in the manifest."""
     with output_folder(out, is_own=is_written_snapshot, what="a docket snapshot") as tmp:
         counts: dict[str, int] = {}
         for name in TABLE_NAMES:
@@ -64,6 +67,8 @@ def write_snapshot(facts: FactTables, out: Path, *, note: str = "") -> Path:
             "rows": counts,
             "note": note,
         }
+        if masking is not None:
+            manifest["masking"] = masking
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return out
 

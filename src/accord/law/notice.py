@@ -13,6 +13,14 @@ the members of its class: service on counsel, a longer wait, and, after a negati
 determination about the country, days to move to reopen that run from that determination
 (fear_claims: the latest claim about the destination on or after the notice, status
 negative, and its date), not from the notice.
+
+A notice recorded more than a day after its stated service (it could be backdated) is not
+a fact until a legal reviewer other than its recorder confirms it (operations/workflow.py
+confirm_notice): until then this rule reads no such notice and answers as if none were
+served (fail where notice is owed). That is the rule's semantics for an unproved notice:
+`unknown` is kept for facts not recorded at all, and a decision must not pass, nor wait as
+undetermined, on a notice the registry does not hold. The pending confirmation is shown
+with the case (its events), not by this rule, which reads facts only.
 """
 
 from __future__ import annotations

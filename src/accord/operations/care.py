@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from accord.auth import User, get_user
 from accord.db import append_audit
 from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
+from accord.limits import LONG_TEXT_MAX, check_text
 from accord.operations.custody import canonical_facility, custody_case, end_custody
 from accord.operations.events import begin, check_facility_scope
 from accord.operations.models import (
@@ -48,6 +49,8 @@ def open_return(
 ) -> ReturnCase:
     """Record a court order to return (or "facilitate the return" of) a transferred person."""
     at = begin(session, now)
+    check_text(court, "--court")
+    check_text(order_reference, "--order")
     person_case_file(session, person_id=person_id)  # the person must be known
     if not court.strip() or not order_reference.strip():
         raise InputError("a return case needs the court and the order's reference")
@@ -108,6 +111,7 @@ def update_return(
     """Move a return case forward; `back_in_us_custody` closes it and, if the person is still
     held abroad under a transfer case, ends that custody as a court-ordered return."""
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     case = session.get(ReturnCase, return_id)
     if case is None:
         raise UnknownOperationsRecord(f"no return case {return_id}")
@@ -186,6 +190,7 @@ def complete_consular_task(
     now: dt.datetime | None = None,
 ) -> ConsularCompletion:
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     task = session.get(ConsularTask, task_id)
     if task is None:
         raise UnknownOperationsRecord(f"no consular task {task_id}")
@@ -242,6 +247,8 @@ def log_counsel_access(
 ) -> CounselAccess:
     """One contact with counsel, or a refusal of one (a refusal is logged, never dropped)."""
     at = begin(session, now)
+    check_text(counsel, "--counsel")
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     person_case_file(session, person_id=person_id)
     if actor.role == "receiving_liaison":
         check_facility_scope(session, actor, custody_case(session, person_id).facility_id)
@@ -294,6 +301,10 @@ def record_visit(
         raise InputError(f"--on {visited_on}: a visit is recorded after it took place")
     if not summary.strip():
         raise InputError("--summary: say what was seen")
+    check_text(summary, "--summary", max_length=LONG_TEXT_MAX)
+    for number, (_severity, finding, recommendation) in enumerate(findings, start=1):
+        check_text(finding, f"finding {number}")  # SHORT_TEXT_MAX, as the API's FindingIn
+        check_text(recommendation, f"recommendation {number}")
     entry = append_audit(
         session,
         actor=actor,
@@ -338,6 +349,7 @@ def assign_liaison(
     now: dt.datetime | None = None,
 ) -> LiaisonFacility:
     at = begin(session, now)
+    facility_id = canonical_facility(facility_id)  # only a facility an agreement names
     user = get_user(session, name=user_name)
     if user.role != "receiving_liaison":
         raise InputError(f"user '{user_name}' is a {user.role}, not a receiving_liaison")

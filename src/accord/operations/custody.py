@@ -21,6 +21,7 @@ from accord.agreements.models import Facility
 from accord.auth import User
 from accord.db import LockedRead, append_audit, driver_sql
 from accord.errors import CapacityExceeded, InputError, UnknownOperationsRecord
+from accord.limits import LONG_TEXT_MAX, check_text
 from accord.operations.events import (
     CUSTODY_IN,
     CUSTODY_OUT,
@@ -193,6 +194,7 @@ def end_custody(
 ) -> OperationsEvent:
     """Release, transfer, return or death in custody, each with a reason code of its own."""
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     if reason not in CUSTODY_END_REASONS[end]:
         allowed = ", ".join(sorted(r.value for r in CUSTODY_END_REASONS[end]))
         raise InputError(f"reason '{reason.value}' does not fit a {end.value}; use: {allowed}")

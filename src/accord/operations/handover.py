@@ -33,6 +33,7 @@ from accord.db import (
     write_once,
 )
 from accord.errors import IllegalTransition, InputError, UnknownOperationsRecord
+from accord.limits import LONG_TEXT_MAX, check_text
 from accord.operations.custody import (
     agreement_facility,
     check_room,
@@ -389,6 +390,7 @@ def resolve_incident(
 ) -> IncidentResolution:
     """Close an incident with a coded reason; the person's case moves accordingly."""
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise UnknownOperationsRecord(f"no incident {incident_id}")

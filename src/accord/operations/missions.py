@@ -20,6 +20,7 @@ from accord.auth import User
 from accord.decisions.service import decide_from_registry
 from accord.engine import DecisionRequest
 from accord.errors import IllegalTransition, InputError
+from accord.limits import LONG_TEXT_MAX, check_identifier, check_name, check_text
 from accord.operations.custody import check_room
 from accord.operations.events import (
     begin,
@@ -55,6 +56,12 @@ def create_mission(
     at = begin(session, now)
     if not mission_number.strip() or not carrier.strip():
         raise InputError("a mission needs a mission number and a carrier")
+    # a mission number is a URL path segment: one with '/' could never be reached again
+    check_identifier(mission_number, "mission number")
+    check_name(carrier, "carrier")
+    for pickup, dropoff in legs:
+        check_name(pickup, "leg pickup")
+        check_name(dropoff, "leg dropoff")
     if seats < 1:
         raise InputError(f"--seats {seats}: a mission needs at least one seat")
     if not legs:
@@ -375,6 +382,7 @@ def cancel_mission(
 ) -> Mission:
     """Cancel a planned mission; its passengers are ready again for another mission."""
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     mission = get_mission(session, mission_number)
     require_mission_step(mission, "cancel")
     for case in passengers(session, mission):

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from accord.api.deps import MAX_ID, Name64, Note, PersonId, PersonIdIn, ShortText
 from accord.api.schemas import Day, In, Moment, Out
+from accord.limits import Identifier, LongText, OneLineName, UserName
 from accord.operations.states import (
     ApproveReason,
     CounselAccessKind,
@@ -31,7 +32,7 @@ from accord.operations.states import (
 CaseIds = Annotated[
     list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=1000)
 ]
-Short128 = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\x00]*$")]
+Short128 = OneLineName  # carriers and places: one line, as the columns hold (limits.NAME_MAX)
 
 
 class NominateIn(In):
@@ -76,12 +77,12 @@ class LegIn(In):
 
 
 class MissionIn(In):
-    mission_number: Name64
+    mission_number: Identifier  # a URL path segment: no '/'
     carrier: Short128
     agreement: Name64
     pathway: Name64
     destination: str = Field(min_length=2, max_length=2)
-    facility: Name64
+    facility: Identifier
     planned_departure: Moment
     seats: int = Field(ge=1, le=10_000)
     legs: list[LegIn] = Field(min_length=1, max_length=20)
@@ -120,7 +121,7 @@ class CustodyEndIn(In):
 
 
 class CensusIn(In):
-    facility_id: Name64
+    facility_id: Identifier
     day: Day
     count: int = Field(ge=0, le=1_000_000)
 
@@ -158,15 +159,15 @@ class FindingIn(In):
 
 
 class VisitIn(In):
-    facility_id: Name64
+    facility_id: Identifier
     visited_on: Day
-    summary: Annotated[str, Field(min_length=1, max_length=10_000, pattern=r"^[^\x00]*$")]
+    summary: Annotated[LongText, Field(min_length=1)]
     findings: list[FindingIn] = Field(default_factory=list, max_length=100)
 
 
 class LiaisonIn(In):
-    user_name: Name64
-    facility_id: Name64
+    user_name: UserName
+    facility_id: Identifier
 
 
 class CaseOut(Out):

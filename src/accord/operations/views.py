@@ -31,7 +31,13 @@ from accord.operations.schemas import (
 )
 from accord.operations.states import CaseState
 from accord.operations.views_reads import case_events, list_cases, scoped_incidents
-from accord.operations.workflow import nominate, review, serve_notices, withdraw
+from accord.operations.workflow import (
+    confirm_notice,
+    nominate,
+    review,
+    serve_notices,
+    withdraw,
+)
 
 P = Permission
 router = APIRouter(tags=["operations"], responses=PROBLEM_RESPONSES)
@@ -118,6 +124,16 @@ def notices(ctx: Annotated[Ctx, Depends(require(P.OPS_NOTICE))], body: NoticeIn)
             source_document=body.source_document,
         )
         return [EventOut.model_validate(e) for e in events]
+
+
+@router.post("/cases/{case_id}/notice/confirm")
+def confirm_case_notice(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_REVIEW))], case_id: RecordId
+) -> EventOut:
+    """Confirm a notice recorded more than a day after its service (not by its recorder):
+    only then is it a fact the decision relies on."""
+    with ctx.write() as session:
+        return EventOut.model_validate(confirm_notice(session, actor=ctx.user, case_id=case_id))
 
 
 @router.post("/cases/{case_id}/withdraw")

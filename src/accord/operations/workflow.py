@@ -9,6 +9,7 @@ decision fails a rule of law (the notice rule aside: notice comes after review).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,11 +19,24 @@ from accord.auth import User
 from accord.casefile.models import Notice
 from accord.decisions.service import decide_from_registry
 from accord.engine import DecisionRequest
-from accord.errors import IllegalTransition, InputError, RuleOfLawBlock, SeparationOfDuties
+from accord.errors import (
+    DateOutOfRange,
+    IllegalTransition,
+    InputError,
+    RuleOfLawBlock,
+    SeparationOfDuties,
+)
 from accord.law.parameters import resolve_parameters
+from accord.limits import LONG_TEXT_MAX, check_text
 from accord.operations.events import begin, case_subject, get_case, record_event, transition
 from accord.operations.models import OperationsEvent, TransferCase
-from accord.operations.states import ApproveReason, CaseState, DenyReason, WithdrawReason
+from accord.operations.states import (
+    CASE_STEPS,
+    ApproveReason,
+    CaseState,
+    DenyReason,
+    WithdrawReason,
+)
 from accord.registry import import_case_files, person_case_file
 
 NOTICE_RULE = "third_country_notice"
@@ -74,6 +88,7 @@ def nominate(
 ) -> TransferCase:
     """Nominate a person known to the registry; refused while another case of theirs is active."""
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     person_case_file(session, person_id=person_id)  # UnknownPerson if not in the registry
     request = DecisionRequest.build(
         agreement=agreement,
@@ -141,6 +156,7 @@ def review(
     aside, since notice is served after review): no role overrides a failed rule.
     """
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     case = get_case(session, case_id)
     if case.nominated_by_id == actor.id:
         raise SeparationOfDuties(
@@ -195,6 +211,38 @@ def review(
     )
 
 
+# A notice recorded more than this many days after its stated service could be backdated:
+# it counts only once a legal reviewer other than its recorder confirms it.
+NOTICE_CONFIRM_AFTER_DAYS = 1
+PENDING_NOTICE = "notice_pending_confirmation"
+
+
+def _check_service_day(
+    session: Session, case: TransferCase, served_on: dt.date, at: dt.datetime
+) -> None:
+    """A notice is served on or after the removal order in force it is given under (the latest
+    not vacated when recorded), and not after it is recorded. It may precede the case's
+    nomination: the notice is DHS's to the person, served whenever DHS served it; the
+    nomination is only Accord's step."""
+    if served_on > at.date():
+        raise DateOutOfRange(
+            f"--served-on {served_on}: notice cannot be served after it is recorded ({at.date()})"
+        )
+    orders = person_case_file(session, person_id=case.person_id).removal_orders or []
+    in_force = [
+        o
+        for o in orders
+        if o.issued_on <= at.date() and (o.vacated_on is None or o.vacated_on > at.date())
+    ]
+    if in_force:
+        issued = max(o.issued_on for o in in_force)
+        if served_on < issued:
+            raise DateOutOfRange(
+                f"--served-on {served_on}: before the removal order it is given under "
+                f"(issued {issued}) for {case.person_id}"
+            )
+
+
 def serve_notices(
     session: Session,
     *,
@@ -208,12 +256,15 @@ def serve_notices(
 ) -> list[OperationsEvent]:
     """Record written notice naming each case's destination, served on the person (and on
     counsel), as an event and as a new version of the person's `notices` list, so the
-    decision engine sees it. The waiting period is the law parameter in force on service."""
+    decision engine sees it. The waiting period is the law parameter in force on service.
+
+    A notice recorded more than NOTICE_CONFIRM_AFTER_DAYS after its service is kept as a
+    `notice_pending_confirmation` event only: the fact is written (and the case made
+    ready) when another user confirms it with confirm_notice."""
     at = begin(session, now)
-    if served_on > at.date():
-        raise InputError(f"--served-on {served_on}: notice cannot be served in the future")
     if not source_document.strip():
         raise InputError("a source document is required for a notice")
+    check_text(source_document, "--source")
     cases = [get_case(session, i) for i in case_ids]
     for case in cases:
         if not notice_required(session, case):
@@ -222,25 +273,80 @@ def serve_notices(
                 state=f"{case.pathway} to {case.destination}",
                 step="serve third-country notice (the person is a national of the destination)",
             )
+        _check_service_day(session, case, served_on, at)
+    notice = {
+        "served_on": served_on.isoformat(),
+        "served_on_counsel": counsel,
+        "exigent": exigent,
+        "source": source_document,
+    }
+    late_by = (at.date() - served_on).days
+    if late_by <= NOTICE_CONFIRM_AFTER_DAYS:
+        return _record_notices(session, actor=actor, cases=cases, notice=notice, at=at)
+    allowed = CASE_STEPS["serve notice"][0]
+    for case in cases:  # the step confirmation will take must be open now
+        if CaseState(case.state) not in allowed:
+            raise IllegalTransition(
+                subject=case_subject(case),
+                state=case.state,
+                step="serve notice",
+                allowed=tuple(sorted(s.value for s in allowed)),
+            )
+    return [
+        record_event(
+            session,
+            actor=actor,
+            kind=PENDING_NOTICE,
+            at=at,
+            case=case,
+            details={"country": case.destination, **notice, "recorded_days_late": late_by},
+        )
+        for case in cases
+    ]
+
+
+def _record_notices(
+    session: Session,
+    *,
+    actor: User,
+    cases: list[TransferCase],
+    notice: dict[str, Any],
+    at: dt.datetime,
+    confirms: OperationsEvent | None = None,
+) -> list[OperationsEvent]:
+    """Write the notice as a fact in each person's `notices` and move each case to ready."""
+    served_on = dt.date.fromisoformat(notice["served_on"])
+    source_document: str = notice["source"]
+    exigent: bool = notice["exigent"]
     files = []
     for case in cases:
         current = person_case_file(session, person_id=case.person_id)
-        notice = Notice(
+        fact = Notice(
             country=case.destination,
             served_on=served_on,
-            served_on_counsel=counsel,
+            served_on_counsel=notice["served_on_counsel"],
             written=True,
             exigent=exigent,
             source=source_document,
         )
-        files.append(current.model_copy(update={"notices": [*(current.notices or []), notice]}))
+        files.append(current.model_copy(update={"notices": [*(current.notices or []), fact]}))
+    confirmed = (
+        {}
+        if confirms is None
+        else {
+            "confirms_event": confirms.id,
+            "recorded_at": confirms.recorded_at.astimezone(dt.UTC).isoformat(),
+            "recorded_by_id": confirms.recorded_by_id,
+        }
+    )
     import_case_files(
         session,
         actor=actor,
         cases=files,
         source_document=source_document,
         valid_from=served_on,
-        note="third-country notice (accord notice)",
+        note="third-country notice (accord notice)"
+        + (f", confirmed (event {confirms.id})" if confirms is not None else ""),
         now=at,
     )
     events = []
@@ -258,17 +364,62 @@ def serve_notices(
                 details={
                     "country": case.destination,
                     "served_on": served_on.isoformat(),
-                    "served_on_counsel": counsel,
+                    "served_on_counsel": notice["served_on_counsel"],
                     "exigent": exigent,
                     "waiting_days": days,
                     "earliest_departure": (served_on + dt.timedelta(days=days)).isoformat(),
                     "notice_basis": terms.basis,
                     "counsel_service_required": terms.counsel_service,
                     "source": source_document,
-                },
+                }
+                | confirmed,
             )
         )
     return events
+
+
+def pending_notice(session: Session, case: TransferCase) -> OperationsEvent | None:
+    """The case's latest notice awaiting confirmation, or None (none, or all confirmed)."""
+    rows = session.scalars(
+        select(OperationsEvent)
+        .where(
+            OperationsEvent.case_id == case.id,
+            OperationsEvent.kind.in_([PENDING_NOTICE, "notice_served"]),
+        )
+        .order_by(OperationsEvent.id)
+    ).all()
+    confirmed = {e.details.get("confirms_event") for e in rows if e.kind == "notice_served"}
+    waiting = [e for e in rows if e.kind == PENDING_NOTICE and e.id not in confirmed]
+    return waiting[-1] if waiting else None
+
+
+def confirm_notice(
+    session: Session, *, actor: User, case_id: int, now: dt.datetime | None = None
+) -> OperationsEvent:
+    """A legal reviewer confirms a notice recorded late: only then is it a fact the notice
+    rule reads (valid from its service, recorded now) and the case ready. The recorder may
+    not confirm their own notice."""
+    at = begin(session, now)
+    case = get_case(session, case_id)
+    pending = pending_notice(session, case)
+    if pending is None:
+        raise IllegalTransition(
+            subject=case_subject(case),
+            state=f"{case.state}, no notice awaiting confirmation",
+            step="confirm a notice",
+        )
+    if pending.recorded_by_id == actor.id:
+        raise SeparationOfDuties(
+            f"{case_subject(case)}: '{actor.name}' recorded this notice and may not confirm "
+            "it; another legal reviewer must"
+        )
+    notice = {
+        k: pending.details[k] for k in ("served_on", "served_on_counsel", "exigent", "source")
+    }
+    (event,) = _record_notices(
+        session, actor=actor, cases=[case], notice=notice, at=at, confirms=pending
+    )
+    return event
 
 
 def earliest_departure(session: Session, case: TransferCase) -> dt.date | None:
@@ -292,6 +443,7 @@ def withdraw(
     now: dt.datetime | None = None,
 ) -> OperationsEvent:
     at = begin(session, now)
+    check_text(note, "--note", max_length=LONG_TEXT_MAX)
     case = get_case(session, case_id)
     event = transition(
         session,

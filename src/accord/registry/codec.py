@@ -16,7 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Column, Table
 
-from accord.casefile.models import ADDED_IN_V2, CASE_FILE_LISTS, CODE_LIST_FIELDS, CaseFile
+from accord.casefile.models import (
+    ADDED_IN_V2,
+    CASE_FILE_LISTS,
+    CODE_LIST_FIELDS,
+    STORED,
+    CaseFile,
+)
 from accord.errors import DataError
 from accord.facts.tables import FactTables, decode_codes, encode_codes, known_flag
 from accord.registry.models import FACT_MODELS, PERSON_LIST
@@ -104,8 +110,8 @@ def case_from_rows(person_id: str, lists: dict[str, list[Row] | None]) -> CaseFi
         data[name] = (
             [{**r, **{c: decode_codes(r[c]) for c in codes}} for r in rows] if codes else rows
         )
-    try:
-        return CaseFile.model_validate(data)
+    try:  # the input limits were checked on the way in (casefile/models.py STORED)
+        return CaseFile.model_validate(data, context=STORED)
     except ValidationError as exc:  # stored facts always validated on the way in
         raise DataError(f"registry facts of '{person_id}' no longer validate: {exc}") from None
 
@@ -130,4 +136,4 @@ def case_files_from_tables(facts: FactTables) -> list[CaseFile]:
             for item in record.get(name) or ():
                 for c in codes:
                     item[c] = decode_codes(item[c])
-    return [CaseFile.model_validate(r) for r in by_person.values()]
+    return [CaseFile.model_validate(r, context=STORED) for r in by_person.values()]

@@ -67,6 +67,11 @@ class UserOut(Out):
     role: str
     created_at: dt.datetime
     created_by: str | None
+    enrolment_code: str | None = Field(
+        default=None,
+        description="On creation only: the one-time code the new user redeems (POST /enrol) "
+        "for their own token; give it to them only",
+    )
 
 
 class TokenOut(Out):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from accord.api.deps import PERSON_ID_PATTERN, Ctx, KnownOn, PersonIdIn, check_same, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.auth import GRANTS, Permission, add_user, issue_token, list_users
+from accord.auth.credentials import create_enrolment
 from accord.db import verify_chain
 from accord.importers.writer import case_file_record
 from accord.registry.models import Person
@@ -191,17 +192,24 @@ def users(ctx: Annotated[Ctx, Depends(require(P.USERS_READ))]) -> list[UserOut]:
 
 @router.post("/users", status_code=201)
 def create_user(ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))], body: UserIn) -> UserOut:
-    """Add a user with one role (audited)."""
+    """Add a user with one role (audited), with a one-time enrolment code for that user only:
+    they redeem it (POST /enrol, `accord login --enrol`) for their own first token."""
     with ctx.write() as session:
         user = add_user(session, actor=ctx.user, name=body.name, role=body.role)
+        code = create_enrolment(session, actor=ctx.user, name=body.name)
     return UserOut(
-        name=user.name, role=user.role, created_at=user.created_at, created_by=ctx.user.name
+        name=user.name,
+        role=user.role,
+        created_at=user.created_at,
+        created_by=ctx.user.name,
+        enrolment_code=code,
     )
 
 
 @router.post("/users/{name}/tokens", status_code=201)
-def create_token(ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))], name: UserPath) -> TokenOut:
-    """Issue a new API token for a user: returned once; only its hash is kept."""
+def create_token(ctx: Annotated[Ctx, Depends(require())], name: UserPath) -> TokenOut:
+    """Issue yourself another API token (`name` is you: a token is only ever its own
+    user's): returned once; only its hash is kept."""
     with ctx.write() as session:
         token = issue_token(session, actor=ctx.user, name=name)
     return TokenOut(name=name, token=token)

@@ -289,10 +289,11 @@ class FactWriter:
             f"{row['seq']}\t{self._at_text if at is self.at else copy_text(at)}\t"
             f"{copy_text(row['actor'])}\t{copy_text(row['action'])}\t"
             f"{copy_text(row['subject'])}\t{copy_text(row['change'])}\t"
-            f"{row['change_digest']}\t{row['prev_hash']}\t{row['hash']}\n"
+            f"{row['change_digest']}\t{row['prev_hash']}\t{row['hash']}\t"
+            f"{copy_text(row.get('credential'))}\n"  # hashed into the entry when set
         )
 
 
 _PERSON_COLUMNS = ("person_id", "first_recorded_at", "recorded_by_id")
 _AUDIT_COLUMNS: tuple[str, ...] = ("seq", "recorded_at", "actor", "action", "subject", "change")
-_AUDIT_COLUMNS += ("change_digest", "prev_hash", "hash")
+_AUDIT_COLUMNS += ("change_digest", "prev_hash", "hash", "credential")

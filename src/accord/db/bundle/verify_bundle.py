@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verify an Accord audit bundle offline, with the Python standard library only.
 
-    python3 verify_bundle.py BUNDLE_DIR
+    python3 verify_bundle.py BUNDLE_DIR [--checkpoint FILE ...]
 
 Exit status 0: the chain is intact and ends at the manifest's head hash.
 Exit status 1: the first broken link is named (sequence number and what differs).
@@ -11,16 +11,35 @@ The algorithm is documented in VERIFY.md beside this file. Accord's own
 `accord audit verify` uses the functions below, so there is one definition.
 Compare the head hash with one published independently (e.g. held by the
 monitor): a chain can only prove that nothing was changed before its head.
+`--checkpoint FILE` (repeatable) does that with signed checkpoints a monitor
+kept (checkpoint_proof.py, beside this file): the chain must extend each one.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+if __package__:  # inside Accord
+    from accord.db.bundle.checkpoint_proof import (
+        Checkpoint,
+        CheckpointWatch,
+        read_checkpoint_file,
+        watched,
+    )
+else:  # run as a script in an exported bundle: the file beside this one (even with -I)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from checkpoint_proof import (  # type: ignore[import-not-found,no-redef]
+        Checkpoint,
+        CheckpointWatch,
+        read_checkpoint_file,
+        watched,
+    )
 
 GENESIS = "0" * 64
 FORMAT = "accord-audit-bundle"
@@ -74,9 +93,14 @@ def entry_hash(
     subject: str,
     change_digest: str,
     prev_hash: str,
+    credential: str | None = None,
 ) -> str:
-    """sha256 of the canonical JSON array of the entry's fields, in this order."""
+    """sha256 of the canonical JSON array of the entry's fields, in this order; the
+    credential that acted (`token:<key id>`, ...) comes last, when the entry has one
+    (entries written before it was recorded have none, and their hashes stay as they were)."""
     fields = [seq, recorded_at, actor, action, subject, change_digest, prev_hash]
+    if credential is not None:
+        fields.append(credential)
     return sha256_hex(canonical_json(fields, check_floats=False))
 
 
@@ -132,11 +156,12 @@ def check_entry(entry: Mapping[str, Any], expected_seq: int, prev_hash: str) -> 
         entry["subject"],
         entry["change_digest"],
         entry["prev_hash"],
+        entry.get("credential"),
     )
     if recomputed != entry["hash"]:
         return (
             f"hash differs: stored {entry['hash']}, recomputed {recomputed} "
-            "(recorded_at, actor, action or subject was altered)"
+            "(recorded_at, actor, credential, action or subject was altered)"
         )
     return None
 
@@ -153,8 +178,12 @@ def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
             yield entry
 
 
-def verify_bundle(folder: Path) -> tuple[bool, str]:
-    """(intact, message) for the bundle in `folder`; raises ValueError if unreadable."""
+def verify_bundle(folder: Path, checkpoints: Iterable[Checkpoint] = ()) -> tuple[bool, str]:
+    """(intact, message) for the bundle in `folder`; raises ValueError if unreadable.
+
+    The chain must also extend every checkpoint in `checkpoints` (and the signed
+    checkpoints it records itself must verify): see checkpoint_proof.py.
+    """
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -173,10 +202,14 @@ def verify_bundle(folder: Path) -> tuple[bool, str]:
             count += 1
             head = str(entry.get("hash"))
 
-    broken = first_broken_link(counted())
+    watch = CheckpointWatch(list(checkpoints))
+    broken = first_broken_link(watched(counted(), watch))
+    problems = watch.finish(intact=broken is None)
     if broken is not None:
         seq, problem, _ = broken
         return False, f"broken at entry {seq}: {problem}"
+    if problems:
+        return False, "; ".join(problems)
     if count != manifest.get("entries") or head != manifest.get("head_hash"):
         return False, (
             f"the chain ends at entry {count} with hash {head}, but the manifest says "
@@ -186,15 +219,36 @@ def verify_bundle(folder: Path) -> tuple[bool, str]:
     file_digest = hashlib.sha256(log.read_bytes()).hexdigest()
     if file_digest != manifest.get("audit_jsonl_sha256"):
         return False, "audit.jsonl differs from the file the manifest describes"
-    return True, f"intact: {count} entries, head hash {head}"
+    held_keys = ", ".join(sorted({c.key_id[:16] for c in watch.held}))
+    held = (
+        f", extends {len(watch.held)} checkpoint(s) given (keys {held_keys})" if watch.held else ""
+    )
+    keys = ", ".join(sorted(k[:16] for k in watch.recorded_keys)) or "none"
+    return True, (
+        f"intact: {count} entries, head hash {head}{held}; "
+        f"{watch.recorded} recorded checkpoint(s) verified (keys {keys})"
+    )
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: verify_bundle.py BUNDLE_DIR", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(
+        prog="verify_bundle.py", description="Verify an Accord audit bundle offline."
+    )
+    parser.add_argument("bundle", type=Path, help="the bundle's folder")
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        action="append",
+        default=[],
+        help="a signed checkpoint the chain must extend (repeatable)",
+    )
     try:
-        intact, message = verify_bundle(Path(argv[1]))
+        args = parser.parse_args(argv[1:])
+    except SystemExit as exc:  # argparse exits 2 on bad usage, as documented
+        return int(exc.code or 0)
+    try:
+        checkpoints = [read_checkpoint_file(path) for path in args.checkpoint]
+        intact, message = verify_bundle(args.bundle, checkpoints)
     except ValueError as exc:
         print(f"verify_bundle: error: {exc}", file=sys.stderr)
         return 2
