@@ -248,6 +248,19 @@ def test_enrolment_over_http(api: Api) -> None:
     assert again.status_code == 401
 
 
+def test_made_up_enrolment_codes_spend_the_address_budget(api: Api) -> None:
+    """POST /enrol takes no credential: guesses from one address are refused with 429 once
+    its failure budget is spent, like made-up tokens (and a guess never takes the writer
+    lock: it is checked before)."""
+    budget = api.app.state.accord.settings.auth_failures_per_address
+    answers = [
+        api.client.post("/api/v1/enrol", json={"code": f"enrol_{n}_made-up"}).status_code
+        for n in range(1, budget + 3)
+    ]
+    assert answers[:budget] == [401] * budget
+    assert answers[budget:] == [429, 429]
+
+
 def test_init_gives_the_first_admin_its_own_token(empty_database: str, tmp_path: Path) -> None:
     reg = Registry(backend="", url=empty_database, engine=None, tmp=tmp_path)  # type: ignore[arg-type]
     created = reg.cli("init", "--admin", "ada")

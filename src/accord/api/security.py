@@ -7,7 +7,9 @@ purpose). So that hundreds of requests a second stay cheap, a verified token
 is remembered in process for `auth_cache_ttl_s` (60 s by default), keyed by the
 SHA-256 of the token (never the token itself): a hit costs one hash and a dict
 lookup. A revoked token or a changed role therefore takes effect within that
-TTL. Failed verifications are never cached (each costs a full argon2 verify).
+TTL. An unknown or revoked key id fails without argon2; the other failures each
+cost an argon2 verify, in a bounded pool of their own and within failure budgets
+per client address and per key id (api/auth_budget.py, ADR 0014).
 
 The dashboard logs in with the same API token on /login (users have no
 passwords). The server then records a session (auth.credentials: a row in

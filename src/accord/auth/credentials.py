@@ -120,10 +120,12 @@ def redeem_enrolment(session: Session, *, code: str, now: dt.datetime | None = N
     number, _, secret = rest.partition("_")
     if prefix != ENROLMENT_PREFIX or not number.isdigit() or not secret or len(number) > 18:
         raise failed
-    lock_for_write(session)
+    # checked before the writer lock, so made-up codes never queue behind (or hold up) writers
     row = session.get(Enrolment, int(number))
     if row is None or not hmac.compare_digest(row.secret_hash, _sha256(secret)):
         raise failed
+    lock_for_write(session)
+    session.refresh(row)  # redeemed by another request meanwhile: seen under the lock
     at = record_time(session, now)
     if row.redeemed_at is not None or row.expires_at <= at:
         raise failed

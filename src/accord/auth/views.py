@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from accord.api.deps import Ctx, app_state, require
+from accord.api.auth_budget import TooManyFailures
+from accord.api.deps import Ctx, app_state, client_address, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.auth.credentials import change_role, redeem_enrolment, revoke_token
 from accord.auth.users import Permission
@@ -58,13 +59,18 @@ class RoleOut(BaseModel):
 
 @router.post("/enrol", status_code=201)
 def enrol(request: Request, body: EnrolIn) -> EnrolOut:
-    """Redeem an enrolment code (from the admin who added you) for your first API token."""
-    with write_session(app_state(request).engine) as session:
+    """Redeem an enrolment code (from the admin who added you) for your first API token.
+    Failed codes spend the client address's failure budget, as made-up tokens do (429)."""
+    budget = app_state(request).auth_budget.addresses
+    address_key = "a:" + client_address(request)
+    if wait := budget.take(address_key):
+        raise TooManyFailures("address", wait)
+    with write_session(app_state(request).engine, lock=False) as session:
         redeemed = redeem_enrolment(session, code=body.code)
         user = redeemed.user
-        return EnrolOut(
-            name=user.name, role=user.role, key_id=redeemed.key_id, token=redeemed.token
-        )
+        out = EnrolOut(name=user.name, role=user.role, key_id=redeemed.key_id, token=redeemed.token)
+    budget.give_back(address_key)
+    return out
 
 
 @router.post("/tokens/{key_id}/revoke")
