@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accord.engine import DecisionRequest, FactStore, decide_person, screen_docket
 from accord.engine.compiler import compile_rules
 from accord.facts.snapshot import MANIFEST, is_snapshot, snapshot_tables, write_snapshot
-from accord.synthetic import synthetic_docket
+from accord.synthetic import synthetic_docket, synthetic_person_id
 from naive_sql import RULES, naive_sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,10 +189,16 @@ def percentiles(times: list[float]) -> tuple[float, float, float]:
     return q[49], q[94], q[98]
 
 
+def random_person_ids(persons: int, count: int, seed: int) -> list[str]:
+    """Ids of `count` random persons of synthetic_docket(persons), as the generator makes
+    them (eight digits from 10M persons on)."""
+    rng = random.Random(seed)
+    return [synthetic_person_id(rng.randint(1, persons), persons) for _ in range(count)]
+
+
 def one_person(path: Path, request: DecisionRequest, persons: int, calls: int, seed: int) -> None:
     load_s, store = timed(lambda: FactStore.from_snapshot(path, load=True))
-    rng = random.Random(seed)
-    ids = [f"syn-{rng.randint(1, persons):07d}" for _ in range(calls + 20)]
+    ids = random_person_ids(persons, calls + 20, seed)
     index_s, _ = timed(lambda: store.person_facts(ids[0]))
     for pid in ids[:20]:  # warm-up
         decide_person(store=store, request=request, person_id=pid)

@@ -134,12 +134,24 @@ def _later(values: IntArray, seq: IntArray, delta: IntArray | int = 0) -> IntArr
     return out
 
 
+def person_id_width(persons: int) -> int:
+    """Digits of the person numbers in a docket of `persons`: 7, or more for 10M and over."""
+    return max(7, len(str(persons)))
+
+
+def synthetic_person_id(number: int, persons: int) -> str:
+    """The id synthetic_docket(persons) gives its person `number` (1 to persons)."""
+    if not 1 <= number <= persons:
+        raise ValueError(f"person {number} is not in a docket of {persons}")
+    return f"syn-{number:0{person_id_width(persons)}d}"
+
+
 class _Builder:
     def __init__(self, n: int, seed: int, as_of: dt.date):
         self.n = n
         self.rng = np.random.default_rng(seed)
         self.day0 = (as_of - EPOCH).days
-        width = max(7, len(str(n)))
+        width = person_id_width(n)
         numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
         self.pid = pc.binary_join_element_wise("syn-", pc.utf8_lpad(numbers, width, "0"), "")
         self.known = {k: self.rng.random(n) * 100 >= UNKNOWN_SHARE[k] for k in CASE_FILE_LISTS}

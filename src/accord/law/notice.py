@@ -14,7 +14,9 @@ determination about the country, days to move to reopen that run from that deter
 (fear_claims: the latest claim about the destination on or after the notice, status
 negative, and its date), not from the notice.
 
-A notice recorded more than a day after its stated service (it could be backdated) is not
+A notice counts only if served on or after the latest removal order in force was issued:
+it is notice under that order, not under one since vacated nor under none (scenarios 383,
+384). A notice recorded more than a day after its stated service (it could be backdated) is not
 a fact until a legal reviewer other than its recorder confirms it (operations/workflow.py
 confirm_notice): until then this rule reads no such notice and answers as if none were
 served (fail where notice is owed). That is the rule's semantics for an unproved notice:
@@ -45,6 +47,7 @@ from accord.law.framework import (
     Verdict,
     describe,
     latest_on,
+    removal_orders_in_force,
     status,
 )
 from accord.law.parameters import NoticeTerms
@@ -79,10 +82,24 @@ def _fear_about_destination(f: Facts, ctx: Context) -> Expr:
     return fear.filter(_.country == ctx.dest)
 
 
+def _under_order_in_force(f: Facts, ctx: Context, notices: Expr) -> Expr:
+    """The notices served on or after the latest removal order in force was issued: a notice
+    is given under an order, so one served before it (under an order since vacated, or
+    before any order: a backdated date such as 2000-01-01) does not count for removal under
+    it. With no order in force this rule does not judge the notice by an order (final_order
+    fails: there is nothing to remove under, and a second failure here would only echo it)."""
+    live = removal_orders_in_force(f, ctx.as_of)
+    latest = live.group_by("person_id").aggregate(order_issued=live.issued_on.max())
+    joined = notices.left_join(latest, "person_id")
+    kept = joined.filter(joined.order_issued.isnull() | (joined.served_on >= joined.order_issued))
+    return kept.select(*notices.columns)
+
+
 def _qualifies(f: Facts, ctx: Context, terms: NoticeTerms) -> Expr:
-    """A notice that meets `terms` on the date: written, served on counsel where required,
-    its wait run, and any days to move to reopen after a negative fear determination run."""
-    n = _notices(f, ctx, terms)
+    """A notice that meets `terms` on the date: given under the removal order in force,
+    written, served on counsel where required, its wait run, and any days to move to reopen
+    after a negative fear determination run."""
+    n = _under_order_in_force(f, ctx, _notices(f, ctx, terms))
     ok = n.filter(n.written & (n.removable_from <= ctx.as_of_lit))
     if terms.counsel_service:
         ok = ok.filter(_.served_on_counsel)
@@ -155,6 +172,7 @@ def _evidence(f: Facts, ctx: Context, orders: list[tuple[str, NoticeTerms]]) -> 
             "kind",
             "country",
             "alternative_countries",
+            "issued_on",
             "vacated_on",
         )
     )

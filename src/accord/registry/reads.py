@@ -377,7 +377,9 @@ def _fetch_columns(session: Session, statement: Any, names: list[str]) -> dict[s
     return columns
 
 
-def _persons_table(session: Session, cutoff: dt.datetime | None) -> pa.Table:
+def _persons_statement(cutoff: dt.datetime | None) -> Any:
+    """The persons table's rows as recorded by `cutoff`: person_id, the scalars (null where
+    the person version is retracted), then one 0/1 known flag per list."""
     current = (
         select(FV.id, FV.person_id, FV.list_name, FV.known)
         .where(FV.id.in_(_current_ids(cutoff)))
@@ -393,11 +395,25 @@ def _persons_table(session: Session, cutoff: dt.datetime | None) -> pa.Table:
         .group_by(current.c.person_id)
         .subquery()
     )
-    statement = select(
+    return select(
         pivot.c.person_id,
         *(getattr(PersonFact, s) for s in SCALARS),
         *(pivot.c[n] for n in CASE_FILE_LISTS),
     ).outerjoin(PersonFact, PersonFact.version_id == pivot.c.person_version)
+
+
+def _list_statement(list_name: str, cutoff: dt.datetime | None) -> Any:
+    """A list's rows as recorded by `cutoff`: ordinal, then FACT_SCHEMAS[list_name]'s columns
+    (a retracted version has no rows)."""
+    table: Any = FACT_MODELS[list_name].__table__
+    schema = FACT_SCHEMAS[list_name]
+    return select(table.c.ordinal, *(table.c[f.name] for f in schema)).where(
+        table.c.version_id.in_(_current_ids(cutoff, list_name))
+    )
+
+
+def _persons_table(session: Session, cutoff: dt.datetime | None) -> pa.Table:
+    statement = _persons_statement(cutoff)
     names = ["person_id", *SCALARS, *(known_flag(n) for n in CASE_FILE_LISTS)]
     columns = _fetch_columns(session, statement, names)
     for scalar in ("sex", "citizenship"):  # a retracted person version: the case file defaults
@@ -408,11 +424,8 @@ def _persons_table(session: Session, cutoff: dt.datetime | None) -> pa.Table:
 
 
 def _list_table(session: Session, list_name: str, cutoff: dt.datetime | None) -> pa.Table:
-    table: Any = FACT_MODELS[list_name].__table__
     schema = FACT_SCHEMAS[list_name]
-    statement = select(table.c.ordinal, *(table.c[f.name] for f in schema)).where(
-        table.c.version_id.in_(_current_ids(cutoff, list_name))
-    )
+    statement = _list_statement(list_name, cutoff)
     columns = _fetch_columns(session, statement, ["ordinal", *schema.names])
     ordered = pa.table(
         {"ordinal": pa.array(columns.pop("ordinal"), pa.int32())}
@@ -422,8 +435,19 @@ def _list_table(session: Session, list_name: str, cutoff: dt.datetime | None) ->
 
 
 def docket_fact_tables(session: Session, *, as_known_on: AsKnownOn = None) -> FactTables:
-    """Every person's fact tables as Accord knew them, sorted by person_id; set-based SQL."""
+    """Every person's fact tables as Accord knew them, sorted by person_id; set-based SQL.
+    On PostgreSQL the same statements stream out as COPY text into Arrow (snapshot_read)."""
     cutoff = known_cutoff(as_known_on)
+    if session.get_bind().dialect.name == "postgresql":
+        from accord.registry.snapshot_read import copy_fact_tables
+
+        return copy_fact_tables(session, cutoff=cutoff)
+    return row_fact_tables(session, cutoff=cutoff)
+
+
+def row_fact_tables(session: Session, *, cutoff: dt.datetime | None) -> FactTables:
+    """docket_fact_tables through the ORM's rows: any backend (SQLite's path; on PostgreSQL
+    the reference the COPY path is tested and benchmarked against)."""
     tables = {"persons": _persons_table(session, cutoff)}
     for name in CASE_FILE_LISTS:
         tables[name] = _list_table(session, name, cutoff)
