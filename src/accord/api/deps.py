@@ -38,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.templating import Jinja2Templates
 
+from accord import limits
 from accord.api.auth_budget import AuthBudget
 from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.api.security import (
@@ -229,13 +230,13 @@ PersonIdIn = Annotated[
 ]
 
 
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
+NO_NUL = limits.TEXT_PATTERN  # PostgreSQL refuses NUL in text
 # Identifiers and short names (mission numbers, facility ids, carriers): 1-64 characters
-Name64 = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
-# Courts, order references, counsel, source documents
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=NO_NUL)]
-# Notes and descriptions beside coded reasons
-Note = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
+Name64 = Annotated[
+    str, StringConstraints(min_length=1, max_length=limits.IDENTIFIER_MAX, pattern=NO_NUL)
+]
+ShortText = limits.ShortText  # courts, order references, counsel, source documents
+Note = limits.LongText  # notes and descriptions beside coded reasons
 
 
 def _known_on(value: object) -> object:

@@ -31,6 +31,7 @@ from accord.errors import (
     RegistryConflict,
     UnknownUser,
 )
+from accord.limits import USER_NAME_PATTERN
 
 ROLES: tuple[str, ...] = (
     "officer",
@@ -103,7 +104,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
         {P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.OPS_LIAISONS}
     ),
 }
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+NAME_PATTERN = re.compile(USER_NAME_PATTERN)
 TOKEN_PREFIX = "accord"
 _hasher = PasswordHasher()
 

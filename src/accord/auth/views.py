@@ -20,12 +20,11 @@ from accord.api.problems import PROBLEM_RESPONSES
 from accord.auth.credentials import change_role, redeem_enrolment, revoke_token
 from accord.auth.users import Permission
 from accord.db import write_session
+from accord.limits import USER_NAME_MAX, USER_NAME_PATTERN
 
 router = APIRouter(tags=["credentials"], responses=PROBLEM_RESPONSES)
 KeyIdPath = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")]
-UserPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-]
+UserPath = Annotated[str, Path(min_length=1, max_length=USER_NAME_MAX, pattern=USER_NAME_PATTERN)]
 
 
 class _In(BaseModel):

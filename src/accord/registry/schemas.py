@@ -14,6 +14,7 @@ from pydantic import Field
 from accord.api.deps import Note, PersonId, ShortText
 from accord.api.schemas import In, Out
 from accord.casefile.models import CaseFile
+from accord.limits import USER_NAME_MAX, USER_NAME_PATTERN
 
 MAX_IMPORT = 10_000
 
@@ -58,7 +59,7 @@ class ImportIn(In):
 
 
 class UserIn(In):
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+    name: str = Field(min_length=1, max_length=USER_NAME_MAX, pattern=USER_NAME_PATTERN)
     role: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")
 
 

@@ -17,6 +17,7 @@ from accord.auth import GRANTS, Permission, add_user, issue_token, list_users
 from accord.auth.credentials import create_enrolment
 from accord.db import verify_chain
 from accord.importers.writer import case_file_record
+from accord.limits import USER_NAME_MAX, USER_NAME_PATTERN
 from accord.registry.models import Person
 from accord.registry.reads import person_case_file, person_history
 from accord.registry.results import ImportSummary, VersionInfo
@@ -40,9 +41,7 @@ PersonPath = Annotated[
     str, Path(min_length=1, max_length=128, pattern=PERSON_ID_PATTERN, description="Person id")
 ]
 ListPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
-UserPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-]
+UserPath = Annotated[str, Path(min_length=1, max_length=USER_NAME_MAX, pattern=USER_NAME_PATTERN)]
 
 
 @router.get("/me")
