@@ -71,6 +71,13 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("GET", "/invoices/{invoice_id}"): (P.BILLING_READ,),
     ("GET", "/billing/reconcile"): (P.BILLING_READ,),
     ("POST", "/invoices/{invoice_id}/credit-notes"): (P.BILLING_ISSUE,),
+    ("GET", "/impact/entries/{entry_id}"): (P.FACTS_READ,),
+    ("GET", "/impact/orders/{order_id}"): (P.FACTS_READ,),
+    ("POST", "/impact"): (P.FACTS_READ,),
+    ("POST", "/law/entries"): (P.LAW_ORDERS, P.LAW_TERMS),  # the service checks the kind's
+    ("GET", "/law/entries"): (P.LAW_READ,),
+    ("GET", "/law/entries/{entry_id}"): (P.LAW_READ,),
+    ("GET", "/law/entries/{entry_id}/document"): (P.LAW_READ,),
 }
 USERS = {"root": "admin", "olivia": "officer", "lena": "legal_reviewer"}
 USERS |= {"liam": "receiving_liaison", "mona": "monitor", "ana": "analyst"}

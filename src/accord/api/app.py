@@ -45,7 +45,11 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     from accord.auth import views as auth_views
     from accord.billing import views as billing_views
     from accord.dashboard import views as dashboard_views
+    from accord.dashboard import views_impact
+    from accord.dashboard import views_law as dashboard_law
     from accord.decisions import views as decisions_views
+    from accord.impact import views as impact_views
+    from accord.law_entries import views as law_entries_views
     from accord.operations import views as operations_views
     from accord.operations import views_care, views_missions
     from accord.registry import views as registry_views
@@ -102,6 +106,10 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     app.include_router(simulation_views.router, prefix=API_PREFIX)
     app.include_router(dashboard_views.router)
     app.include_router(billing_views.router, prefix=API_PREFIX)
+    app.include_router(impact_views.router, prefix=API_PREFIX)
+    app.include_router(views_impact.router)
+    app.include_router(law_entries_views.router, prefix=API_PREFIX)
+    app.include_router(dashboard_law.router)
     return app
 
 

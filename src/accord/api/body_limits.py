@@ -18,7 +18,8 @@ has a body (a Content-Length above zero, or a chunked one):
 
 Caps (ApiSettings): `login_body_max_bytes` for the login form, `import_body_max_bytes`
 for a batch of case files, `record_body_max_bytes` for a whole case file, a fact list, a
-handover's people or a visit with its findings, `body_max_bytes` for every other route.
+handover's people or a visit with its findings, 17 MiB for a law entry with its source
+document (DOCUMENT_PATHS), `body_max_bytes` for every other route.
 A request no route matches gets the default cap and the router's own 404 or 405.
 """
 
@@ -48,6 +49,10 @@ from accord.errors import AccordError
 
 LOGIN_PATHS = frozenset({"/login"})
 IMPORT_PATHS = frozenset({"/api/v1/imports"})
+# law entries carry their source document (at most 16 MiB, law_entries/service.py) in a
+# multipart form, with the entry's fields beside it
+DOCUMENT_PATHS = frozenset({"/api/v1/law/entries", "/law/orders", "/law/terms"})
+DOCUMENT_BODY_MAX_BYTES = 16 * 1024**2 + 1024**2
 # routes whose largest valid body passes the default cap (path templates, any method)
 RECORD_PATHS = frozenset(
     {
@@ -68,6 +73,8 @@ def body_cap(settings: ApiSettings, path_template: str | None) -> int:
         return settings.import_body_max_bytes
     if path_template in RECORD_PATHS:
         return settings.record_body_max_bytes
+    if path_template in DOCUMENT_PATHS:
+        return max(DOCUMENT_BODY_MAX_BYTES, settings.body_max_bytes)
     return settings.body_max_bytes
 
 

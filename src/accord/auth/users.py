@@ -73,6 +73,12 @@ class Permission(StrEnum):
     # bills, analysts read them with person identifiers masked.
     BILLING_ISSUE = "billing.issue"  # issue a closed month's invoice; issue credit notes
     BILLING_READ = "billing.read"  # read invoices, drafts and credit notes; reconcile
+    # Law entered in the registry (accord.law_entries): court orders by legal reviewers;
+    # law parameters' values and agreement amendments by admins. Reading it, and the impact
+    # of a change on the docket and operations (accord.impact), needs case data: FACTS_READ.
+    LAW_ORDERS = "law.orders"  # enter a court order or an event of one, with its document
+    LAW_TERMS = "law.terms"  # enter a law parameter's dated value or an agreement amendment
+    LAW_READ = "law.read"  # read the law entries and their source documents
 
 
 P = Permission
@@ -81,11 +87,12 @@ GRANTS: dict[str, frozenset[Permission]] = {
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
         | {P.OPS_NOMINATE, P.OPS_NOTICE, P.OPS_MISSIONS, P.OPS_INCIDENTS, P.OPS_CUSTODY}
         | {P.OPS_RETURNS, P.OPS_CONSULAR, P.OPS_COUNSEL, P.OPS_READ}
-        | {P.BILLING_ISSUE, P.BILLING_READ}
+        | {P.BILLING_ISSUE, P.BILLING_READ, P.LAW_READ}
     ),
     "legal_reviewer": frozenset(
         {P.FACTS_WRITE, P.FACTS_READ, P.AUDIT_VERIFY, P.DECISIONS_RECORD, P.DECISIONS_READ}
         | {P.OPS_REVIEW, P.OPS_RETURNS, P.OPS_COUNSEL, P.OPS_READ}
+        | {P.LAW_ORDERS, P.LAW_READ}
     ),
     # acts only for the facility an admin assigned it (checked against each case and mission)
     "receiving_liaison": frozenset(
@@ -96,12 +103,13 @@ GRANTS: dict[str, frozenset[Permission]] = {
     # it records its own visits and findings, which are not case facts
     "monitor": frozenset(
         {P.FACTS_READ, P.USERS_READ, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.DECISIONS_READ}
-        | {P.OPS_READ, P.OPS_VISITS, P.BILLING_READ}
+        | {P.OPS_READ, P.OPS_VISITS, P.BILLING_READ, P.LAW_READ}
     ),
-    "analyst": frozenset({P.FACTS_READ_MASKED, P.BILLING_READ}),
+    "analyst": frozenset({P.FACTS_READ_MASKED, P.BILLING_READ, P.LAW_READ}),
     # manages users; never writes or reads case facts (it must not act as another role)
     "admin": frozenset(
         {P.USERS_READ, P.USERS_MANAGE, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.OPS_LIAISONS}
+        | {P.LAW_TERMS, P.LAW_READ}
     ),
 }
 NAME_PATTERN = re.compile(USER_NAME_PATTERN)

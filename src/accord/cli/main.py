@@ -24,7 +24,9 @@ from accord.cli.backup import backup_command, restore_command
 from accord.cli.billing import billing_app
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
+from accord.cli.impact import impact_command
 from accord.cli.law import court_orders_app
+from accord.cli.law_entries import law_app
 from accord.cli.login import login_command, logout_command, register_credential_commands
 from accord.cli.operations import register_operations
 from accord.cli.registry import (
@@ -37,6 +39,7 @@ from accord.cli.registry import (
 from accord.cli.rules import rules_app
 from accord.cli.serve import serve_command
 from accord.cli.simulate import simulate_command
+from accord.cli.synthetic import docket_app
 from accord.engine import DecisionRequest, decide_all, decide_person, screen_docket
 from accord.engine.screen import ScreenSummary
 from accord.errors import AccordError, InputError, SetupError
@@ -50,6 +53,7 @@ import_app = typer.Typer(no_args_is_help=True, help="Importers for real-world ex
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(rules_app, name="rules")
 app.add_typer(court_orders_app, name="court-orders")
+app.add_typer(law_app, name="law")
 app.add_typer(import_app, name="import")
 app.add_typer(registry_app, name="registry")
 app.add_typer(users_app, name="users")
@@ -57,6 +61,7 @@ register_credential_commands(users_app)
 app.add_typer(audit_app, name="audit")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(billing_app, name="billing")
+app.add_typer(docket_app, name="docket")
 app.command("simulate")(simulate_command)
 app.command("serve")(serve_command)
 app.command("init")(init_command)
@@ -64,6 +69,7 @@ app.command("login")(login_command)
 app.command("logout")(logout_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("impact")(impact_command)
 register_operations(app)
 register_audit_checkpoints(audit_app)
 
@@ -269,7 +275,11 @@ def run_screen(
 @app.command()
 def screen(
     docket: Annotated[
-        Path, typer.Argument(help="Case files (JSON Lines) or a docket snapshot folder")
+        str,
+        typer.Argument(
+            help="Case files (JSON Lines) or a docket snapshot folder (with --engine spark, "
+            "also a snapshot URL: s3a://, hdfs://, file://)"
+        ),
     ],
     agreement: Agreement,
     pathway: Pathway,
@@ -280,15 +290,44 @@ def screen(
     notice_profile: Profile = "most_protective",
     skip_invalid: SkipInvalid = False,
     facility_count: FacilityCount = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (one machine) or spark (docs/scale.md)")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="Spark master URL: local[N], spark://HOST:PORT")
+    ] = "local[2]",
+    spark_timeout: Annotated[
+        float, typer.Option("--spark-timeout", help="Seconds the Spark master has to answer")
+    ] = 60.0,
+    spark_staging: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-staging",
+            help="Folder for Spark's parts (default: beside --out); on a cluster, shared",
+        ),
+    ] = None,
 ) -> None:
     """Screen a whole docket: one row per person with the outcome and one column per rule."""
     from accord.atomic_output import check_file_target
+    from accord.cli.docket import check_engine, run_spark_screen
 
+    check_engine(engine, docket)
     check_file_target(target)
     request = _request(
         agreement, pathway, destination, facility, as_of, notice_profile, facility_count
     )
-    summary = run_screen(docket, request, target, skip_invalid=skip_invalid)
+    if engine == "spark":
+        summary = run_spark_screen(
+            docket,
+            request,
+            target,
+            master=spark_master,
+            timeout=spark_timeout,
+            staging=spark_staging,
+            console=err,
+        )
+    else:
+        summary = run_screen(Path(docket), request, target, skip_invalid=skip_invalid)
     print_summary(summary)
     out.print(f"Decisions written to {target}")
 

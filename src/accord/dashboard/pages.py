@@ -30,6 +30,7 @@ from accord.api.deps import Ctx, app_state
 from accord.api.problems import TITLES
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
 from accord.auth import Permission, can, mask_person_id
+from accord.dashboard.alerts import law_alert
 from accord.errors import AccordError, AuthenticationFailed
 
 log = logging.getLogger("accord.dashboard")
@@ -47,6 +48,8 @@ NAV: tuple[tuple[str, str, tuple[Permission, ...]], ...] = (
     ("/visits", "Visits", (P.OPS_READ, P.OPS_VISITS)),
     ("/simulator", "Simulator", (P.FACTS_READ, P.FACTS_READ_MASKED)),
     ("/reconcile", "Reconcile", (P.OPS_READ,)),
+    ("/law", "Law", (P.LAW_READ,)),
+    ("/impact", "Impact", (P.FACTS_READ,)),
 )
 
 
@@ -113,6 +116,7 @@ def render(
             "pid": masker(ctx),
             "can": lambda permission: can(ctx.user, permission),
             "P": Permission,
+            "law_alert": law_alert(ctx),  # a court order acted: legal reviewers see it
             **context,
         },
         status_code=status,

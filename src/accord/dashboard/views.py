@@ -20,7 +20,7 @@ from accord.api.deps import PERSON_ID_PATTERN, Ctx, require
 from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
-from accord.dashboard import actions, reads, views_missions
+from accord.dashboard import actions, reads, views_alerts, views_missions
 from accord.dashboard.charts import bar_chart
 from accord.dashboard.pages import PageRoute, render
 from accord.errors import InputError
@@ -332,4 +332,5 @@ def reconcile(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))
 
 
 router.include_router(views_missions.router)
+router.include_router(views_alerts.router)
 router.include_router(actions.router)

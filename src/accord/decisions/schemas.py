@@ -60,6 +60,10 @@ class DecisionOut(Out):
         description="The class-wide court orders the rules read on the date, and how each "
         "was applied",
     )
+    law_entries: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="The registry's law entries applied (none: the bundled law data alone)",
+    )
     decision_record: int | None = Field(
         default=None, description="The decision record kept, when the decision was recorded"
     )

@@ -29,6 +29,7 @@ from accord.engine import Decision, DecisionRequest, PersonFacts, decide_facts
 from accord.errors import InputError, UnknownDecision
 from accord.facts.tables import FactTables, known_flag
 from accord.law.framework import FacilityCounts
+from accord.law_entries.service import law_as_of_entries, with_registry_law
 from accord.registry import (
     AsKnownOn,
     known_cutoff,
@@ -153,6 +154,11 @@ def decide_from_registry(
     so that decisions do not queue behind one another. If a fact was written since,
     it reads and decides again under the lock.
     """
+
+    # the registry's law entries on top of the bundled law (law_entries/service.py), unless
+    # the caller gives the law (a departure boarded under the law entered by its time)
+    if request.law is None:
+        request = with_registry_law(session, request)
 
     def decide(facts: PersonFacts, known_at: dt.datetime | None) -> _DecisionReads:
         counts = registry_facility_counts(session, request=request, person_id=person_id)
@@ -410,6 +416,11 @@ def replay_decision(session: Session, *, decision_id: int) -> Replay:
         as_of=stored["as_of"],
         facility=stored["facility"],
         notice_profile=stored["notice_profile"],
+        # the law entries the decision applied, exactly (none: the bundled law alone)
+        law=law_as_of_entries(
+            session,
+            entry_ids=[int(e["entry"]) for e in record.explanation.get("law_entries", [])],
+        ),
     )
     facts = person_fact_tables(
         session, person_id=record.person_id, as_known_on=record.facts_known_at

@@ -22,6 +22,7 @@ from accord.decisions.service import (
     replay_decision,
 )
 from accord.engine import Decision, DecisionRequest, decide_facts
+from accord.law_entries.service import with_registry_law
 from accord.registry import person_fact_tables
 
 P = Permission
@@ -57,6 +58,8 @@ def explain_person(
 ) -> Decision:
     """The decision with every fact behind it, from the registry, kept nowhere."""
     facts = person_fact_tables(session, person_id=person_id, as_known_on=as_known_on)
+    # the registry's law, as decide_from_registry applies it
+    request = with_registry_law(session, request)
     return decide_facts(facts=facts, request=request, all_facts=True)
 
 

@@ -195,6 +195,7 @@ def _key(ctx: Context) -> tuple[object, ...]:
         ctx.params.profile,
         ctx.facility_room,  # the rules read the registry's count only through this
         ctx.facility_counts.source if ctx.facility_counts else None,  # and cite its source
+        ctx.law.digest,  # the bundled law data and the registry's law entries
     )
 
 

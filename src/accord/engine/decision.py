@@ -15,7 +15,7 @@ from accord.engine.store import FactStore
 from accord.errors import UnknownPerson
 from accord.facts.tables import FactTables
 from accord.law.catalogue import ruleset_hash
-from accord.law.court_orders import court_orders_digest, orders_applied
+from accord.law.court_orders import court_orders_digest
 from accord.law.framework import (
     FAIL,
     NOT_APPLICABLE,
@@ -26,6 +26,7 @@ from accord.law.framework import (
     FacilityCounts,
     Rule,
 )
+from accord.law.law_set import orders_applied
 
 __all__ = ["OUTCOMES", "Decision", "RuleResult"]
 from accord.law.parameters import parameters_digest
@@ -71,6 +72,8 @@ class Decision:
     parameters: tuple[dict[str, str], ...] = field(default=())
     # the class-wide court orders the rules read on the date, and how each was applied
     court_orders: tuple[dict[str, str], ...] = field(default=())
+    # the registry's law entries the law set held (law/law_set.py): none under bundled law
+    law_entries: tuple[dict[str, str], ...] = field(default=())
 
     def with_status(self, status: str) -> list[RuleResult]:
         return [r for r in self.results if r.status == status]
@@ -103,6 +106,9 @@ class Decision:
             "agreement": self.agreement,
             "parameters": list(self.parameters),
             "court_orders": list(self.court_orders),
+            # only when the registry's law entries were applied: records of decisions under
+            # the bundled law alone are as they were before law entries existed
+            **({"law_entries": list(self.law_entries)} if self.law_entries else {}),
         }
 
 
@@ -115,6 +121,8 @@ def provenance(ctx: Context) -> tuple[dict[str, str], dict[str, Any], tuple[dict
         "court_orders_digest": court_orders_digest(),
         "notice_profile": ctx.params.profile,
     }
+    if ctx.law.entries:  # the law set's digest names the registry's entries applied, too
+        ruleset["law_digest"] = ctx.law.digest
     agreement = {
         "id": ctx.agreement.id,
         "version": ctx.agreement.version,
@@ -167,9 +175,14 @@ def _assemble(
         court_orders=tuple(
             dict(record)  # a copy: the records are cached per context
             for record in orders_applied(
-                ctx.as_of, ctx.destination, ctx.params.profile, tuple(r.id for r in compiled.rules)
+                ctx.law,
+                ctx.as_of,
+                ctx.destination,
+                ctx.params.profile,
+                tuple(r.id for r in compiled.rules),
             )
         ),
+        law_entries=tuple(e.reference() for e in ctx.law.entries),
     )
 
 

@@ -11,6 +11,7 @@ from accord.agreements import bundled_agreements, get_agreement
 from accord.countries import country_code
 from accord.errors import InputError, UnknownFacility
 from accord.law.framework import Context, FacilityCounts
+from accord.law.law_set import LawSet, bundled_law, treaties_on
 from accord.law.parameters import resolve_parameters
 from accord.pathways import PATHWAYS
 from accord.pathways import pathway as check_pathway
@@ -36,6 +37,9 @@ class DecisionRequest:
     # places taken at the facility, when the request states them (a screen given the census);
     # None leaves the capacity and quota terms unknown (a decision from the registry counts)
     facility_counts: FacilityCounts | None = None
+    # the law applied (law/law_set.py): None is the bundled law data alone; a registry gives
+    # its law entries applied to it
+    law: LawSet | None = None
 
     @classmethod
     def build(
@@ -48,6 +52,7 @@ class DecisionRequest:
         facility: str | None = None,
         notice_profile: str = "most_protective",
         facility_counts: FacilityCounts | None = None,
+        law: LawSet | None = None,
     ) -> DecisionRequest:
         """Validate every field; raise an InputError that names the bad one."""
         if facility_counts is not None:
@@ -67,6 +72,7 @@ class DecisionRequest:
             facility_id=facility,
             notice_profile=notice_profile,
             facility_counts=facility_counts,
+            law=law,
         )
         request.context()  # facility and profile are checked against the agreement here
         return request
@@ -83,14 +89,15 @@ class DecisionRequest:
 
     def context(self) -> Context:
         """The context the rules read; the same object for equal requests (it is built from
-        bundled agreements and law parameters only, which never change in a process)."""
+        the request's law set, compared by its digest)."""
         return _context(self)
 
 
 @lru_cache(maxsize=1024)
 def _context(request: DecisionRequest) -> Context:
     """DecisionRequest.context, kept per request value: a decision asks for it twice."""
-    agreement = get_agreement(request.agreement_id)
+    law = request.law or bundled_law()
+    agreement = law.agreement(request.agreement_id, request.as_of)
     facility = None
     if request.facility_id is not None:
         facility = agreement.facility(request.facility_id)
@@ -107,16 +114,16 @@ def _context(request: DecisionRequest) -> Context:
     elif request.pathway == "custody_placement":
         names = ", ".join(f.id for f in agreement.facilities) or "none"
         raise InputError(f"custody_placement needs --facility (facilities: {names})")
-    treaties = tuple(a for a in bundled_agreements().values() if a.status == "treaty")
     return Context(
         as_of=request.as_of,
         pathway=request.pathway,
         destination=request.destination,
         agreement=agreement,
-        params=resolve_parameters(request.as_of, request.notice_profile),
+        params=resolve_parameters(request.as_of, request.notice_profile, law),
         facility=facility,
-        treaties=treaties,
+        treaties=treaties_on(law, request.as_of),
         facility_counts=request.facility_counts,
+        law=law,
     )
 
 

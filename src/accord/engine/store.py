@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from accord.facts.snapshot import fill_value, snapshot_tables
 from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
@@ -75,19 +76,24 @@ class FactStore:
         return store
 
     def count(self) -> int:
-        row = self.con.execute("SELECT count(*) FROM persons_all").fetchone()
-        return int(row[0]) if row else 0
+        # fetchall: a result left unfinished would hold the connection (DuckDB 2)
+        rows = self.con.execute("SELECT count(*) FROM persons_all").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def person_facts(self, person_id: str) -> FactTables | None:
         """One person's rows of every fact table, or None if the store has no such person.
 
         The first call copies each table out sorted by person id; after that a
         lookup is a binary search, a few microseconds whatever the docket's size.
+        A snapshot's tables are written sorted (facts/snapshot.py) and read back in
+        that order: they are checked, and sorted only if they are not.
         """
         if self._sorted is None:
             self._sorted = {}
             for name in TABLE_NAMES:
-                table = self.arrow(f"SELECT * FROM {name}_all ORDER BY person_id")
+                table = self.arrow(f"SELECT * FROM {name}_all")
+                if not _sorted_by_person(table):
+                    table = self.arrow(f"SELECT * FROM {name}_all ORDER BY person_id")
                 ids = table.column("person_id").to_numpy(zero_copy_only=False)
                 self._sorted[name] = (table, ids)
         tables = {}
@@ -102,3 +108,14 @@ class FactStore:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _sorted_by_person(table: pa.Table) -> bool:
+    """True if the person ids never decrease (compared as DuckDB's ORDER BY does: by bytes)."""
+    ids = table.column("person_id")
+    if ids.null_count:
+        return False
+    if len(ids) < 2:
+        return True
+    decreasing = pc.less(ids.slice(1), ids.slice(0, len(ids) - 1))
+    return not pc.any(decreasing).as_py()

@@ -16,7 +16,7 @@ import operator
 import ibis
 
 from accord.law.class_predicates import Where, evaluate
-from accord.law.court_orders import OrderState, bundled_court_orders
+from accord.law.court_orders import OrderState
 from accord.law.framework import (
     FAIL,
     PASS,
@@ -41,7 +41,7 @@ TITLE_8_ONLY = (
 
 def _standing(ctx: Context) -> list[OrderState]:
     """Orders binding a decision of this date under the deployment's profile."""
-    states = [o.state_on(ctx.as_of) for o in bundled_court_orders().values()]
+    states = ctx.law.states_on(ctx.as_of)
     return [s for s in states if s.applies(ctx.params.profile) and s.effect is not None]
 
 

@@ -158,6 +158,11 @@ def _pending(arg: Any) -> dict[str, Any]:
     kinds = _names(get_args(ProtectionKind))(arg.get("kinds"))
     forums = _names(FORUMS)(arg["forums"]) if "forums" in arg else ()
     filed_by = arg.get("filed_by")
+    if isinstance(filed_by, str):  # a registry entry's JSON (law/law_set.py)
+        try:
+            filed_by = dt.date.fromisoformat(filed_by)
+        except ValueError:
+            raise PredicateError("filed_by needs a date, YYYY-MM-DD") from None
     if filed_by is not None and not isinstance(filed_by, dt.date):
         raise PredicateError("filed_by needs a date, YYYY-MM-DD")
     return {"kinds": kinds, "forums": forums, "filed_by": filed_by}

@@ -29,12 +29,13 @@ the order (CourtOrderDataError, an InputError: the CLI exits 2 and writes nothin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -248,6 +249,11 @@ class CourtOrder:
 def _date(value: Any, what: str) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, str):  # a registry entry's JSON (law/law_set.py)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise ValueError(f"{what} needs a date, YYYY-MM-DD, got {value!r}")
 
 
@@ -408,6 +414,16 @@ def parse_court_order(data: Any, file: str) -> CourtOrder:
         raise CourtOrderDataError(f"{label}: {exc}") from None
 
 
+def with_event(order: CourtOrder, data: Any) -> CourtOrder:
+    """`order` with one more event (a registry entry), checked against its history."""
+    try:
+        events = [*order.events, _event(data, len(order.events) + 1)]
+        _check_dates(events)
+    except ValueError as exc:
+        raise CourtOrderDataError(f"court order {order.id}: {exc}") from None
+    return dataclasses.replace(order, events=tuple(events))
+
+
 def _files(folder: Traversable | Path) -> list[Traversable | Path]:
     return sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
 
@@ -467,65 +483,3 @@ def ids_with_effects(kinds: Iterable[str]) -> tuple[str, ...]:
         for o in bundled_court_orders().values()
         if any(ev.effect is not None and ev.effect.kind in wanted for ev in o.events)
     )
-
-
-# ---- the orders a decision applies --------------------------------------------------------
-
-
-def states_on(day: dt.date) -> list[OrderState]:
-    return [o.state_on(day) for o in bundled_court_orders().values()]
-
-
-def notice_orders_on(day: dt.date, profile: str) -> list[OrderState]:
-    """Orders requiring notice that bind a decision of `day` under `profile`."""
-    return [
-        s
-        for s in states_on(day)
-        if s.applies(profile) and s.effect is not None and s.effect.kind == "require_notice"
-    ]
-
-
-def _how_applied(state: OrderState, destination: str, profile: str) -> str:
-    effect = state.effect
-    if not state.applies(profile):
-        if state.status == "stayed" and state.stay == "administrative":
-            return f"administratively stayed: not applied under the {profile} profile"
-        return "stayed pending appeal: not applied"
-    assert effect is not None
-    applied = "applied" if state.status == "in_force" else f"applied under the {profile} profile"
-    if effect.kind == "bar_removal_under_authority":
-        return "bars removal under the Alien Enemies Act only: not a bar to this Title 8 removal"
-    if effect.kind == "require_notice":
-        return f"{applied}: notice terms for class members (third_country_notice)"
-    if not effect.bars_title_8_removal_to(destination):
-        return f"bars removal to {', '.join(effect.countries or ())} only: not this destination"
-    return f"{applied}: bars removal of class members (no_class_order_bar)"
-
-
-@lru_cache(maxsize=256)
-def orders_applied(
-    day: dt.date, destination: str, profile: str, rule_ids: tuple[str, ...]
-) -> tuple[dict[str, str], ...]:
-    """The orders standing on `day` that the decision's rules read, and how each was applied:
-    recorded with the decision, as parameter values are, so it can be replayed and explained."""
-    rules = set(rule_ids)
-    records = []
-    for state in states_on(day):
-        if state.status not in ("in_force", "stayed") or state.event is None:
-            continue
-        if not rules & set(state.order.rules_reading()):
-            continue
-        o = state.order
-        records.append(
-            {
-                "id": o.id,
-                "court": o.court,
-                "docket": o.docket,
-                "title": o.title,
-                "state": state.words(),
-                "event_date": state.event.on.isoformat(),
-                "source": state.event.source,
-                "applied": _how_applied(state, destination, profile),
-            }
-        )
-    return tuple(records)

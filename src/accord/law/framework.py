@@ -16,6 +16,7 @@ import ibis
 from ibis import _
 
 from accord.agreements.models import Agreement, Facility
+from accord.law.law_set import LawSet, bundled_law
 from accord.law.parameters import LawParameters
 
 PASS, FAIL, UNKNOWN, NOT_APPLICABLE = "pass", "fail", "unknown", "not_applicable"
@@ -52,6 +53,8 @@ class Context:
     treaties: tuple[Agreement, ...] = ()
     # None when deciding from a case file alone: the registry's state is then not known
     facility_counts: FacilityCounts | None = None
+    # the law applied: the bundled law data and the registry's law entries (law/law_set.py)
+    law: LawSet = field(default_factory=bundled_law)
 
     @property
     def facility_room(self) -> tuple[bool, bool] | None:

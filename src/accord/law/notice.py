@@ -34,7 +34,6 @@ import ibis
 from ibis import _
 
 from accord.law.class_predicates import Truth, Where, destination_designated, evaluate
-from accord.law.court_orders import get_court_order
 from accord.law.framework import (
     FAIL,
     NOT_APPLICABLE,
@@ -186,7 +185,7 @@ def _third_country_notice(f: Facts, ctx: Context) -> Verdict:
     orders: list[tuple[Truth, Expr, NoticeTerms]] = []
     titles: list[tuple[str, NoticeTerms]] = []
     for order_notice in ctx.params.notice_orders:
-        order = get_court_order(order_notice.order_id)
+        order = ctx.law.order(order_notice.order_id)
         member = evaluate(order.predicate, where)
         orders.append((member, _qualifies(f, ctx, order_notice.terms), order_notice.terms))
         titles.append((order.title, order_notice.terms))

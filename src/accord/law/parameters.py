@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from accord.errors import DataError, InputError
-from accord.law.court_orders import notice_orders_on
+from accord.law.law_set import LawSet, bundled_law
 
 NOTICE_PROFILES: tuple[str, ...] = ("most_protective", "court_order", "agency_policy")
 
@@ -138,8 +138,14 @@ def _value_on(name: str, as_of: dt.date) -> dict[str, Any]:
     return dict(in_force[-1])
 
 
-def _scalar(name: str, as_of: dt.date) -> ParameterValue:
+def _scalar(name: str, as_of: dt.date, law: LawSet) -> ParameterValue:
+    """The value in force on `as_of`: the registry's (law/law_set.py) where it has one from
+    on or after the bundled value's date, otherwise the bundled one."""
     v = _value_on(name, as_of)
+    entered = law.value_on(name, as_of)
+    if entered is not None and entered.effective_from >= v["from"]:
+        source = f"{entered.source} (law entry {entered.entry})"
+        return ParameterValue(name, entered.effective_from, entered.value, source)
     return ParameterValue(name, v["from"], v["value"], v["source"])
 
 
@@ -155,9 +161,9 @@ def _notice(as_of: dt.date, profile: str) -> ParameterValue:
     return ParameterValue("third_country_notice", period["from"], chosen, chosen.source)
 
 
-def _order_notices(as_of: dt.date, profile: str) -> tuple[OrderNotice, ...]:
+def _order_notices(as_of: dt.date, profile: str, law: LawSet) -> tuple[OrderNotice, ...]:
     notices = []
-    for state in notice_orders_on(as_of, profile):
+    for state in law.notice_orders_on(as_of, profile):
         n = state.effect.notice if state.effect is not None else None
         assert n is not None
         terms = NoticeTerms(
@@ -173,14 +179,18 @@ def _order_notices(as_of: dt.date, profile: str) -> tuple[OrderNotice, ...]:
     return tuple(notices)
 
 
-def resolve_parameters(as_of: dt.date, profile: str = "most_protective") -> LawParameters:
+def resolve_parameters(
+    as_of: dt.date, profile: str = "most_protective", law: LawSet | None = None
+) -> LawParameters:
+    """The parameters in force on `as_of` under `law` (the bundled law when None)."""
+    law = law or bundled_law()
     if profile not in NOTICE_PROFILES:
         raise InputError(f"notice profile '{profile}' is not one of: {', '.join(NOTICE_PROFILES)}")
     return LawParameters(
-        appeal_period_days=_scalar("appeal_period_days", as_of),
-        adult_age_years=_scalar("adult_age_years", as_of),
-        transfer_min_remaining_months=_scalar("transfer_min_remaining_months", as_of),
+        appeal_period_days=_scalar("appeal_period_days", as_of, law),
+        adult_age_years=_scalar("adult_age_years", as_of, law),
+        transfer_min_remaining_months=_scalar("transfer_min_remaining_months", as_of, law),
         third_country_notice=_notice(as_of, profile),
         profile=profile,
-        notice_orders=_order_notices(as_of, profile),
+        notice_orders=_order_notices(as_of, profile, law),
     )

@@ -55,6 +55,7 @@ from accord.operations.handover_reads import (
     read_for_handover_pg,
     read_subjects,
 )
+from accord.operations.law_change_open import check_not_in_class
 from accord.operations.models import (
     ConsularTask,
     Incident,
@@ -63,7 +64,13 @@ from accord.operations.models import (
     TransferCase,
 )
 from accord.operations.results import HandoverClose
-from accord.operations.states import RESOLUTION_STEP, CaseState, IncidentKind, ResolutionReason
+from accord.operations.states import (
+    CASE_STEPS,
+    RESOLUTION_STEP,
+    CaseState,
+    IncidentKind,
+    ResolutionReason,
+)
 from accord.registry import persons_nationalities
 
 
@@ -409,14 +416,19 @@ def resolve_incident(
     if case is None:
         raise UnknownOperationsRecord(f"incident {incident_id} names no transfer case")
     check_facility_scope(session, actor, case.facility_id)
-    step = RESOLUTION_STEP[reason]
     when = occurred_at or at
     details = {"incident": incident_id}
-    if reason == ResolutionReason.RECEIVED_LATE:
+    if reason == ResolutionReason.NOT_IN_CLASS:  # the engine must agree; the case moves on
+        check_not_in_class(session, incident=incident, actor=actor, at=at)  # by its handover
+    elif case.state == CASE_STEPS[RESOLUTION_STEP[reason]][1].value:
+        pass  # already there (a court-order incident and a missing one, or a handover first)
+    elif reason == ResolutionReason.RECEIVED_LATE:
+        step = RESOLUTION_STEP[reason]
         place_in_custody(
             session, [case], step, actor=actor, at=at, occurred_at=when, details=details
         )
     else:
+        step = RESOLUTION_STEP[reason]
         transition(session, case, step, actor=actor, at=at, occurred_at=when, details=details)
     entry = append_audit(
         session,

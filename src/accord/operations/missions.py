@@ -20,6 +20,7 @@ from accord.auth import User
 from accord.decisions.service import decide_from_registry
 from accord.engine import DecisionRequest
 from accord.errors import IllegalTransition, InputError
+from accord.law.law_set import LawSet
 from accord.limits import LONG_TEXT_MAX, check_identifier, check_name, check_text
 from accord.operations.custody import check_room
 from accord.operations.events import (
@@ -32,6 +33,7 @@ from accord.operations.events import (
     require_mission_step,
     transition,
 )
+from accord.operations.law_change import act_on_departure, law_known_at
 from accord.operations.models import Mission, MissionLeg, OperationsEvent, TransferCase
 from accord.operations.results import BoardingResult, Struck
 from accord.operations.states import CaseState, MissionCancelReason, MissionState, StrikeReason
@@ -202,6 +204,7 @@ def _check(
     as_of: dt.date,
     known_at: dt.datetime,
     strike: bool,
+    law: LawSet | None = None,
 ) -> tuple[list[tuple[TransferCase, int]], list[Struck]]:
     cleared: list[tuple[TransferCase, int]] = []
     struck: list[Struck] = []
@@ -212,6 +215,7 @@ def _check(
             destination=case.destination,
             facility=case.facility_id,
             as_of=as_of,
+            law=law,
         )
         decision, record = decide_from_registry(
             session,
@@ -254,6 +258,12 @@ def _check(
                     "failed": [{"rule": r["rule"], "citation": r["citation"]} for r in item.failed],
                     "unknown": [
                         {"rule": r["rule"], "citation": r["citation"]} for r in item.unknown
+                    ],
+                    # the registry's law entries of the orders that bar the removal
+                    "court_orders": [
+                        {"order": o["id"], "law_entry": o["law_entry"]}
+                        for o in decision.court_orders
+                        if "law_entry" in o and "bars removal of class members" in o["applied"]
                     ],
                 },
             )
@@ -320,6 +330,9 @@ def depart_mission(
         as_of=departed_at.date(),
         known_at=departed_at,
         strike=True,
+        # boarded under the law entered by the time it departed; the entries recorded since
+        # act on the persons in the air once the departure is recorded (law_change.py)
+        law=law_known_at(session, departed_at),
     )
     if struck:
         record_event(
@@ -360,6 +373,13 @@ def depart_mission(
         at=at,
         occurred_at=departed_at,
         details={"passengers": len(cleared)},
+    )
+    act_on_departure(
+        session,
+        actor=actor,
+        cases=[case for case, _ in cleared],
+        departed_at=departed_at,
+        at=at,
     )
     return BoardingResult(
         mission.mission_number,

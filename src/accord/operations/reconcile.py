@@ -16,6 +16,7 @@ from accord.decisions.models import DecisionRecord
 from accord.operations.custody import census_count, occupancy
 from accord.operations.events import CUSTODY_IN
 from accord.operations.handover import list_incidents
+from accord.operations.law_change_open import open_acts
 from accord.operations.models import (
     CensusReport,
     FacilityCount,
@@ -140,6 +141,19 @@ def reconcile(session: Session, *, now: dt.datetime | None = None) -> ReconcileR
                     "unresolved_incident",
                     f"incident:{incident.id}",
                     f"{incident.kind}: {incident.description}",
+                )
+            )
+    # a court order entered while they were in the air (law_change.py): the incident is
+    # reported above; the return case stays open until the person is back in U.S. custody
+    for act in open_acts(session):
+        if act.what == "return case":
+            entry = f"law entry {act.law_entry}" if act.law_entry is not None else "bundled"
+            out.append(
+                Violation(
+                    "court_order_return_open",
+                    f"return:{act.id}",
+                    f"{act.person_id}: return case {act.id} under court order {act.order} "
+                    f"({entry}) is open until the person is back in U.S. custody",
                 )
             )
     for case in cases.values():

@@ -87,12 +87,15 @@ class StrikeReason(Coded):
 
 class IncidentKind(Coded):
     MISSING_AT_HANDOVER = "missing_at_handover"
+    COURT_ORDER_IN_TRANSIT = "court_order_in_transit"  # operations/law_change.py
+    COURT_ORDER_CLASS_UNKNOWN = "court_order_class_unknown"
 
 
 class ResolutionReason(Coded):
     RECEIVED_LATE = "received_late"
     RETURNED_ON_BOARD = "returned_on_board"
     DIED_IN_TRANSIT = "died_in_transit"
+    NOT_IN_CLASS = "not_in_class"  # a court-order incident only, checked by the engine
 
 
 class CustodyEnd(Coded):
@@ -179,9 +182,15 @@ DESCRIPTIONS: dict[Coded, str] = {
     StrikeReason.BOARDING_INELIGIBLE: "the boarding decision was ineligible (a rule failed)",
     StrikeReason.BOARDING_UNDETERMINED: "the boarding decision was undetermined (a fact missing)",
     IncidentKind.MISSING_AT_HANDOVER: "departed but neither received nor returned on board",
+    IncidentKind.COURT_ORDER_IN_TRANSIT: "in the air when a court order protecting them was "
+    "entered: return them (a return case is open)",
+    IncidentKind.COURT_ORDER_CLASS_UNKNOWN: "in the air when a court order was entered; "
+    "whether it protects them cannot be told from the facts: for a legal reviewer",
     ResolutionReason.RECEIVED_LATE: "the facility received the person after all",
     ResolutionReason.RETURNED_ON_BOARD: "the person was found to have returned on board",
     ResolutionReason.DIED_IN_TRANSIT: "the person died in transit",
+    ResolutionReason.NOT_IN_CLASS: "a court-order incident: the facts on record now show the "
+    "order does not protect the person (the engine checks)",
     CustodyEnd.RELEASE: "released from the facility",
     CustodyEnd.TRANSFER: "transferred out of the facility",
     CustodyEnd.RETURN: "returned to U.S. custody",
@@ -220,9 +229,10 @@ CASE_STEPS: dict[str, tuple[frozenset[CaseState], CaseState]] = {
     "confirm handover": (frozenset({S.DEPARTED}), S.IN_CUSTODY),
     "return on board": (frozenset({S.DEPARTED}), S.RETURNED_ON_BOARD),
     "report missing": (frozenset({S.DEPARTED}), S.MISSING),
-    "resolve as received": (frozenset({S.MISSING}), S.IN_CUSTODY),
-    "resolve as returned on board": (frozenset({S.MISSING}), S.RETURNED_ON_BOARD),
-    "resolve as died in transit": (frozenset({S.MISSING}), S.DIED),
+    # from departed too: a court-order incident is opened while the person is in the air
+    "resolve as received": (frozenset({S.MISSING, S.DEPARTED}), S.IN_CUSTODY),
+    "resolve as returned on board": (frozenset({S.MISSING, S.DEPARTED}), S.RETURNED_ON_BOARD),
+    "resolve as died in transit": (frozenset({S.MISSING, S.DEPARTED}), S.DIED),
     "release": (frozenset({S.IN_CUSTODY}), S.RELEASED),
     "transfer": (frozenset({S.IN_CUSTODY}), S.TRANSFERRED),
     "return": (frozenset({S.IN_CUSTODY}), S.RETURNED),

@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-import accord.auth.models  # noqa: F401  (the users table that persons, imports and facts reference)
+# the users table that persons, imports and facts reference, and the law entries (0014)
+import accord.auth.models
+import accord.law_entries.models  # noqa: F401
+from accord.casefile.models import CASE_FILE_LISTS
 from accord.db.models import Base, BigId, UTCDateTime
 
 PERSON_ID_LENGTH = 128
@@ -338,10 +341,30 @@ FACT_MODELS: dict[str, type[Base]] = {
 }
 
 
+# Each person's current versions, kept by a trigger with every insert into fact_versions
+# (migration 0015), so that a snapshot as known now reads no superseded version. A list's
+# current version is its highest id.
+CURRENT_PERSONS = Table(  # derived from fact_versions, updated in place by the trigger
+    "current_persons",
+    Base.metadata,
+    Column("person_id", String(PERSON_ID_LENGTH), primary_key=True),
+    Column("person_version", BigId, nullable=True),  # of the pseudo-list `person`
+    # the known flag of each list's current version; null: no version of the list yet
+    *(Column(f"{name}_known", Boolean, nullable=True) for name in CASE_FILE_LISTS),
+)
+SUPERSEDED_VERSIONS = Table(  # every version with rows that a newer one of its list replaced
+    "superseded_versions",
+    Base.metadata,
+    Column("list_name", String(32), primary_key=True),
+    Column("version_id", BigId, primary_key=True),
+)
+
+
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "persons",
     "imports",
     "fact_versions",
     *(cast(Table, m.__table__).name for m in FACT_MODELS.values()),
+    "superseded_versions",
     "audit_log",
 )

@@ -5,9 +5,20 @@
 cutoff; a retraction is a version without rows, not known) run inside
 `COPY (...) TO STDOUT (FORMAT csv)`, and pyarrow's CSV reader parses the
 stream straight into typed columns. tests/registry/test_snapshot_fast_path.py
-holds the two paths equal. The row path built a Python tuple and a value per
-field; this one is bound by PostgreSQL's pass over the versions (about 20 per
-person: every known list, empty ones too), see benchmarks/RESULTS.md.
+and test_snapshot_current.py hold the two paths equal.
+
+As known now, the statements read what every fact write keeps (a trigger,
+migration 0015): current_persons gives each person's person-list version and
+known flags, and a list's row is current unless its version is in
+superseded_versions. No pass over the versions (about 20 per person: every
+known list, empty ones too): the cost is that of the rows themselves. As known
+at an earlier time, they find the current versions from the versions, the cutoff
+read as a version-id bound.
+
+In a read transaction (REPEATABLE READ, nothing written) a second connection
+imports its snapshot (pg_export_snapshot) and COPYs half of the tables, so that
+PostgreSQL makes two at once; a transaction that wrote reads over its own
+connection alone, since its writes are in no exported snapshot.
 
 CSV keeps null and the empty string apart: COPY writes NULL as nothing and an
 empty text as `""`, and the reader is told that only unquoted empty fields are
@@ -19,15 +30,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from sqlalchemy import Integer, case, cast, exists, func, select, true
+from sqlalchemy import Integer, case, cast, exists, func, literal, select, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
@@ -35,33 +48,103 @@ from accord.casefile.models import CASE_FILE_LISTS
 from accord.db import UTCDateTime, driver_connection
 from accord.facts.tables import FACT_SCHEMAS, FactTables, known_flag
 from accord.registry.codec import SCALAR_DEFAULTS, SCALARS
-from accord.registry.models import FACT_MODELS, PERSON_LIST, FactVersion, PersonFact
+from accord.registry.models import (
+    CURRENT_PERSONS,
+    FACT_MODELS,
+    PERSON_LIST,
+    SUPERSEDED_VERSIONS,
+    FactVersion,
+    PersonFact,
+)
 from accord.registry.reads import _recorded_by
 
 FV = FactVersion
 _FLAG = pa.int8()  # the persons statement's known flags: 0/1, cast to bool after
 
 
+_Job = tuple[str, Any, Callable[[memoryview], pa.Table]]  # (table, statement, CSV -> table)
+
+
 def copy_fact_tables(session: Session, *, cutoff: dt.datetime | None) -> FactTables:
     """What reads.row_fact_tables returns, read through COPY (PostgreSQL only)."""
     if session.autoflush:  # as session.execute would: pending writes are part of the read
         session.flush()
-    copier = _Copier(driver_connection(session), session.get_bind().dialect)
-    last = last_version_by(session, cutoff)
-    jobs: list[tuple[str, Any, Callable[[memoryview], pa.Table]]] = [
-        ("persons", persons_statement(last), _persons_table)
-    ]
-    for name in CASE_FILE_LISTS:
-        jobs.append((name, list_statement(name, last), partial(_list_table, name)))
+    raw = driver_connection(session)
+    jobs: list[_Job]
+    if cutoff is None:  # as known now: the tables the writes keep (migration 0015)
+        jobs = [("persons", current_persons_statement(), _current_persons_table)]
+        jobs += [(n, current_list_statement(n), partial(_list_table, n)) for n in CASE_FILE_LISTS]
+    else:
+        last = last_version_by(session, cutoff)
+        jobs = [("persons", persons_statement(last), _persons_table)]
+        jobs += [(n, list_statement(n, last), partial(_list_table, n)) for n in CASE_FILE_LISTS]
     from psycopg import Error  # PostgreSQL only
 
+    dialect = session.get_bind().dialect
+    pending = deque(jobs)  # taken by each stream in turn (deque.popleft is atomic)
     # a thread parses and sorts one table's CSV while PostgreSQL makes the next one's
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-csv") as arrow:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-csv") as arrow,
+        _same_snapshot(session, raw) as other,
+    ):
+
+        def stream(connection: Any) -> dict[str, Future[pa.Table]]:
+            copier = _Copier(connection, dialect)
+            out: dict[str, Future[pa.Table]] = {}
+            while True:
+                try:
+                    name, sql, shape = pending.popleft()
+                except IndexError:
+                    return out
+                out[name] = arrow.submit(shape, copier.csv(sql))
+
         try:
-            parsed = {name: arrow.submit(shape, copier.csv(sql)) for name, sql, shape in jobs}
+            if other is None:
+                parsed = stream(raw)
+            else:  # two COPY streams: PostgreSQL makes two tables at once
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-copy") as two:
+                    theirs = two.submit(stream, other)
+                    try:
+                        parsed = stream(raw)
+                    finally:
+                        pending.clear()  # on an error, the other stream stops after its table
+                    parsed |= theirs.result()
         except Error as exc:  # as SQLAlchemy would raise it: a lost database is OperationalError
             raise DBAPIError.instance(None, None, exc, Error) from exc
-        return FactTables({name: table.result() for name, table in parsed.items()})
+        return FactTables({name: parsed[name].result() for name, _, _ in jobs})
+
+
+@contextmanager
+def _same_snapshot(session: Session, raw: Any) -> Iterator[Any | None]:
+    """A second connection that sees exactly what this transaction sees (its snapshot,
+    exported), for a second COPY stream; None where that cannot be: a transaction that
+    wrote (its own writes are in no exported snapshot) or that is not REPEATABLE READ (its
+    next statement could see later commits), as a write session's is."""
+    isolation, wrote = raw.execute(
+        "SELECT current_setting('transaction_isolation'), txid_current_if_assigned() IS NOT NULL"
+    ).fetchone()
+    if isolation not in ("repeatable read", "serializable") or wrote:
+        yield None
+        return
+    from psycopg import Error, sql  # PostgreSQL only
+
+    (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
+    engine = session.get_bind().engine
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    other = None
+    try:
+        other = engine.dialect.connect(*cargs, **cparams)  # not the pool's: one may be scarce
+        other.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        other.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    except Error:  # no second connection to be had (e.g. max_connections): one stream
+        if other is not None:
+            other.close()
+        other = None
+    try:
+        yield other
+    finally:
+        if other is not None:
+            other.close()  # its transaction, read only, ends with it
 
 
 def last_version_by(session: Session, cutoff: dt.datetime | None) -> int | None:
@@ -118,6 +201,50 @@ def list_statement(list_name: str, last: int | None) -> Any:
     statement = select(table.c.ordinal, *(table.c[f.name] for f in FACT_SCHEMAS[list_name]))
     statement = statement.where(~superseded)
     return statement.where(table.c.version_id <= last) if last is not None else statement
+
+
+def current_persons_statement() -> Any:
+    """The persons table as known now, from current_persons: person_id, the scalars of the
+    current person version, and the known flags as one bitmask (bit i: CASE_FILE_LISTS[i];
+    one column to write and parse rather than 21)."""
+    assert len(CASE_FILE_LISTS) < 31, "the known flags' bitmask is an int4"
+    people = CURRENT_PERSONS.c
+    known_lists = sum(
+        (case((people[known_flag(n)], 1 << i), else_=0) for i, n in enumerate(CASE_FILE_LISTS)),
+        start=literal(0),
+    )
+    return select(
+        people.person_id,
+        *(getattr(PersonFact, s) for s in SCALARS),
+        known_lists.label("known_lists"),
+    ).outerjoin(PersonFact, PersonFact.version_id == people.person_version)
+
+
+def current_list_statement(list_name: str) -> Any:
+    """A list's rows as known now: those of versions no newer version superseded."""
+    table: Any = FACT_MODELS[list_name].__table__
+    superseded = SUPERSEDED_VERSIONS.c
+    replaced = exists().where(
+        superseded.list_name == list_name, superseded.version_id == table.c.version_id
+    )
+    statement = select(table.c.ordinal, *(table.c[f.name] for f in FACT_SCHEMAS[list_name]))
+    return statement.where(~replaced)
+
+
+def _current_persons_table(csv: memoryview) -> pa.Table:
+    schema = FACT_SCHEMAS["persons"]
+    read_as = pa.schema([schema.field(c) for c in ("person_id", *SCALARS)])
+    table = _parse(csv, pa.schema([*read_as, pa.field("known_lists", pa.int32())]))
+    mask = table.column("known_lists")
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name in ("person_id", *SCALARS):
+        column = table.column(name)
+        if name in ("sex", "citizenship"):  # a retracted person version: the defaults
+            column = pc.fill_null(column, SCALAR_DEFAULTS[name])
+        columns[name] = column
+    for i, n in enumerate(CASE_FILE_LISTS):
+        columns[known_flag(n)] = pc.not_equal(pc.bit_wise_and(mask, 1 << i), 0)
+    return pa.table(columns, schema=schema).sort_by("person_id")
 
 
 def _persons_table(csv: memoryview) -> pa.Table:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 import accord.auth.models
 import accord.billing.models
 import accord.decisions.models
+import accord.law_entries.models
 import accord.operations.models
 import accord.registry.models  # noqa: F401
 from accord.db.engine import make_engine

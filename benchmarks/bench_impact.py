@@ -1,0 +1,185 @@
+"""Impact benchmark: the impact of one court order on a docket, incremental, against deciding
+everyone again (issue 20: at most 3 s warm at 10,000,000 persons on 2 cores).
+
+Run:  .venv/bin/python benchmarks/bench_impact.py [--persons 1000000] [--runs 3]
+      .venv/bin/python benchmarks/bench_impact.py --persons 10000000   (the lead's run)
+
+The docket is the default synthetic one (src/accord/synthetic/), written once as a snapshot
+under build/bench/ and loaded into memory (FactStore.from_snapshot(load=True)). The change is a
+candidate court order (not entered) barring removal to El Salvador of Cuban nationals, entered
+2025-03-15: its class is the Cubans and the persons whose nationality is not recorded (a few
+percent of the docket). The request: sv-2025-offer, custody_placement to SV at CECOT, as of
+2025-03-16.
+
+* impact (incremental): accord.impact.compute.request_impact: one pass over the docket gives
+  the order's class (its predicate true or not known) with the statuses of the rules that read
+  the order under the law before and after; the persons whose statuses differ are joined to
+  every person's statuses under the law before (the decisions that stand: computed on the
+  store's first impact for that law and request, and held in the store) for the outcomes. The
+  first run compiles both law sets and decides everyone under the law before once; the next
+  `--runs` are warm.
+* baseline (everyone decided again): the same rules' statement under the law after, over
+  every person, materialized, in the same process, warm (compiled already); the ratio is the
+  baseline over the warm impact. (Deciding everyone under the law before too, to compare,
+  would double it: the baseline is the cheaper half.)
+
+Not a test: it prints figures and never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from accord.engine import DecisionRequest, FactStore
+from accord.facts.snapshot import MANIFEST, is_snapshot, write_snapshot
+from accord.impact.change import of_candidate
+from accord.impact.compute import coded_statement, request_impact, under
+from accord.law.law_set import bundled_law
+from accord.synthetic import synthetic_docket
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_10M_S = 3.0
+console = Console(width=110)
+ORDER = {
+    "id": "bench-bar-cu-sv",
+    "title": "Bench v. Noem (fictional, for the benchmark)",
+    "court": "D.D.C.",
+    "docket": "No. 1:25-cv-00000 (benchmark)",
+    "class": {
+        "definition": "All Cuban nationals (fictional class)",
+        "source": "benchmark",
+        "predicate": {"nationality_in": ["CU"]},
+    },
+    "events": [
+        {
+            "date": "2025-03-15",
+            "kind": "entered",
+            "what": "temporary restraining order (benchmark)",
+            "source": "benchmark",
+            "effect": {"kind": "bar_removal", "countries": ["SV"]},
+        }
+    ],
+}
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def snapshot_for(persons: int, seed: int, folder: Path) -> Path:
+    path = folder / f"impact-docket-{persons}-seed{seed}"
+    note = f"bench_impact: synthetic docket of {persons} persons, seed {seed}"
+    if is_snapshot(path) and json.loads((path / MANIFEST).read_text("utf-8")).get("note") == note:
+        console.print(f"reusing snapshot {path}")
+        return path
+    started = time.perf_counter()
+    write_snapshot(synthetic_docket(persons, seed=seed), path, note=note)
+    console.print(f"generated and wrote {path} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=ROOT / "build" / "bench")
+    args = parser.parse_args()
+    console.print(
+        f"bench_impact: {args.persons:,} persons, {os.cpu_count()} cores, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    path = snapshot_for(args.persons, args.seed, args.dir)
+    started = time.perf_counter()
+    store = FactStore.from_snapshot(path, load=True)
+    load_s = time.perf_counter() - started
+    request = DecisionRequest.build(
+        agreement="sv-2025-offer",
+        pathway="custody_placement",
+        destination="SV",
+        facility="CECOT",
+        as_of="2025-03-16",
+    )
+    change = of_candidate(
+        bundled_law(), kind="court_order", subject=None, body=ORDER, day=dt.date(2025, 3, 16)
+    )
+
+    def impact() -> tuple[float, float, object]:
+        t, cpu = time.perf_counter(), time.process_time()
+        found = request_impact(store, change, request, persons=args.persons)
+        return time.perf_counter() - t, time.process_time() - cpu, found
+
+    cold_s, _, result = impact()
+    warm: list[float] = []
+    warm_cpu: list[float] = []
+    for _ in range(args.runs):
+        seconds, cpu_s, result = impact()
+        warm.append(seconds)
+        warm_cpu.append(cpu_s)
+    after_sql = coded_statement(under(request, change.after, change.day).context())[1]
+
+    def everyone() -> tuple[float, float]:
+        t, cpu = time.perf_counter(), time.process_time()
+        cursor = store.con.cursor()
+        try:
+            cursor.execute(f"CREATE TEMP TABLE _everyone AS {after_sql}")
+            cursor.execute("DROP TABLE _everyone")
+        finally:
+            cursor.close()
+        return time.perf_counter() - t, time.process_time() - cpu
+
+    everyone()  # warm the statement's first run too
+    runs = [everyone() for _ in range(args.runs)]
+    baseline = [wall for wall, _ in runs]
+    best, base = min(warm), min(baseline)
+    best_cpu, base_cpu = min(warm_cpu), min(cpu for _, cpu in runs)
+    assert hasattr(result, "redecided")
+    table = Table(title=f"Impact of one court order on {args.persons:,} persons")
+    table.add_column("what")
+    table.add_column("figure", justify="right")
+    rows = [
+        ("snapshot loaded into memory", f"{load_s:.2f} s"),
+        ("class (decided again)", f"{result.redecided:,} ({result.redecided / args.persons:.1%})"),
+        ("outcomes that change", f"{len(result.changes):,}"),
+        (
+            "impact, first run (compiles; decides everyone under the law before once)",
+            f"{cold_s:.2f} s",
+        ),
+        (
+            f"impact, warm best of {args.runs}",
+            f"{best:.3f} s (median {statistics.median(warm):.3f})",
+        ),
+        (
+            f"everyone decided again under the law after, warm best of {args.runs}",
+            f"{base:.3f} s (median {statistics.median(baseline):.3f})",
+        ),
+        ("ratio (baseline / impact)", f"{base / best:.1f}x"),
+        (
+            "CPU seconds of the process: impact / baseline (best)",
+            f"{best_cpu:.2f} / {base_cpu:.2f} ({base_cpu / best_cpu:.1f}x)",
+        ),
+        ("peak RSS", f"{peak_rss_gib():.2f} GiB"),
+        ("load average at the end", " ".join(f"{x:.2f}" for x in os.getloadavg())),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if args.persons >= 10_000_000:
+        verdict = "met" if best <= TARGET_10M_S else "missed"
+        console.print(f"target <= {TARGET_10M_S} s warm at 10M: {verdict}")
+    store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

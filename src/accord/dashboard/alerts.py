@@ -1,0 +1,41 @@
+"""The court-order alert every dashboard page shows a legal reviewer (and an officer, who
+resolves incidents): persons an order entered in the registry protects who were in the air,
+with an incident or return case still open (operations/law_change.py). Counts only, no
+person named: the list is the /alerts page (views_alerts.py), whose reads are audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accord.api.deps import Ctx
+from accord.auth import Permission, can
+from accord.operations.law_change_open import open_acts
+
+P = Permission
+
+
+@dataclass(frozen=True)
+class LawAlert:
+    persons: int
+    incidents: int
+    return_cases: int
+
+
+def sees_law_alerts(ctx: Ctx) -> bool:
+    user = ctx.user
+    return can(user, P.OPS_READ) and (can(user, P.LAW_ORDERS) or can(user, P.OPS_INCIDENTS))
+
+
+def law_alert(ctx: Ctx) -> LawAlert | None:
+    """The banner's counts, or None when there is nothing open or the user does not see it."""
+    if not sees_law_alerts(ctx):
+        return None
+    with ctx.read() as session:
+        acts = open_acts(session)
+    if not acts:
+        return None
+    return LawAlert(
+        persons=len({a.person_id for a in acts}),
+        incidents=sum(a.what == "incident" for a in acts),
+        return_cases=sum(a.what == "return case" for a in acts),
+    )

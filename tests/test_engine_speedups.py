@@ -1,0 +1,115 @@
+"""The bulk engine's shortcuts give what the plain way gives: the one-person index skips its
+sort only for tables already in person order (engine/store.py), and the Parquet screen's
+statuses decode to the same strings as the string statement (engine/status_codes.py)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from accord.engine import DecisionRequest, FactStore, decide_person, screen_table
+from accord.engine.compiler import compile_rules
+from accord.engine.store import _sorted_by_person
+from accord.facts.snapshot import write_snapshot
+from accord.facts.tables import TABLE_NAMES, FactTables
+from accord.synthetic import synthetic_docket
+
+REQUEST = DecisionRequest.build(
+    agreement="sv-2025-offer",
+    pathway="custody_placement",
+    destination="SV",
+    as_of="2025-03-16",
+    facility="CECOT",
+)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        ([], True),
+        (["a"], True),
+        (["a", "a", "b"], True),
+        (["b", "a"], False),
+        (["a", None], False),  # ORDER BY puts nulls last: sort rather than guess
+        (["Z", "a"], True),  # by bytes, as DuckDB orders: upper case first
+        (["z", "\u00e9"], True),  # a multi-byte character after every ASCII one
+        (["\u00e9", "z"], False),
+    ],
+)
+def test_person_order_is_checked_as_duckdb_orders(ids: list[str | None], expected: bool) -> None:
+    table = pa.table({"person_id": pa.array(ids, type=pa.string())})
+    assert _sorted_by_person(table) is expected
+    if None not in ids:
+        con = duckdb.connect()
+        con.register("ids", table)
+        ordered = con.execute("SELECT person_id FROM ids ORDER BY person_id").fetchall()
+        assert ([r[0] for r in ordered] == ids) is expected
+
+
+def _shuffled_store(facts: FactTables) -> FactStore:
+    """The same facts in a store whose tables are not in person order."""
+    con = duckdb.connect()
+    rng = random.Random(7)
+    for name in TABLE_NAMES:
+        table = facts.tables[name]
+        order = list(range(table.num_rows))
+        rng.shuffle(order)
+        con.register(f"{name}_arrow", table.take(pa.array(order, type=pa.int64())))
+        con.execute(f"CREATE TABLE {name}_all AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    return FactStore(con)
+
+
+def _rows(facts: FactTables) -> dict[str, set[tuple[object, ...]]]:
+    return {
+        name: {tuple(row.values()) for row in table.to_pylist()}
+        for name, table in facts.tables.items()
+    }
+
+
+def test_a_store_out_of_person_order_still_finds_every_row_of_a_person() -> None:
+    facts = synthetic_docket(400, seed=3)
+    ordered = FactStore.from_tables(facts)
+    shuffled = _shuffled_store(facts)
+    assert not _sorted_by_person(shuffled.arrow("SELECT person_id FROM removal_orders_all"))
+    ids = facts.tables["persons"].column("person_id").to_pylist()
+    for person_id in [*ids[::37], ids[-1]]:
+        a, b = ordered.person_facts(person_id), shuffled.person_facts(person_id)
+        assert a is not None
+        assert b is not None
+        assert _rows(a) == _rows(b)
+        assert sum(t.num_rows for t in b.tables.values()) >= 1
+        da = decide_person(store=ordered, request=REQUEST, person_id=person_id)
+        db = decide_person(store=shuffled, request=REQUEST, person_id=person_id)
+        assert da.outcome == db.outcome
+        assert [r.status for r in da.results] == [r.status for r in db.results]
+    assert shuffled.person_facts("no-such-person") is None
+
+
+def test_a_snapshot_store_needs_no_sort_and_finds_the_same_rows(tmp_path: Path) -> None:
+    facts = synthetic_docket(300, seed=11)
+    path = tmp_path / "snap"
+    write_snapshot(facts, path)
+    store = FactStore.from_snapshot(path, load=True)
+    for name in TABLE_NAMES:  # written in person order and read back in it
+        assert _sorted_by_person(store.arrow(f"SELECT * FROM {name}_all"))
+    reference = FactStore.from_tables(facts)
+    for person_id in facts.tables["persons"].column("person_id").to_pylist()[::29]:
+        got, want = store.person_facts(person_id), reference.person_facts(person_id)
+        assert got is not None
+        assert want is not None
+        assert _rows(got) == _rows(want)
+
+
+def test_the_screen_statement_decodes_every_status_as_the_string_statement() -> None:
+    store = FactStore.from_tables(synthetic_docket(2_000, seed=13))
+    enum = store.arrow(compile_rules(REQUEST.context()).docket_enum_sql + " ORDER BY person_id")
+    strings = screen_table(store=store, request=REQUEST)
+    # every status and the outcome an ENUM (a dictionary of the same strings), then equal
+    assert all(pa.types.is_dictionary(t) for t in enum.schema.types[1:])
+    assert enum.cast(strings.schema).equals(strings)
+    assert len(set(strings.column("outcome").to_pylist())) >= 2
