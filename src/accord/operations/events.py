@@ -16,15 +16,27 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accord.auth import User
-from accord.db import AuditWriter, StatementBatch, lock_for_write, record_time
+from accord.db import AuditWriter, StatementBatch, append_audit, lock_for_write, record_time
 from accord.errors import (
     IllegalTransition,
     InputError,
     OutsideFacilityScope,
     UnknownOperationsRecord,
 )
-from accord.operations.models import LiaisonFacility, Mission, OperationsEvent, TransferCase
-from accord.operations.states import CASE_STEPS, MISSION_STEPS, CaseState, MissionState
+from accord.operations.models import (
+    Incident,
+    LiaisonFacility,
+    Mission,
+    OperationsEvent,
+    TransferCase,
+)
+from accord.operations.states import (
+    CASE_STEPS,
+    MISSION_STEPS,
+    CaseState,
+    IncidentKind,
+    MissionState,
+)
 
 # The event kind of each case step (the step names in states.CASE_STEPS read as prose).
 STEP_KIND: dict[str, str] = {
@@ -367,3 +379,44 @@ def mission_transition(
     mission.state = target.value
     session.flush()
     return event
+
+
+def open_incident(
+    session: Session,
+    *,
+    actor: User,
+    at: dt.datetime,
+    case: TransferCase,
+    kind: IncidentKind,
+    description: str,
+    about: dict[str, Any] | None = None,
+) -> int:
+    """Open an incident on a case, audited; `about` adds to the audit entry's change (the
+    court order and law entry behind an incident opened by an order, operations/law_change)."""
+    entry = append_audit(
+        session,
+        actor=actor,
+        action="operations.incident_opened",
+        subject=f"case:{case.id}",
+        change={
+            "kind": kind.value,
+            "person_id": case.person_id,
+            "mission_id": case.mission_id,
+            "description": description,
+            **(about or {}),
+        },
+        now=at,
+    )
+    incident = Incident(
+        kind=kind.value,
+        mission_id=case.mission_id,
+        case_id=case.id,
+        person_id=case.person_id,
+        description=description,
+        opened_at=at,
+        opened_by_id=actor.id,
+        audit_seq=entry.seq,
+    )
+    session.add(incident)
+    session.flush()
+    return incident.id

@@ -44,6 +44,7 @@ from accord.operations.events import (
     check_facility_scope,
     get_mission,
     mission_transition,
+    open_incident,
     require_mission_step,
     transition,
     transition_cases,
@@ -304,7 +305,7 @@ def close_handover(
                 details={"mission": mission.mission_number},
             )
             incidents.append(
-                _open_incident(
+                open_incident(
                     session,
                     actor=actor,
                     at=at,
@@ -335,43 +336,6 @@ def close_handover(
     return HandoverClose(
         mission.mission_number, len(departed), received, returned, tuple(incidents)
     )
-
-
-def _open_incident(
-    session: Session,
-    *,
-    actor: User,
-    at: dt.datetime,
-    case: TransferCase,
-    kind: IncidentKind,
-    description: str,
-) -> int:
-    entry = append_audit(
-        session,
-        actor=actor,
-        action="operations.incident_opened",
-        subject=f"case:{case.id}",
-        change={
-            "kind": kind.value,
-            "person_id": case.person_id,
-            "mission_id": case.mission_id,
-            "description": description,
-        },
-        now=at,
-    )
-    incident = Incident(
-        kind=kind.value,
-        mission_id=case.mission_id,
-        case_id=case.id,
-        person_id=case.person_id,
-        description=description,
-        opened_at=at,
-        opened_by_id=actor.id,
-        audit_seq=entry.seq,
-    )
-    session.add(incident)
-    session.flush()
-    return incident.id
 
 
 def list_incidents(

@@ -42,9 +42,8 @@ from accord.law.law_set import LawSet
 from accord.law_entries.models import LawEntryRecord
 from accord.law_entries.service import law_as_of_entries, registry_law
 from accord.operations.care import open_return
-from accord.operations.events import record_event
+from accord.operations.events import open_incident, record_event
 from accord.operations.models import (
-    Incident,
     IncidentResolution,
     Mission,
     OperationsEvent,
@@ -151,45 +150,6 @@ def _acted(session: Session, case_id: int, order_id: str) -> bool:
     return False
 
 
-def _open_incident(
-    session: Session,
-    *,
-    actor: User,
-    at: dt.datetime,
-    case: TransferCase,
-    kind: IncidentKind,
-    description: str,
-    about: dict[str, Any],
-) -> int:
-    entry = append_audit(
-        session,
-        actor=actor,
-        action="operations.incident_opened",
-        subject=f"case:{case.id}",
-        change={
-            "kind": kind.value,
-            "person_id": case.person_id,
-            "mission_id": case.mission_id,
-            "description": description,
-            **about,
-        },
-        now=at,
-    )
-    incident = Incident(
-        kind=kind.value,
-        mission_id=case.mission_id,
-        case_id=case.id,
-        person_id=case.person_id,
-        description=description,
-        opened_at=at,
-        opened_by_id=actor.id,
-        audit_seq=entry.seq,
-    )
-    session.add(incident)
-    session.flush()
-    return incident.id
-
-
 def _in_the_air(
     session: Session,
     *,
@@ -221,7 +181,7 @@ def _in_the_air(
             f"{order.title} ({order.court}, {order.docket}; {entered}) protects them cannot "
             "be told from the facts recorded: a legal reviewer must establish it"
         )
-    incident = _open_incident(
+    incident = open_incident(
         session, actor=actor, at=at, case=case, kind=kind, description=text, about=about
     )
     returned: int | None = None
