@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast faults lint typecheck unit unit-fast install clean chromium
+.PHONY: demo test test-fast faults lint typecheck unit unit-fast install clean chromium weasyprint-libs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) weasyprint-libs node_modules/axe-core/axe.min.js
 
-demo: $(STAMP)
+demo: $(STAMP) weasyprint-libs
 	$(BIN)/accord demo --out build/demo
 
 lint: $(STAMP)
@@ -34,18 +34,31 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser)
-chromium:
+chromium: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
+
+# axe-core for the accessibility check of every page (tests/browser/test_accessibility.py),
+# at the version package-lock.json pins; npm comes with Debian's nodejs
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The Debian libraries WeasyPrint loads to draw the PDF documents (Pango, its FreeType backend,
+# HarfBuzz's subsetter; GLib, HarfBuzz and fontconfig come with them) and one font
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+weasyprint-libs:
+	dpkg -s $(WEASYPRINT_DEBS) >/dev/null 2>&1 || (apt-get update && apt-get install -y $(WEASYPRINT_DEBS))
 
 # --dist loadgroup: tests go to whichever worker is free, except that the browser tests
 # (marked xdist_group by tests/conftest.py) share one worker and its one Chromium
 XDIST := -n $(or $(PYTEST_WORKERS),auto) --dist loadgroup
 FAST := not postgresql and not browser and not slow
 
-unit: $(STAMP) chromium
+unit: $(STAMP) chromium weasyprint-libs
 	ACCORD_TEST_REQUIRE_POSTGRES=1 ACCORD_TEST_REQUIRE_BROWSER=1 $(BIN)/pytest $(XDIST)
 
-unit-fast: $(STAMP)
+unit-fast: $(STAMP) weasyprint-libs
 	$(BIN)/pytest $(XDIST) -m "$(FAST)"
 
 test: lint typecheck unit

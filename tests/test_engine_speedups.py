@@ -4,10 +4,12 @@ statuses decode to the same strings as the string statement (engine/status_codes
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
 import duckdb
+import ibis
 import pyarrow as pa
 import pytest
 
@@ -16,6 +18,7 @@ from accord.engine.compiler import compile_rules
 from accord.engine.store import _sorted_by_person
 from accord.facts.snapshot import write_snapshot
 from accord.facts.tables import TABLE_NAMES, FactTables
+from accord.law.framework import latest_on
 from accord.synthetic import synthetic_docket
 
 REQUEST = DecisionRequest.build(
@@ -113,3 +116,31 @@ def test_the_screen_statement_decodes_every_status_as_the_string_statement() -> 
     assert all(pa.types.is_dictionary(t) for t in enum.schema.types[1:])
     assert enum.cast(strings.schema).equals(strings)
     assert len(set(strings.column("outcome").to_pylist())) >= 2
+
+
+def test_latest_on_keeps_the_rows_rank_keeps() -> None:
+    """latest_on (law/framework.py), which a faster form must match: the rows ranked first by
+    day, descending, per person and key; ties stay, a null key is one group, and days after
+    the as-of date are not read."""
+    rows = [
+        ("a", "x", dt.date(2025, 1, 1), 1),
+        ("a", "x", dt.date(2025, 2, 1), 2),  # latest of (a, x)
+        ("a", "x", dt.date(2025, 9, 1), 3),  # after the as-of date
+        ("a", "y", dt.date(2025, 1, 5), 4),  # its own key
+        ("b", None, dt.date(2025, 1, 1), 5),
+        ("b", None, dt.date(2025, 1, 3), 6),  # a null key: one group with row 5
+        ("b", None, dt.date(2025, 1, 3), 7),  # a tie on the latest day: both stay
+        ("c", "x", None, 8),  # no date: never the latest
+    ]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE facts (person_id VARCHAR, k VARCHAR, day DATE, n INTEGER)")
+    con.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", rows)
+    table = ibis.table({"person_id": "string", "k": "string", "day": "date", "n": "int32"}, "facts")
+    as_of = ibis.literal(dt.date(2025, 3, 16), type="date")
+    latest = latest_on(table, as_of, date_col="day", keys=("k",))
+    got = sorted(r[3] for r in con.execute(ibis.to_sql(latest, dialect="duckdb")).fetchall())
+    ranked = con.execute(
+        "SELECT n FROM (SELECT *, rank() OVER (PARTITION BY person_id, k ORDER BY day DESC) AS r "
+        "FROM facts WHERE day <= DATE '2025-03-16') WHERE r = 1 ORDER BY n"
+    ).fetchall()
+    assert got == [n for (n,) in ranked] == [2, 4, 6, 7]

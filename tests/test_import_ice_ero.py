@@ -17,6 +17,7 @@ from accord.errors import ImportFormatError, InputError
 from accord.facts import case_files_to_tables
 from accord.importers import (
     CATEGORY_FACTS,
+    REFUSED_CATEGORIES,
     IceEroImport,
     read_ice_ero,
     write_case_files,
@@ -193,12 +194,24 @@ def test_category_proves_what_the_table_says(
     case = fixture_cases[category]
     if facts.order == "none":
         assert case.removal_orders == []
-    elif facts.order == "final_kind_unknown":
+    elif facts.order in ("final_kind_unknown", "unknown"):
         assert case.removal_orders is None
+    elif facts.order == "appealed_to_bia":
+        assert case.removal_orders is not None
+        assert [o.kind for o in case.removal_orders] == ["immigration_judge"]
+        assert case.appeals is not None
+        assert [(a.kind, a.status) for a in case.appeals] == [("bia_appeal", "pending")]
     else:
         assert case.removal_orders is not None
         assert [o.kind for o in case.removal_orders] == [facts.order]
+    if facts.order != "appealed_to_bia":
+        assert case.appeals is None
     assert (case.fear_claims is not None) == facts.fear_referral
+    if case.fear_claims is not None:
+        assert [f.status for f in case.fear_claims] == [facts.fear]
+    # relief the export cannot date or place stays unknown, never a record
+    assert case.protections is None
+    assert case.status_grants is None
     assert (case.citizenship_claim is not None) == facts.status_claim
     if case.nationalities is None:
         assert case.citizenship == "unknown"
@@ -216,7 +229,7 @@ def test_special_country_values(fixture_cases: dict[str, CaseFile]) -> None:
 
 def test_doc_explains_every_category() -> None:
     doc = DOC.read_text(encoding="utf-8")
-    for category in CATEGORY_FACTS:
+    for category in [*CATEGORY_FACTS, *REFUSED_CATEGORIES]:
         assert f"`{category}`" in doc, category
 
 
@@ -227,16 +240,18 @@ def test_unknown_categories_are_listed_with_count_and_first_line(tmp_path: Path)
     path = _export(
         tmp_path,
         _row(),
-        _row(category="[5F] Unable to Obtain Travel Document"),
-        _row(category="[5F] Unable to Obtain Travel Document"),
+        _row(category="[H] Historical Category For Migration Only"),
+        _row(category="[H] Historical Category For Migration Only"),
         _row(category="[17] USC Prosecution Case"),
+        _row(category="[5G] Something New"),
     )
     with pytest.raises(ImportFormatError) as info:
         read_ice_ero(path)
     message = str(info.value)
     assert str(path) in message
-    assert "'[5F] Unable to Obtain Travel Document' (2 rows, first on line 6)" in message
-    assert "'[17] USC Prosecution Case' (1 rows, first on line 8)" in message
+    assert "'[H] Historical Category For Migration Only' (2 rows, first on line 6)" in message
+    assert "'[17] USC Prosecution Case' (1 rows, first on line 8): refused:" in message
+    assert "'[5G] Something New' (1 rows, first on line 9): not in ICE's code list" in message
 
 
 def test_missing_header(tmp_path: Path) -> None:
@@ -246,9 +261,12 @@ def test_missing_header(tmp_path: Path) -> None:
     assert str(path) in str(info.value)
 
 
-def test_header_with_other_columns_names_the_line(tmp_path: Path) -> None:
+def test_header_without_a_needed_column_names_it(tmp_path: Path) -> None:
     path = _export(tmp_path, _row(), header="Departed Date,Gender,Case Category\n")
-    with pytest.raises(ImportFormatError, match=r"export\.csv:4: header columns"):
+    with pytest.raises(
+        ImportFormatError,
+        match=r"export\.csv:4: header lacks the column\(s\) Country of Citizenship",
+    ):
         read_ice_ero(path)
 
 
@@ -267,14 +285,16 @@ def test_unknown_countries_are_listed(tmp_path: Path) -> None:
         tmp_path,
         _row(),
         _row(country="ATLANTIS"),
-        _row(country="YUGOSLAVIA"),
+        _row(country="YUGOSLAVIA"),  # a former state: imported as YUCS (tests/test_former_states)
         _row(country="ATLANTIS"),
+        _row(country="GONDWANA"),
     )
     with pytest.raises(ImportFormatError) as info:
         read_ice_ero(path)
     message = str(info.value)
     assert "'ATLANTIS' (2 rows, first on line 6)" in message
-    assert "'YUGOSLAVIA' (1 rows, first on line 7)" in message
+    assert "'GONDWANA' (1 rows, first on line 9)" in message
+    assert "YUGOSLAVIA" not in message
 
 
 def test_malformed_row_names_its_line(tmp_path: Path) -> None:

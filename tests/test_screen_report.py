@@ -1,4 +1,5 @@
-"""The screen report: an HTML page with its charts, escaped, and written all or nothing."""
+"""The screen report: an HTML page with its charts, escaped, and written all or nothing; it names
+where each docket comes from and marks fictional data; no chart text overlaps another."""
 
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ from accord.reports.screen_report import (
     FAILING_CHART,
     OUTCOMES_CHART,
     REPORT_FILE,
+    TOP_RULES,
     UNKNOWN_CHART,
+    outcomes_figure,
+    rules_figure,
     write_screen_report,
 )
+from accord.reports.sources import DocketSource, docket_source, period_in
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = (OUTCOMES_CHART, FAILING_CHART, UNKNOWN_CHART)
@@ -248,3 +253,135 @@ def test_report_of_the_demo_screen(tmp_path: Path) -> None:
     for rule, _count in summary.failing_rules:
         assert f"<code>{rule}</code>" in html
     assert summary.metadata["ruleset"]["hash"][:12] in html
+
+
+# ---- where the data comes from, and fictional data marked ------------------------------
+
+
+def test_sources_are_named_and_fictional_data_is_marked(
+    summaries: list[tuple[str, ScreenSummary]], tmp_path: Path
+) -> None:
+    sources = {
+        "docket A": DocketSource(
+            file="data/ice-ero-seattle-expedited-removals-fy2012-2019.csv",
+            export="ICE ERO FOIA export (UW v. DHS)",
+            period="2012-01-01 to 2019-07-06",
+            fictional=False,
+        ),
+        "docket B": DocketSource(
+            file="synthetic_cases.jsonl", export="bundled", period="none", fictional=True
+        ),
+    }
+    html = _text_without_images(_write(summaries, tmp_path / "r", sources=sources).read_text())
+    for text in ("ice-ero-seattle-expedited-removals-fy2012-2019.csv", "UW v. DHS"):
+        assert text in html
+    assert "2012-01-01 to 2019-07-06" in html
+    banner = re.search(r'<p class="fictional-banner"[^>]*>(.*?)</p>', html, re.S)
+    assert banner is not None
+    assert "docket B" in banner.group(1)
+    assert "docket A" not in banner.group(1)
+    assert html.index('id="fictional"') < html.index('id="outcomes-explained"')  # at the top
+    assert re.search(r"<h3>docket B <span class=\"tag-fictional\">fictional</span></h3>", html)
+    assert not re.search(r"<h3>docket A <span", html)
+
+
+def test_a_docket_without_a_source_says_so_and_is_not_called_real(
+    summaries: list[tuple[str, ScreenSummary]], tmp_path: Path
+) -> None:
+    html = _text_without_images(_write(summaries, tmp_path / "r").read_text("utf-8"))
+    assert "source not stated" in html
+    assert "real records" not in html
+    assert 'class="fictional-banner"' not in html
+    with pytest.raises(InputError, match="no screened docket: docket C"):
+        _write(summaries, tmp_path / "s", sources={"docket C": docket_source(tmp_path)})
+
+
+def test_docket_source_reads_a_snapshot_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "snap"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(
+        '{"format": "accord-docket-snapshot", "note": "synthetic docket: 100 persons, seed 1",'
+        ' "created_at": "2026-01-02T03:04:05+00:00"}',
+        encoding="utf-8",
+    )
+    source = docket_source(folder)
+    assert source.fictional
+    assert "synthetic docket: 100 persons" in source.export
+    assert source.period == "snapshot written 2026-01-02T03:04:05+00:00"
+    plain = docket_source(tmp_path / "cases.jsonl")
+    assert not plain.fictional
+    assert plain.period == "not stated"
+    assert period_in("FY2012 - FY2019 YTD (01/01/2012 - 07/06/2019) ICE") == (
+        "fiscal years 2012 to 2019 (to date), 2012-01-01 to 2019-07-06"
+    )
+
+
+# ---- charts: no text overlaps another ---------------------------------------------------
+
+
+def _text_boxes(figure: Any) -> list[tuple[str, Any]]:
+    """Every visible text of the figure with its extent in pixels, as drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts: list[Any] = []
+    for ax in figure.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        # the ticks within the axes' limits: matplotlib draws only those
+        texts += [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]
+        texts += [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        texts.append(ax.title)
+        texts += [ax.xaxis.label, ax.yaxis.label, *ax.texts]
+    for legend in figure.legends:
+        texts += legend.get_texts()
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in texts
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def _assert_no_overlap(figure: Any) -> None:
+    boxes = _text_boxes(figure)
+    assert len(boxes) > 3
+    frame = figure.bbox
+    for text, box in boxes:
+        inside = frame.x0 - 1 <= box.x0 <= box.x1 <= frame.x1 + 1
+        assert inside, f"{text!r} leaves the figure"
+        assert frame.y0 - 1 <= box.y0 <= box.y1 <= frame.y1 + 1, f"{text!r} leaves the figure"
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            overlap = box_a.shrunk(0.98, 0.98).overlaps(box_b.shrunk(0.98, 0.98))
+            assert not overlap, f"{a!r} overlaps {b!r}"
+
+
+LONG_NAME = "ICE ERO FOIA export, Seattle Area of Responsibility, expedited removals FY2012-2019"
+
+
+def test_outcomes_chart_labels_do_not_overlap() -> None:
+    several = [
+        (
+            f"{LONG_NAME} part {n}",
+            _summary({"eligible": 5152 * n, "ineligible": 1377, "undetermined": 99999}, [], []),
+        )
+        for n in range(1, 6)
+    ]
+    _assert_no_overlap(outcomes_figure(several, {f"{LONG_NAME} part 2"}))
+    _assert_no_overlap(outcomes_figure(several[:1]))
+
+
+def test_rule_chart_labels_do_not_overlap() -> None:
+    long_title = (
+        "No court order in the person's own case that bars the removal, nor any stay of removal "
+        "entered by an immigration judge, the Board or a federal court"
+    )
+    rows = [
+        {"rule": f"rule_with_a_long_identifier_{n}", "title": long_title, "total": 6534 - n}
+        for n in range(TOP_RULES + 3)
+    ]
+    figure = rules_figure(rows, f"Facts Accord does not have: rules unknown ({LONG_NAME})",
+                          "#56B4E9", "none", "persons (summed over dockets)")  # fmt: skip
+    _assert_no_overlap(figure)
+    _assert_no_overlap(rules_figure(rows[:1], "One rule", "#D55E00", "none", "persons"))

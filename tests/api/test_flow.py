@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from operations.people import protected_salvadoran, venezuelan
+from operations.people import protected_salvadoran, salvadoran, venezuelan
 
 from .conftest import Api
 from .test_problems_and_auth import put_case
@@ -14,7 +14,18 @@ CECOT = {"agreement": "sv-2025-offer", "pathway": "custody_placement", "destinat
 
 def test_nomination_to_boarding_over_http(api: Api) -> None:
     put_case(api, venezuelan(1))
-    put_case(api, protected_salvadoran(2))
+    put_case(api, protected_salvadoran(3))
+    refused = api.call(
+        "olivia",
+        "POST",
+        "/api/v1/cases",
+        json={"person_id": "sv-003", "facility": "CECOT", **CECOT},
+    )
+    assert refused.status_code == 409, refused.text  # withholding: nothing cures it
+    assert refused.json()["code"] == "rule_of_law_block"
+    assert refused.json()["decision"]["blocking"] == ["no_withholding"]
+    assert "8 U.S.C. 1231(b)(3)" in refused.json()["detail"]
+    put_case(api, salvadoran(2))
     ids = {}
     for person in ("ve-001", "sv-002"):
         made = api.call(
@@ -25,7 +36,10 @@ def test_nomination_to_boarding_over_http(api: Api) -> None:
         )
         assert made.status_code == 201, made.text
         assert made.json()["state"] == "nominated"
+        assert made.json()["decision"]["decision_record_id"] > 0
         ids[person] = made.json()["id"]
+    assert made.json()["decision"]["outcome"] == "eligible"
+    put_case(api, protected_salvadoran(2))  # the grant learnt after nomination
     own = api.call(
         "olivia",
         "POST",

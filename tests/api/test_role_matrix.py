@@ -53,6 +53,10 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("POST", "/missions/{number}/depart"): (P.OPS_MISSIONS,),
     ("POST", "/missions/{number}/cancel"): (P.OPS_MISSIONS,),
     ("GET", "/missions/{number}/manifest"): (P.OPS_READ,),
+    ("GET", "/missions/{number}/manifest.pdf"): (P.OPS_READ,),
+    ("GET", "/missions/{number}/manifest.html"): (P.OPS_READ,),
+    ("GET", "/missions/{number}/cases/{case_id}/escort.pdf"): (P.OPS_READ,),
+    ("GET", "/missions/{number}/cases/{case_id}/escort.html"): (P.OPS_READ,),
     ("POST", "/missions/{number}/handover"): (P.OPS_HANDOVER,),
     ("POST", "/missions/{number}/handover/close"): (P.OPS_HANDOVER,),
     ("POST", "/custody/{person_id}/end"): (P.OPS_CUSTODY,),
@@ -78,6 +82,8 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("GET", "/law/entries"): (P.LAW_READ,),
     ("GET", "/law/entries/{entry_id}"): (P.LAW_READ,),
     ("GET", "/law/entries/{entry_id}/document"): (P.LAW_READ,),
+    ("GET", "/publish"): (P.OPS_READ,),
+    ("GET", "/publish/report.zip"): (P.OPS_READ,),
 }
 USERS = {"root": "admin", "olivia": "officer", "lena": "legal_reviewer"}
 USERS |= {"liam": "receiving_liaison", "mona": "monitor", "ana": "analyst"}

@@ -74,7 +74,7 @@ def test_analyst_sees_masked_ids_and_no_case_pages(dashboard: Dashboard) -> None
     response = analyst.goto(dash.url + "/people/ve-201")
     assert response is not None
     assert response.status == 403
-    expect(analyst.locator("h1")).to_contain_text("Forbidden")
+    expect(analyst.locator("h1")).to_contain_text("You cannot see this page")
     dash.shot(analyst, "analyst-forbidden")
 
     # analysts run simulations: a bundled scenario with a few draws, its charts inline
@@ -104,6 +104,8 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
     for person_id, case_id in (("ve-101", ve_case), ("sv-101", sv_case)):
         reviewer.goto(f"{dash.url}/cases?state=nominated")
         reviewer.click(f"a[href='/people/{person_id}#case-{case_id}']")
+        approve = reviewer.locator(f"#case-{case_id} form:has(button[name=approve])")
+        approve.locator("select[name=reason]").select_option("facts_verified")  # none chosen
         reviewer.click(f"#case-{case_id} button[name=approve]")
         _ok(reviewer, rf"Case {case_id} approved")
     expect(reviewer.locator(f"#case-{sv_case} .state")).to_have_text("ready")
@@ -168,11 +170,11 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
     # departure strikes sv-101 and refuses; departing again departs the verified manifest
     officer.click("#depart button")
     _ok(officer, r"Departure refused: 1 struck")
-    expect(manifest.locator("tr", has_text="sv-101")).to_contain_text("struck")
+    expect(manifest.locator("tr", has_text="sv-101")).to_contain_text("struck", ignore_case=True)
     officer.click("#depart button")
     _ok(officer, r"departed with 1 passenger")
-    expect(officer.locator("h1 .state")).to_have_text("departed")
-    expect(manifest.locator("tr", has_text="ve-101")).to_contain_text("departed")
+    expect(officer.locator("h1 .state")).to_have_text("departed", ignore_case=True)
+    expect(manifest.locator("tr", has_text="ve-101")).to_contain_text("departed", ignore_case=True)
     dash.shot(officer, "4-departed")
 
     officer.goto(dash.url + "/")

@@ -48,7 +48,10 @@ def test_a_legal_reviewer_enters_an_event_and_sees_it_listed(
     form.locator("textarea[name=text]").fill(yaml.safe_dump({**EVENT, "date": "2020-01-01"}))
     form.locator("input[name=document]").set_input_files(str(document))
     form.locator("button[type=submit]").click()
-    assert "before its entry" in _flash(page)  # refused: nothing written
+    # refused: nothing written; the page again with the error beside the field it is about
+    expect(page.locator(".error-summary")).to_contain_text("before its entry")
+    expect(page.locator("#enter-event .error-message").first).to_contain_text("before its entry")
+    expect(page.locator("#event-order_id")).to_have_value("jop-v-dhs")
     expect(page.locator(".empty")).to_contain_text("No law entries")
 
     form = page.locator("#enter-event")

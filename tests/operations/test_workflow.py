@@ -207,10 +207,25 @@ def test_boarding_strikes_the_protected_and_a_second_depart_departs(registry: Re
     assert after.clean, after.violations
 
 
+def _protect(registry: Registry, person_id: str, now: dt.datetime) -> None:
+    """Record the 2019 withholding grant of protected_salvadoran for `person_id`."""
+    with write_session(registry.engine) as s:
+        record_list(
+            s,
+            actor=registry.users["lena"],
+            person_id=person_id,
+            list_name="protections",
+            items=protected_salvadoran(1)["protections"],
+            source_document="EOIR order 2019-10-10",
+            now=now,
+        )
+
+
 def test_illegal_steps_are_refused_and_write_nothing(registry: Registry) -> None:
-    load(registry, [venezuelan(1), protected_salvadoran(1)], at(10))
+    load(registry, [venezuelan(1), salvadoran(1)], at(10))
     ve = _nominate(registry, "ve-001", at(12))
     sv = _nominate(registry, "sv-001", at(12))
+    _protect(registry, "sv-001", at(12, 12, 30))  # learnt after nomination: review refuses
     with write_session(registry.engine) as s, pytest.raises(SeparationOfDuties, match="olivia"):
         review(
             s,

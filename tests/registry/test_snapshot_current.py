@@ -25,6 +25,7 @@ from accord.registry import (
     import_case_files,
     record_list,
     retract_list,
+    snapshot_adbc,
     snapshot_read,
 )
 from accord.registry.models import PERSON_LIST
@@ -202,25 +203,35 @@ def test_every_write_path_keeps_them(registry: Registry, tmp_path: Path) -> None
 
 
 @pytest.fixture
-def streams(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each COPY read took a second stream (PostgreSQL)."""
-    taken: list[bool] = []
-    original = snapshot_read._same_snapshot
+def streams(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The COPY streams each read took (PostgreSQL): ("binary", ADBC connections opened),
+    ("csv", 2 or 1)."""
+    taken: list[tuple[str, int]] = []
+    binary, csv = snapshot_adbc.snapshot_streams, snapshot_read._same_snapshot
 
     @contextmanager
-    def spied(session: Any, raw: Any) -> Iterator[Any]:
-        with original(session, raw) as other:
-            taken.append(other is not None)
+    def spied_binary(*args: Any) -> Iterator[list[Any]]:
+        with binary(*args) as connections:
+            taken.append(("binary", len(connections)))
+            yield connections
+
+    @contextmanager
+    def spied_csv(session: Any, raw: Any) -> Iterator[Any]:
+        with csv(session, raw) as other:
+            taken.append(("csv", 1 if other is None else 2))
             yield other
 
-    monkeypatch.setattr(snapshot_read, "_same_snapshot", spied)
+    monkeypatch.setattr(snapshot_adbc, "snapshot_streams", spied_binary)
+    monkeypatch.setattr(snapshot_read, "_same_snapshot", spied_csv)
     return taken
 
 
-def test_a_write_transaction_reads_its_own_writes(registry: Registry, streams: list[bool]) -> None:
+def test_a_write_transaction_reads_its_own_writes(
+    registry: Registry, streams: list[tuple[str, int]]
+) -> None:
     """In a transaction that wrote, the snapshot is read over its own connection alone (an
-    exported snapshot would not hold its writes) and sees them; the row path agrees. A read
-    transaction takes a second COPY stream in the same snapshot."""
+    exported snapshot would not hold its writes), as CSV, and sees them; the row path agrees.
+    A read transaction takes the binary route's streams, each in its exported snapshot."""
     _import(registry, [VE, SV], T0, "a")
     _assert_equal(*_both(registry, None))
     with write_session(registry.engine) as session:
@@ -240,13 +251,18 @@ def test_a_write_transaction_reads_its_own_writes(registry: Registry, streams: l
     countries = fast.tables["nationalities"].to_pylist()
     assert {"person_id": "sv-001", "country": "GT"} in countries
     assert {"person_id": "sv-001", "country": "SV"} not in countries
-    assert streams == ([True, False] if registry.backend == "postgresql" else [])
+    if registry.backend == "postgresql":
+        assert streams == [("binary", snapshot_adbc.STREAMS), ("csv", 1)]
+    else:
+        assert streams == []
 
 
 @pytest.mark.parametrize("registry", ["postgresql"], indirect=True)
 def test_without_a_second_connection_one_stream_reads_it(
-    registry: Registry, streams: list[bool], monkeypatch: pytest.MonkeyPatch
+    registry: Registry, streams: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No connection to be had beside the session's: no binary stream, and the CSV route
+    over the session's own connection alone."""
     _import(registry, [VE, SV], T0, "a")
     dialect = registry.engine.dialect
     cargs, cparams = dialect.create_connect_args(registry.engine.url)
@@ -255,7 +271,7 @@ def test_without_a_second_connection_one_stream_reads_it(
     fast, rows = _both(registry, None)
     _assert_equal(fast, rows)
     assert fast.persons.num_rows == 2
-    assert streams == [False]
+    assert streams == [("binary", 0), ("csv", 1)]
 
 
 def test_the_migration_fills_them_as_the_writes_keep_them(registry: Registry) -> None:
@@ -264,7 +280,7 @@ def test_the_migration_fills_them_as_the_writes_keep_them(registry: Registry) ->
     config = _alembic_config()
     with registry.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "-1")
+        command.downgrade(config, "0014")  # below 0015 (0016 builds on it)
     with registry.engine.connect() as conn:
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         assert revision != "0015"

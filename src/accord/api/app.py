@@ -18,6 +18,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
@@ -45,13 +46,16 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     from accord.auth import views as auth_views
     from accord.billing import views as billing_views
     from accord.dashboard import views as dashboard_views
-    from accord.dashboard import views_impact
+    from accord.dashboard import views_admin, views_impact, views_liaison, views_publish
     from accord.dashboard import views_law as dashboard_law
+    from accord.dashboard.pages import not_found as dashboard_not_found
     from accord.decisions import views as decisions_views
     from accord.impact import views as impact_views
     from accord.law_entries import views as law_entries_views
     from accord.operations import views as operations_views
     from accord.operations import views_care, views_missions
+    from accord.operations import views_documents as operations_documents
+    from accord.publish import views as publish_views
     from accord.registry import views as registry_views
     from accord.simulation import views as simulation_views
 
@@ -95,6 +99,7 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
         templates=Jinja2Templates(directory=str(files("accord.api") / "templates")),
     )
     problems.install(app)
+    app.add_exception_handler(StarletteHTTPException, dashboard_not_found)  # 404: a page
     app.add_middleware(BodyLimits)  # authentication, then a capped body, before any read
     app.include_router(login.router)
     app.include_router(registry_views.router, prefix=API_PREFIX)
@@ -102,6 +107,7 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     app.include_router(decisions_views.router, prefix=API_PREFIX)
     app.include_router(operations_views.router, prefix=API_PREFIX)
     app.include_router(views_missions.router, prefix=API_PREFIX)
+    app.include_router(operations_documents.router, prefix=API_PREFIX)
     app.include_router(views_care.router, prefix=API_PREFIX)
     app.include_router(simulation_views.router, prefix=API_PREFIX)
     app.include_router(dashboard_views.router)
@@ -110,6 +116,10 @@ def create_app(settings: ApiSettings, *, engine: Engine | None = None) -> FastAP
     app.include_router(views_impact.router)
     app.include_router(law_entries_views.router, prefix=API_PREFIX)
     app.include_router(dashboard_law.router)
+    app.include_router(publish_views.router, prefix=API_PREFIX)
+    app.include_router(views_publish.router)
+    app.include_router(views_liaison.router)
+    app.include_router(views_admin.router)
     return app
 
 

@@ -67,7 +67,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 @router.post("/login")
 async def login(
     request: Request,
-    token: Annotated[str, Form(max_length=LOGIN_MAX_LENGTH)],
+    token: Annotated[str, Form(max_length=LOGIN_MAX_LENGTH)] = "",
     csrf_token: Annotated[str, Form(max_length=LOGIN_MAX_LENGTH)] = "",
     next: Annotated[str, Form(max_length=LOGIN_MAX_LENGTH)] = "/",
 ) -> Response:
@@ -76,6 +76,8 @@ async def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not (same_token(cookie, csrf_token) and state.sessions.login_token_ok(csrf_token)):
         return _page(request, next_path=target, error="The form expired; try again.", status=403)
+    if not token.strip():
+        return _page(request, next_path=target, error="Enter your API token", status=400)
     try:  # within the failure budgets and argon2 pool of api/auth_budget.py, as a bearer
         identity = await state.auth_budget.verify_bearer(
             state.engine,

@@ -35,7 +35,7 @@ from pydantic import (
 )
 
 from accord.casefile.v1 import CaseFileV1
-from accord.countries import country_code
+from accord.countries import country_code, nationality_code
 from accord.errors import InputError, UnknownCountry
 from accord.limits import (
     BIRTH_DATE_MIN,
@@ -58,6 +58,27 @@ CountryCode = Annotated[
     str,
     Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code", examples=["SV"]),
     AfterValidator(_country),
+]
+
+
+def _nationality(value: str) -> str:
+    try:
+        return nationality_code(value)
+    except UnknownCountry as exc:
+        raise ValueError(str(exc)) from None
+
+
+# A nationality as recorded: a current state, or a former one by its ISO 3166-3 code (SUHH),
+# which rules needing a current nationality read as unknown (accord.countries).
+NationalityCode = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=4,
+        description="ISO 3166-1 alpha-2 code, or ISO 3166-3 code of a former state (SUHH)",
+        examples=["SV", "SUHH"],
+    ),
+    AfterValidator(_nationality),
 ]
 Source = Annotated[
     str,
@@ -619,7 +640,7 @@ class CaseFile(_Record):
     sex: Literal["male", "female", "other", "unknown"] = "unknown"
     citizenship: Citizenship = "unknown"
     citizenship_claim: list[CitizenshipClaim] | None = None
-    nationalities: list[CountryCode] | None = None
+    nationalities: list[NationalityCode] | None = None
     removal_orders: list[RemovalOrder] | None = None
     appeals: list[Appeal] | None = None
     stays: list[Stay] | None = None

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from accord.cli.audit_reads import audit_read
 from accord.cli.registry import acting_user
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing, print_table
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -116,7 +117,7 @@ def _print_invoice(view: InvoiceView, mask: Mask) -> None:
             _rates(line),
             f"{line.amount:,.2f}",
         )
-    out.print(table)
+    print_table(out, table)
     _say(f"total {view.currency} {view.total:,.2f} in {len(view.lines)} line(s)")
     if view.credit_notes:
         _print_credits(view.credit_notes, mask)
@@ -143,7 +144,7 @@ def _print_credits(notes: Sequence[CreditView], mask: Mask) -> None:
             f"{n.issued_at.date()} by {n.issued_by}",
             n.note,
         )
-    out.print(table)
+    print_table(out, table)
 
 
 def _write_csv(view: InvoiceView, target: Path, mask: Mask) -> None:
@@ -226,6 +227,7 @@ def list_command(
     ctx: typer.Context,
     agreement: Annotated[str | None, typer.Option("--agreement")] = None,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Every stored invoice, with its total, credits and digest."""
     from accord.billing.invoices import list_invoices
@@ -234,24 +236,28 @@ def list_command(
     engine, _, _ = _act(ctx, "BILLING_READ")
     with read_session(engine) as session:
         rows = list_invoices(session, agreement_id=agreement, month=month)
-    table = Table(title=f"{len(rows)} invoice(s)")
-    for column in ("invoice", "agreement", "month", "lines", "total", "credited", "net"):
-        table.add_column(column, justify="right" if column != "agreement" else "left")
-    table.add_column("issued")
-    table.add_column("digest")
-    for i, credited in rows:
-        table.add_row(
-            str(i.id),
-            i.agreement_id,
-            i.month,
-            str(i.line_count),
-            f"{i.currency} {i.total:,.2f}",
-            f"{credited:,.2f}",
-            f"{i.total - credited:,.2f}",
-            i.issued_at.isoformat(timespec="seconds"),
-            i.content_digest[:16],
-        )
-    out.print(table)
+    columns = ("invoice", "agreement", "month", "lines", "currency", "total", "credited", "net")
+    listing = Listing(
+        f"{len(rows)} invoice(s)",
+        (*columns, "issued", "digest"),
+        [
+            (
+                i.id,
+                i.agreement_id,
+                i.month,
+                i.line_count,
+                i.currency,
+                f"{i.total:.2f}",  # Decimal as text: exact in csv and json
+                f"{credited:.2f}",
+                f"{i.total - credited:.2f}",
+                i.issued_at.isoformat(timespec="seconds"),
+                # the whole digest where a script reads it; its start in a table
+                i.content_digest[:16] if fmt == OutputFormat.TABLE else i.content_digest,
+            )
+            for i, credited in rows
+        ],
+    )
+    print_listing(out, listing, fmt)
 
 
 def _print_report(report: ReconcileReport, mask: Mask) -> None:
@@ -281,7 +287,7 @@ def _print_report(report: ReconcileReport, mask: Mask) -> None:
             d.correct,
             f"{d.amount:+,.2f}",
         )
-    out.print(table)
+    print_table(out, table)
 
 
 @billing_app.command("reconcile")

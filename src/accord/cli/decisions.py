@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from accord.cli import render
 from accord.cli.audit_reads import audit_read
@@ -49,7 +48,7 @@ def decide_in_registry(
         row = decision.as_dict() | {"decision_record": record_id}
         sys.stdout.write(json.dumps(row) + "\n")
         return
-    out.print(render.decisions_table([decision]))
+    render.print_table(out, render.decisions_table([decision]))
     err.print(
         f"decision record {record_id}: facts as known at {known_at.isoformat()}; "
         f"replay with `accord decisions replay {record_id}`",
@@ -62,6 +61,7 @@ def list_decisions(
     ctx: typer.Context,
     person: Annotated[str | None, typer.Option("--person", help="Only this person's")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+    fmt: render.FormatOption = render.OutputFormat.TABLE,
 ) -> None:
     """The latest decision records, newest first."""
     from accord.auth import Permission
@@ -69,24 +69,24 @@ def list_decisions(
     from accord.decisions import list_decision_records
 
     engine, user, _ = acting_user(ctx, Permission.DECISIONS_READ)
-    table = Table(title="Decision records")
-    for column in ("id", "decided at", "person", "agreement", "pathway", "as of", "outcome"):
-        table.add_column(column)
     with read_session(engine) as session:
-        for r in list_decision_records(session, person_id=person, limit=limit):
-            style = render.OUTCOME_STYLE.get(r.outcome, "")
-            table.add_row(
-                str(r.id),
+        rows = [
+            (
+                r.id,
                 r.decided_at.isoformat(timespec="seconds"),
                 r.person_id,
                 f"{r.agreement_id} v{r.agreement_version}",
                 r.request["pathway"],
                 r.request["as_of"],
-                f"[{style}]{r.outcome}[/{style}]" if style else r.outcome,
+                r.outcome,
             )
+            for r in list_decision_records(session, person_id=person, limit=limit)
+        ]
     subject = f"person:{person}" if person else "decisions"
-    audit_read(engine, user, "read.decisions", subject, count=table.row_count)
-    out.print(table)
+    audit_read(engine, user, "read.decisions", subject, count=len(rows))
+    columns = ("id", "decided at", "person", "agreement", "pathway", "as of", "outcome")
+    styles = {"outcome": render.OUTCOME_STYLE}
+    render.print_listing(out, render.Listing("Decision records", columns, rows, styles=styles), fmt)
 
 
 @decisions_app.command("show")

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from accord.cli.render import print_table
 from accord.errors import InputError
 
 out = Console()
@@ -69,7 +70,7 @@ def _print(report: dict[str, Any], limit: int) -> None:
             "\n".join(f"{k}: {v}" for k, v in r["by_outcome"].items()) or "-",
             "\n".join(f"{k}: {v}" for k, v in r["by_rule"].items()) or "-",
         )
-    out.print(summary)
+    print_table(out, summary)
     for r in report["requests"]:
         if not r["changes"]:
             continue
@@ -92,7 +93,7 @@ def _print(report: dict[str, Any], limit: int) -> None:
                 _styled(p["after"]),
                 "; ".join(f"{x['rule']}: {x['before']} -> {x['after']}" for x in p["rules"]),
             )
-        out.print(table)
+        print_table(out, table)
     ops = report["operations"]
     if ops is None:
         out.print("Operations: no registry read (a snapshot alone): no transfer cases.")
@@ -102,7 +103,7 @@ def _print(report: dict[str, Any], limit: int) -> None:
     states.add_column("cases", justify="right")
     for label, count in ops["by_state"].items():
         states.add_row(label, str(count))
-    out.print(states)
+    print_table(out, states)
     if ops["cases"]:
         cases = Table(title="Transfer cases touched")
         for column in ("state", "case", "person", "mission", "departure", "before", "after"):
@@ -117,7 +118,7 @@ def _print(report: dict[str, Any], limit: int) -> None:
                 _styled(c["before"]),
                 _styled(c["after"]) + (" (class member)" if c["class_member"] else ""),
             )
-        out.print(cases)
+        print_table(out, cases)
 
 
 def impact_command(

@@ -17,8 +17,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing
 from accord.errors import InputError
 from accord.law.court_orders import CourtOrder, bundled_court_orders, load_court_orders
 
@@ -55,15 +55,18 @@ def _orders(data: Path | None) -> dict[str, CourtOrder]:
 
 
 @court_orders_app.command("list")
-def court_orders_list(as_of: AsOf = None, data: Data = None) -> None:
+def court_orders_list(
+    as_of: AsOf = None, data: Data = None, fmt: FormatOption = OutputFormat.TABLE
+) -> None:
     """Every class-wide order: court, docket, title, and how it stands on the date."""
     day = _day(as_of)
-    table = Table(title=f"Class-wide court orders on {day}", show_lines=True)
-    for col in ("id", "court", "docket", "title", f"on {day}"):
-        table.add_column(col)
-    for order in _orders(data).values():
-        table.add_row(order.id, order.court, order.docket, order.title, order.state_on(day).words())
-    out.print(table)
+    rows = [
+        (order.id, order.court, order.docket, order.title, order.state_on(day).words())
+        for order in _orders(data).values()
+    ]
+    columns = ("id", "court", "docket", "title", f"on {day}")
+    title = f"Class-wide court orders on {day}"
+    print_listing(out, Listing(title, columns, rows, show_lines=True), fmt)
 
 
 @court_orders_app.command("show")

@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import yaml
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from accord.cli.registry import acting_user
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing
 from accord.errors import InputError
 
 if TYPE_CHECKING:
@@ -201,6 +200,7 @@ def entries(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option("--kind", help="Only entries of this kind")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines on stdout")] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Every law entry, oldest first."""
     from accord.auth import Permission
@@ -218,21 +218,29 @@ def entries(
     if as_json:
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         return
-    table = Table(title="Law entered in the registry (the bundled law data is the default)")
-    for col in ("id", "kind", "subject", "in effect from", "recorded (UTC)", "by", "document"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            str(r["id"]),
-            r["kind"],
-            escape(r["subject"]),
-            r["effective_on"],
-            r["recorded_at"][:19].replace("T", " "),
-            escape(r["recorded_by"]),
-            escape(f"{r['source_document']} ({r['source_document_sha256'][:12]})"),
-        )
-    out.print(table)
-    if not rows:
+    columns = ("id", "kind", "subject", "in effect from", "recorded (UTC)", "by", "document")
+    table = fmt == OutputFormat.TABLE
+    listing = Listing(
+        "Law entered in the registry (the bundled law data is the default)",
+        columns if table else (*columns, "document sha256"),
+        [
+            (
+                r["id"],
+                r["kind"],
+                r["subject"],
+                r["effective_on"],
+                r["recorded_at"][:19].replace("T", " "),
+                r["recorded_by"],
+                f"{r['source_document']} ({r['source_document_sha256'][:12]})"
+                if table
+                else r["source_document"],
+                *(() if table else (r["source_document_sha256"],)),
+            )
+            for r in rows
+        ],
+    )
+    print_listing(out, listing, fmt)
+    if not rows and table:
         out.print("No law entries: decisions apply the bundled law data alone.")
 
 

@@ -29,6 +29,7 @@ from accord.cli.law import court_orders_app
 from accord.cli.law_entries import law_app
 from accord.cli.login import login_command, logout_command, register_credential_commands
 from accord.cli.operations import register_operations
+from accord.cli.publish import publish_command
 from accord.cli.registry import (
     audit_app,
     init_command,
@@ -70,6 +71,7 @@ app.command("logout")(logout_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("impact")(impact_command)
+app.command("publish")(publish_command)
 register_operations(app)
 register_audit_checkpoints(audit_app)
 
@@ -207,7 +209,7 @@ def decide(
         for d in decisions:
             sys.stdout.write(json.dumps(d.as_dict()) + "\n")
     else:
-        out.print(render.decisions_table(decisions))
+        render.print_table(out, render.decisions_table(decisions))
 
 
 @app.command()
@@ -241,14 +243,14 @@ def print_summary(summary: ScreenSummary, *, title: str = "Screen") -> None:
         style = render.OUTCOME_STYLE[outcome]
         share = n / summary.persons if summary.persons else 0.0
         table.add_row(f"[{style}]{outcome}[/{style}]", f"{n:,}", f"{share:.1%}")
-    out.print(table)
+    render.print_table(out, table)
     rules = Table(title="Most frequent failing rules")
     rules.add_column("rule")
     rules.add_column("persons", justify="right")
     rules.add_column("citation")
     for rule_id, n in summary.failing_rules[:10]:
         rules.add_row(rule_id, f"{n:,}", "; ".join(RULES[rule_id].citations) or "agreement term")
-    out.print(rules)
+    render.print_table(out, rules)
 
 
 def run_screen(
@@ -333,17 +335,16 @@ def screen(
 
 
 @agreements_app.command("list")
-def agreements_list() -> None:
+def agreements_list(fmt: render.FormatOption = render.OutputFormat.TABLE) -> None:
     """Every bundled agreement, with status and effective dates."""
-    table = Table(title="Agreements")
-    for col in ("id", "version", "status", "in force", "pathways", "title"):
-        table.add_column(col)
+    rows = []
     for a in bundled_agreements().values():
         span = f"{a.effective.from_} to {a.effective.to or 'open'}"
         if not a.entered_into_force:
             span += " (never in force)"
-        table.add_row(a.id, str(a.version), a.status, span, ", ".join(a.pathways), a.title)
-    out.print(table)
+        rows.append((a.id, str(a.version), a.status, span, ", ".join(a.pathways), a.title))
+    columns = ("id", "version", "status", "in force", "pathways", "title")
+    render.print_listing(out, render.Listing("Agreements", columns, rows), fmt)
 
 
 @agreements_app.command("show")
@@ -359,20 +360,49 @@ def agreements_show(agreement_id: Annotated[str, typer.Argument(help="Agreement 
 def import_ice_ero(
     source: Annotated[Path, typer.Argument(help="ICE ERO removals export (CSV)")],
     target: Annotated[Path, typer.Option("--out", help="Case files to write (JSON Lines)")],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import every row that can be; write each refused row, with its line and "
+            "reason, to <out>.rejects.jsonl (default: all or nothing)",
+        ),
+    ] = False,
 ) -> None:
     """Import an ICE ERO removals export into case files, with a documented mapping."""
     from accord.atomic_output import check_file_target
-    from accord.importers import read_ice_ero, write_case_files
+    from accord.importers import (
+        read_ice_ero,
+        reject_record,
+        rejects_path,
+        write_case_files,
+        write_json_lines,
+    )
 
+    rejected_to = rejects_path(target)
     check_file_target(target)
-    result = read_ice_ero(source)
+    if skip_invalid:
+        check_file_target(rejected_to)
+    result = read_ice_ero(source, skip_invalid=skip_invalid)
     write_case_files(result.cases, target)
+    if skip_invalid:  # written even when empty, so no earlier run's rejects stand beside it
+        write_json_lines([reject_record(r) for r in result.rejects], rejected_to)
     table = Table(title=f"{len(result.cases):,} case files from {source.name}")
     table.add_column("ICE case category")
     table.add_column("rows", justify="right")
     for category, n in sorted(result.categories.items()):
         table.add_row(category, f"{n:,}")
-    out.print(table)
+    render.print_table(out, table)
+    if result.ignored_columns:
+        out.print(f"Columns ignored: {', '.join(result.ignored_columns)}", highlight=False)
+    if skip_invalid:
+        counts = ", ".join(f"{kind}: {n:,}" for kind, n in result.reject_counts().items())
+        out.print(
+            f"{len(result.rejects):,} of {result.rows:,} rows refused"
+            + (f" ({counts})" if counts else "")
+            + f"; each with its line and reason in {rejected_to}",
+            highlight=False,
+        )
     out.print(f"Written to {target}")
 
 

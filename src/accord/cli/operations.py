@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from accord.cli.audit_reads import audit_read
 from accord.cli.registry import acting_user
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing
 from accord.errors import InputError
 from accord.operations.states import (
     ApproveReason,
@@ -117,13 +117,15 @@ def nominate(
     facility: Annotated[str | None, typer.Option("--facility")] = None,
     note: Note = "",
 ) -> None:
-    """Nominate a person for transfer (officer); a legal reviewer must then review it."""
+    """Nominate a person for transfer (officer), decided as of now: refused (exit 2, the
+    failed rules and their citations) when a rule fails that no later step can cure, else
+    nominated with any warnings; a legal reviewer must then review it."""
     from accord.db import write_session
-    from accord.operations.workflow import nominate as run
+    from accord.operations.nomination import nominate_with_decision
 
     engine, user, _ = _act(ctx, "OPS_NOMINATE")
     with write_session(engine) as session:
-        case = run(
+        done = nominate_with_decision(
             session,
             actor=user,
             person_id=person,
@@ -133,8 +135,14 @@ def nominate(
             facility=facility,
             note=note,
         )
-        case_id = case.id
-    _say(f"transfer case {case_id}: {person} nominated")
+        case_id = done.case.id if done.case is not None else None
+    done.raise_if_refused()  # after the commit: the refusal's decision record is kept
+    _say(
+        f"transfer case {case_id}: {person} nominated; decision record "
+        f"{done.decision_record_id}: {done.decision.outcome} as of {done.decision.as_of}"
+    )
+    for warning in done.warnings:
+        _say(f"  warning: {warning}")
 
 
 def review(
@@ -235,13 +243,10 @@ def withdraw(
     _say(f"transfer case {case}: withdrawn ({code.value})")
 
 
-def codes() -> None:
+def codes(fmt: FormatOption = OutputFormat.TABLE) -> None:
     """Every state and reason code of transfer operations, with its description."""
     from accord.operations import states
 
-    table = Table(title="Operations codes")
-    for column in ("kind", "code", "description"):
-        table.add_column(column)
     kinds: list[type[Coded]] = [
         states.CaseState,
         states.MissionState,
@@ -258,10 +263,9 @@ def codes() -> None:
         CounselAccessKind,
         FindingSeverity,
     ]
-    for kind in kinds:
-        for code in kind:
-            table.add_row(kind.__name__, code.value, code.description)
-    out.print(table)
+    rows = [(kind.__name__, code.value, code.description) for kind in kinds for code in kind]
+    listing = Listing("Operations codes", ("kind", "code", "description"), rows)
+    print_listing(out, listing, fmt)
 
 
 def reconcile(ctx: typer.Context) -> None:
@@ -422,13 +426,15 @@ def missions_manifest(
 ) -> None:
     """The manifest with the decision behind each boarding, as CSV, HTML and/or PDF."""
     from accord.db import read_session
+    from accord.documents import manifest_document
     from accord.operations import exports
 
     if csv_file is None and html_file is None and pdf_file is None:
         raise InputError("give --csv, --html and/or --pdf")
     engine, user, _ = _act(ctx, "OPS_READ")
     with read_session(engine) as session:
-        mission, rows = exports.manifest_rows(session, mission_number=number)
+        _mission, rows = exports.manifest_rows(session, mission_number=number)
+        document = manifest_document(session, mission_number=number)
     formats = [f for f, file in (("csv", csv_file), ("html", html_file), ("pdf", pdf_file)) if file]
     audit_read(
         engine, user, "read.manifest", f"mission:{number}", rows=len(rows), format=",".join(formats)
@@ -436,9 +442,9 @@ def missions_manifest(
     if csv_file is not None:
         exports.write_csv(rows, csv_file)
     if html_file is not None:
-        exports.write_html(mission, rows, html_file)
+        exports.write_html(document, html_file)
     if pdf_file is not None:
-        exports.write_pdf(mission, rows, pdf_file)
+        exports.write_pdf(document, pdf_file)
     _say(f"mission {number}: {len(rows)} passenger(s) written")
 
 
@@ -492,28 +498,30 @@ def handover_close(
 
 @incidents_app.command("list")
 def incidents_list(
-    ctx: typer.Context, open_only: Annotated[bool, typer.Option("--open")] = False
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open")] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Incidents, with their resolution if any."""
     from accord.db import read_session
     from accord.operations.handover import list_incidents
 
     engine, user, _ = _act(ctx, "OPS_READ", "OPS_INCIDENTS")
-    table = Table(title="Incidents")
-    for column in ("id", "kind", "person", "opened", "resolution", "description"):
-        table.add_column(column)
     with read_session(engine) as session:
-        for incident, resolution in list_incidents(session, open_only=open_only):
-            table.add_row(
-                str(incident.id),
+        rows = [
+            (
+                incident.id,
                 incident.kind,
                 incident.person_id or "",
                 incident.opened_at.isoformat(timespec="seconds"),
                 resolution.reason_code if resolution else "OPEN",
                 incident.description,
             )
-    audit_read(engine, user, "read.incidents", "incidents", count=table.row_count)
-    out.print(table)
+            for incident, resolution in list_incidents(session, open_only=open_only)
+        ]
+    audit_read(engine, user, "read.incidents", "incidents", count=len(rows))
+    columns = ("id", "kind", "person", "opened", "resolution", "description")
+    print_listing(out, Listing("Incidents", columns, rows), fmt)
 
 
 @incidents_app.command("resolve")
@@ -668,28 +676,30 @@ def returns_update(
 
 @consular_app.command("list")
 def consular_list(
-    ctx: typer.Context, all_tasks: Annotated[bool, typer.Option("--all")] = False
+    ctx: typer.Context,
+    all_tasks: Annotated[bool, typer.Option("--all")] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Consular notification tasks (open ones unless --all)."""
     from accord.db import read_session
     from accord.operations.care import list_consular_tasks
 
     engine, user, _ = _act(ctx, "OPS_READ", "OPS_CONSULAR")
-    table = Table(title="Consular notification (Vienna Convention art. 36)")
-    for column in ("task", "person", "consul of", "facility", "notified on"):
-        table.add_column(column)
     with read_session(engine) as session:
-        rows = list_consular_tasks(session, open_only=not all_tasks)
-        for task, done in rows:
-            table.add_row(
-                str(task.id),
+        rows = [
+            (
+                task.id,
                 task.person_id,
                 task.country,
                 task.facility_id,
                 done.notified_on.isoformat() if done else "OPEN",
             )
-    audit_read(engine, user, "read.consular_tasks", "consular tasks", count=table.row_count)
-    out.print(table)
+            for task, done in list_consular_tasks(session, open_only=not all_tasks)
+        ]
+    audit_read(engine, user, "read.consular_tasks", "consular tasks", count=len(rows))
+    columns = ("task", "person", "consul of", "facility", "notified on")
+    title = "Consular notification (Vienna Convention art. 36)"
+    print_listing(out, Listing(title, columns, rows), fmt)
 
 
 @consular_app.command("complete")

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing, print_table
 from accord.errors import AuthenticationFailed, InputError
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def registry_import(
         ("audit entries", summary.audit_entries),
     ):
         table.add_row(label, f"{value:,}")
-    out.print(table)
+    print_table(out, table)
     if summary.previously_imported:
         out.print("This file (same sha256) was imported before.")
     if not summary.new_versions:
@@ -286,7 +287,7 @@ def registry_show(
             v.source_document + (f" ({v.note})" if v.note else ""),
             str(v.import_id or ""),
         )
-    out.print(table)
+    print_table(out, table)
 
 
 @registry_app.command("retract")
@@ -406,7 +407,7 @@ def users_add(
 
 
 @users_app.command("list")
-def users_list(ctx: typer.Context) -> None:
+def users_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
     """Every user with role and who created them."""
     from accord.auth import Permission, list_users
     from accord.db import read_session
@@ -415,13 +416,17 @@ def users_list(ctx: typer.Context) -> None:
     with read_session(engine) as session:
         users = list_users(session)
         names = {u.id: u.name for u in users}
-    table = Table(title="Registry users")
-    for column in ("name", "role", "created (UTC)", "created by"):
-        table.add_column(column)
-    for u in users:
-        created_by = names.get(u.created_by_id, "") if u.created_by_id else "(accord init)"
-        table.add_row(u.name, u.role, u.created_at.strftime("%Y-%m-%d %H:%M"), created_by)
-    out.print(table)
+    rows = [
+        (
+            u.name,
+            u.role,
+            u.created_at.strftime("%Y-%m-%d %H:%M"),
+            names.get(u.created_by_id, "") if u.created_by_id else "(accord init)",
+        )
+        for u in users
+    ]
+    columns = ("name", "role", "created (UTC)", "created by")
+    print_listing(out, Listing("Registry users", columns, rows), fmt)
 
 
 @users_app.command("token")

@@ -1,8 +1,19 @@
-"""Decisions and catalogues rendered for people: tables and explanations."""
+"""Decisions and catalogues rendered for people (tables and explanations), and the one
+`--format table|csv|json` option and renderer of every list command (print_listing)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from accord.engine.decision import Decision, RuleResult
@@ -75,3 +86,99 @@ def explain(console: Console, d: Decision) -> None:
         + "; ".join(f"{p['parameter']} from {p['effective_from']}" for p in d.parameters),
         highlight=False,
     )
+
+
+# ---- list commands: one --format option and one renderer ---------------------------------
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        help="table (for people), csv or json (every row and value in full, for scripts)",
+        case_sensitive=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list command prints: a title, column names and rows of plain values.
+
+    `styles` colours a table cell by its value (column -> value -> rich style); csv and json
+    carry the values only. A value may be a list (several citations): one line each in a
+    table, joined by "; " in csv, a list in json.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    show_lines: bool = False
+    styles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)  # dates, decimals, enums
+
+
+def _cell(value: Any, sep: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return sep.join(_cell(v, sep) for v in value)
+    return str(value)
+
+
+def listing_table(listing: Listing) -> Table:
+    table = Table(title=listing.title, show_lines=listing.show_lines)
+    for column in listing.columns:
+        table.add_column(column)
+    for row in listing.rows:
+        cells = []
+        for column, value in zip(listing.columns, row, strict=True):
+            text = escape(_cell(value, "\n"))
+            style = listing.styles.get(column, {}).get(str(value))
+            cells.append(f"[{style}]{text}[/{style}]" if style and text else text)
+        table.add_row(*cells)
+    return table
+
+
+def print_table(console: Console, table: Table) -> None:
+    """A table on a terminal fits its width; piped or redirected it is printed at its natural
+    width, every value in full (rich would cut it to 80 columns)."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    natural = Console(file=console.file, width=1_000_000).measure(table).maximum
+    Console(file=console.file, width=max(natural, 20), no_color=True).print(table)
+
+
+def print_listing(console: Console, listing: Listing, fmt: OutputFormat) -> None:
+    """Print the rows as a table, CSV (a header row, then one row each) or a JSON array of
+    objects keyed by column name."""
+    if fmt == OutputFormat.TABLE:
+        print_table(console, listing_table(listing))
+        return
+    if fmt == OutputFormat.CSV:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(listing.columns)
+        writer.writerows([_cell(v, "; ") for v in row] for row in listing.rows)
+        console.file.write(buffer.getvalue())
+    else:
+        items = [
+            {c: _plain(v) for c, v in zip(listing.columns, row, strict=True)}
+            for row in listing.rows
+        ]
+        console.file.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
+    console.file.flush()

@@ -26,8 +26,8 @@ import typer
 import yaml
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from accord.cli.render import FormatOption, Listing, OutputFormat, print_listing
 from accord.engine import DecisionRequest
 from accord.engine.request import every_bundled_request
 from accord.errors import DataError, InputError
@@ -52,21 +52,21 @@ KIND_LABEL = {"law": "law", "agreement": "agreement term"}
 
 
 @rules_app.command("list")
-def rules_list() -> None:
+def rules_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
     """Every rule with its citations, effective dates and everything it reads."""
-    table = Table(title="Rule catalogue", show_lines=True)
-    for col in ("id", "kind", "passes when", "citations", "in effect", "reads"):
-        table.add_column(col)
-    for r in RULES.values():
-        table.add_row(
+    rows = [
+        (
             r.id,
             r.kind,
             r.passes_when,
-            "\n".join(r.citations) or "the agreement's own term (its source is cited)",
+            list(r.citations) or "the agreement's own term (its source is cited)",
             _in_effect(r),
-            "\n".join(depends_on(r)) or "-",
+            depends_on(r) or "-",
         )
-    out.print(table)
+        for r in RULES.values()
+    ]
+    columns = ("id", "kind", "passes when", "citations", "in effect", "reads")
+    print_listing(out, Listing("Rule catalogue", columns, rows, show_lines=True), fmt)
 
 
 def depends_on(rule: Rule) -> list[str]:

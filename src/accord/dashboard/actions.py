@@ -13,16 +13,18 @@ from enum import StrEnum
 from typing import Annotated, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import Response
 
 from accord.api.deps import NO_NUL, PERSON_ID_PATTERN, Ctx, RecordId, require
 from accord.auth import Permission
+from accord.dashboard import views_nominate, views_review
+from accord.dashboard.forms import FormError, render_form_errors
 from accord.dashboard.pages import PageRoute, act
-from accord.errors import InputError
+from accord.dashboard.views_missions import mission_page_context
+from accord.errors import AccordError, InputError
 from accord.limits import (
     IDENTIFIER_MAX,
-    IDENTIFIER_PATTERN,
     LONG_TEXT_MAX,
     NAME_MAX,
     ONE_LINE_PATTERN,
@@ -30,10 +32,11 @@ from accord.limits import (
     SHORT_TEXT_MAX,
 )
 from accord.operations.care import record_visit
-from accord.operations.events import get_case
-from accord.operations.missions import add_to_mission, check_mission, create_mission, depart_mission
-from accord.operations.states import ApproveReason, DenyReason, FindingSeverity
-from accord.operations.workflow import confirm_notice, nominate, review, serve_notices
+from accord.operations.events import get_case, get_mission
+from accord.operations.mission_reads import boarding_refusal
+from accord.operations.missions import add_to_mission, check_mission, depart_mission
+from accord.operations.states import FindingSeverity
+from accord.operations.workflow import confirm_notice, serve_notices
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -78,57 +81,9 @@ def _mission_page(number: str) -> str:
     return "/missions/" + quote(number, safe="")
 
 
-@router.post("/people/{person_id}/nominate")
-def nominate_form(
-    ctx: Annotated[Ctx, Depends(require(P.OPS_NOMINATE))],
-    person_id: PersonPath,
-    agreement: Short,
-    pathway: Short,
-    destination: Short,
-    facility: Short = "",
-    note: Text = "",
-) -> Response:
-    def work() -> str:
-        with ctx.write() as session:
-            case = nominate(
-                session,
-                actor=ctx.user,
-                person_id=person_id,
-                agreement=agreement,
-                pathway=pathway,
-                destination=destination,
-                facility=facility or None,
-                note=note,
-            )
-            return f"Nominated: transfer case {case.id}. A legal reviewer must review it."
-
-    return act(_person_page(person_id), work)
-
-
 def _case_person(ctx: Ctx, case_id: int) -> str:
     with ctx.read() as session:
         return get_case(session, case_id).person_id
-
-
-@router.post("/cases/{case_id}/review")
-def review_form(
-    ctx: Annotated[Ctx, Depends(require(P.OPS_REVIEW))],
-    case_id: RecordId,
-    decision: Annotated[str, Form(pattern=r"^(approve|deny)$")],
-    reason: Short,
-    note: Text = "",
-) -> Response:
-    approve = decision == "approve"
-
-    def work() -> str:
-        code = _code(ApproveReason, reason) if approve else _code(DenyReason, reason)
-        with ctx.write() as session:
-            event = review(
-                session, actor=ctx.user, case_id=case_id, approve=approve, reason=code, note=note
-            )
-            return f"Case {case_id} {event.kind}: now {event.to_state}."
-
-    return act(_person_page(_case_person(ctx, case_id)), work)
 
 
 @router.post("/cases/{case_id}/notice")
@@ -176,57 +131,48 @@ def confirm_notice_form(
     return act(_person_page(_case_person(ctx, case_id)), work)
 
 
-@router.post("/missions")
-def create_mission_form(
-    ctx: Annotated[Ctx, Depends(require(P.OPS_MISSIONS))],
-    mission_number: Annotated[str, Form(max_length=IDENTIFIER_MAX, pattern=IDENTIFIER_PATTERN)],
-    carrier: NameField,
-    agreement: Short,
-    pathway: Short,
-    destination: Short,
-    facility: Short,
-    planned_departure: Annotated[str, Form(max_length=32)],
-    seats: Annotated[int, Form(ge=1, le=10_000)],
-    legs: Annotated[str, Form(max_length=2000, pattern=NO_NUL)],
-) -> Response:
-    def work() -> tuple[str, str]:
-        pairs = []
-        for leg in legs.replace(";", ",").split(","):
-            pickup, sep, dropoff = leg.strip().partition(":")
-            if not (sep and pickup.strip() and dropoff.strip()):
-                raise InputError(f"leg '{leg.strip()}': write PICKUP:DROPOFF, comma-separated")
-            pairs.append((pickup.strip(), dropoff.strip()))
-        with ctx.write() as session:
-            create_mission(
-                session,
-                actor=ctx.user,
-                mission_number=mission_number,
-                carrier=carrier,
-                agreement=agreement,
-                pathway=pathway,
-                destination=destination,
-                facility=facility,
-                planned_departure=_moment(planned_departure, "planned departure"),
-                seats=seats,
-                legs=pairs,
-            )
-        return f"Mission {mission_number} planned.", _mission_page(mission_number)
-
-    return act("/missions", work)
-
-
 @router.post("/missions/{number}/passengers")
 def add_passengers_form(
+    request: Request,
     ctx: Annotated[Ctx, Depends(require(P.OPS_MISSIONS))],
     number: Number,
-    case_id: Annotated[list[int], Form(min_length=1, max_length=500)],
+    case_id: Annotated[list[str], Form(max_length=500)] = [],  # noqa: B006 (FastAPI copies it)
 ) -> Response:
-    def work() -> str:
-        with ctx.write() as session:
-            added = add_to_mission(session, actor=ctx.user, mission_number=number, case_ids=case_id)
-            return f"Added to the manifest: case(s) {', '.join(str(c.id) for c in added)}."
+    """Add the ticked cases (all or nothing). A case that may not fly on the mission's date,
+    or a refusal by the service (seats, capacity, a notice's wait), comes back beside the
+    list with the ticks kept; nothing is written."""
+    ticked = [t.strip() for t in case_id if t.strip()]
 
-    return act(_mission_page(number), work)
+    def work() -> str:
+        if not ticked:
+            raise FormError({"case_id": "Select at least one case to add"}, {"case_id": ticked})
+        if not all(t.isdigit() and len(t) < 19 for t in ticked):
+            raise FormError({"case_id": "Select cases from the list"}, {"case_id": ticked})
+        ids = [int(t) for t in ticked]
+        with ctx.read() as session:
+            mission = get_mission(session, number)
+            refusals = [
+                refusal
+                for i in ids
+                if (refusal := boarding_refusal(session, mission, get_case(session, i))[0])
+            ]
+        if refusals:
+            message = f"Not added, it may not fly on mission {number}: " + "; ".join(refusals)
+            raise FormError({"case_id": message}, {"case_id": ticked})
+        try:
+            with ctx.write() as session:
+                added = add_to_mission(session, actor=ctx.user, mission_number=number, case_ids=ids)
+                return f"Added to the manifest: case(s) {', '.join(str(c.id) for c in added)}."
+        except AccordError as exc:
+            raise FormError({"case_id": f"Not added: {exc}"}, {"case_id": ticked}) from exc
+
+    try:
+        return act(_mission_page(number), work)
+    except FormError as exc:
+        return render_form_errors(
+            request, ctx, "mission.html", errors=exc.errors, values=exc.values,
+            **mission_page_context(ctx, number),
+        )  # fmt: skip
 
 
 @router.post("/missions/{number}/check")
@@ -268,29 +214,68 @@ def depart_form(
 
 @router.post("/visits")
 def visit_form(
+    request: Request,
     ctx: Annotated[Ctx, Depends(require(P.OPS_VISITS))],
-    facility: Short,
-    visited_on: Annotated[str, Form(max_length=10)],
-    summary: Text,
+    facility: Annotated[str, Form(max_length=IDENTIFIER_MAX)] = "",
+    visited_on: Annotated[str, Form(max_length=32)] = "",
+    summary: Annotated[str, Form(max_length=LONG_TEXT_MAX + 1)] = "",
     severity: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
     finding: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
     recommendation: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
 ) -> Response:
-    def work() -> str:
-        findings = [
-            (_code(FindingSeverity, s), f.strip(), r.strip())
-            for s, f, r in zip(severity, finding, recommendation, strict=False)
-            if f.strip()
-        ]
-        with ctx.write() as session:
-            visit = record_visit(
-                session,
-                actor=ctx.user,
-                facility_id=facility,
-                visited_on=_day(visited_on, "visited on"),
-                summary=summary,
-                findings=findings,
-            )
-            return f"Visit {visit.id} to {facility} recorded with {len(findings)} finding(s)."
+    """A monitoring visit; a refusal shows the Visits page again, each error by its field."""
+    from accord.dashboard.forms import FieldCheck, FormError, field_error, page_again
+    from accord.dashboard.reads import facilities
+    from accord.dashboard.views import visits
 
-    return act("/visits", work)
+    values: dict[str, object] = {"facility": facility, "visited_on": visited_on}
+    values |= {"summary": summary}
+    values |= {"severity": severity, "finding": finding, "recommendation": recommendation}
+
+    def work() -> str:
+        check = FieldCheck(values)
+        where = check.choice("facility", "Facility", [f.id for f, _ in facilities().values()])
+        day = check.date("visited_on", "Visited on", required=True)
+        said = check.text("summary", "Summary", required=True, max_length=LONG_TEXT_MAX)
+        codes = [s.value for s in FindingSeverity]
+        findings = []
+        for n, (s, f, r) in enumerate(zip(severity, finding, recommendation, strict=False), 1):
+            for text, what in ((f, "finding"), (r, "recommendation")):
+                if len(text) > SHORT_TEXT_MAX:
+                    too_long = f"at most {SHORT_TEXT_MAX} characters, not {len(text)}"
+                    check.fail(f"{what}-{n}", f"{what.capitalize()} {n}: {too_long}")
+            if not f.strip():
+                if r.strip():
+                    check.fail(f"finding-{n}", f"Enter finding {n}, or clear its recommendation")
+            elif s not in codes:
+                check.fail(f"severity-{n}", f"Select the severity of finding {n}")
+            else:
+                findings.append((FindingSeverity(s), f.strip(), r.strip()))
+        check.done()
+        assert where is not None  # done() raised otherwise
+        assert day is not None
+        try:
+            with ctx.write() as session:
+                visit = record_visit(
+                    session,
+                    actor=ctx.user,
+                    facility_id=where,
+                    visited_on=day,
+                    summary=str(said),
+                    findings=findings,
+                )
+        except InputError as exc:  # the service's message names the field it is about
+            said_of = str(exc).split(":")[0].replace(" ", "-")
+            field = said_of if said_of[:-1] in ("finding-", "recommendation-") else "visited_on"
+            raise field_error(exc, "summary" if "summary" in said_of else field, values) from exc
+        return f"Visit {visit.id} to {where} recorded with {len(findings)} finding(s)."
+
+    try:
+        return act("/visits", work)
+    except FormError as exc:
+        return page_again(request, exc, visits, ctx=ctx)
+
+
+# nominating (and its decision) and reviewing (the queue) have pages of their own
+router.include_router(views_nominate.router)
+router.include_router(views_review.router)

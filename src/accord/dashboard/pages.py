@@ -23,14 +23,19 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
-from accord.api.deps import Ctx, app_state
+from accord.api import problems
+from accord.api.deps import Ctx, app_state, authenticate, route_permissions
 from accord.api.problems import TITLES
-from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
-from accord.auth import Permission, can, mask_person_id
+from accord.api.security import CSRF_COOKIE, SESSION_COOKIE, Identity
+from accord.auth import GRANTS, ROLES, Permission, User, can, mask_person_id
 from accord.dashboard.alerts import law_alert
+from accord.dashboard.forms import FormError
+from accord.dashboard.labels import describe, label_filter
+from accord.db import read_session
 from accord.errors import AccordError, AuthenticationFailed
 
 log = logging.getLogger("accord.dashboard")
@@ -50,6 +55,10 @@ NAV: tuple[tuple[str, str, tuple[Permission, ...]], ...] = (
     ("/reconcile", "Reconcile", (P.OPS_READ,)),
     ("/law", "Law", (P.LAW_READ,)),
     ("/impact", "Impact", (P.FACTS_READ,)),
+    ("/review", "Review queue", (P.OPS_REVIEW,)),
+    ("/liaison", "My facility", (P.OPS_HANDOVER, P.OPS_CENSUS)),
+    ("/monitoring", "Monitoring", (P.OPS_READ,)),
+    ("/admin", "Admin", (P.USERS_MANAGE,)),
 )
 
 
@@ -59,6 +68,8 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(files("accord.dashboard") / "templates"))
     found.env.filters["when"] = _when
     found.env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    found.env.filters["label"] = label_filter  # {{ c.state | label("case_state") }}
+    found.env.filters["describe"] = lambda code, kind: describe(kind, code)
     return found
 
 
@@ -102,7 +113,7 @@ def render(
     request: Request, ctx: Ctx, template: str, *, status: int = 200, **context: Any
 ) -> Response:
     flash = _read_flash(request)
-    nav = [(path, label) for path, label, perms in NAV if not perms or _any(ctx, perms)]
+    nav = nav_for(ctx.user)
     response = templates().TemplateResponse(
         request,
         template,
@@ -117,6 +128,9 @@ def render(
             "can": lambda permission: can(ctx.user, permission),
             "P": Permission,
             "law_alert": law_alert(ctx),  # a court order acted: legal reviewers see it
+            # a form's field errors and typed values (forms.py; page_again leaves them here)
+            "errors": getattr(request.state, "form_errors", {}),
+            "values": getattr(request.state, "form_values", {}),
             **context,
         },
         status_code=status,
@@ -127,8 +141,11 @@ def render(
     return response
 
 
-def _any(ctx: Ctx, permissions: tuple[Permission, ...]) -> bool:
-    return any(can(ctx.user, p) for p in permissions)
+def nav_for(user: User) -> list[tuple[str, str]]:
+    """The menu links the user's role may follow."""
+    return [
+        (path, label) for path, label, perms in NAV if not perms or any(can(user, p) for p in perms)
+    ]
 
 
 def redirect(target: str, text: str = "", *, error: bool = False) -> Response:
@@ -146,6 +163,8 @@ def act(target: str, work: Callable[[], str | tuple[str, str]]) -> Response:
     message on `target`, nothing written."""
     try:
         done = work()
+    except FormError:
+        raise  # the route re-renders its page with each error beside its field
     except AccordError as exc:
         return redirect(target, str(exc), error=True)
     message, target = done if isinstance(done, tuple) else (done, target)
@@ -153,8 +172,31 @@ def act(target: str, work: Callable[[], str | tuple[str, str]]) -> Response:
 
 
 def error_page(
-    request: Request, status: int, message: str, fields: list[str] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    fields: list[str] | None = None,
+    *,
+    needs: tuple[Permission, ...] = (),
 ) -> Response:
+    """The error as a page in the site's frame: for a logged-in user with their menu; a 404
+    with links back; a 403 naming the permission needed, the roles that have it and the
+    admins to ask (`needs`: the route's permissions)."""
+    user = _request_user(request)
+    nav: list[tuple[str, str]] = []
+    missing: list[dict[str, Any]] = []
+    admins: list[str] = []
+    if user is not None:
+        nav = [
+            (p, label) for p, label, perms in NAV if not perms or any(can(user, x) for x in perms)
+        ]
+        if status == 403:
+            missing = [
+                {"permission": p, "roles": [r for r in ROLES if p in GRANTS[r]]}
+                for p in needs
+                if not can(user, p)
+            ]
+            admins = _admin_names(request)
     response = templates().TemplateResponse(
         request,
         "error.html",
@@ -163,15 +205,59 @@ def error_page(
             "title": TITLES.get(status, "Error"),
             "message": message,
             "fields": fields or [],
-            "user": None,
-            "nav": [],
+            "user": user,
+            "masked": False,
+            "nav": nav,
             "here": request.url.path,
             "flash": None,
+            "section": _section(request.url.path, nav),
+            "missing": missing if len(missing) == len(needs) else [],
+            "admins": admins,
         },
         status_code=status,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _request_user(request: Request) -> User | None:
+    """The user the request was authenticated as (deps.current_identity keeps it), if any."""
+    identity = getattr(request.state, "identity", None)
+    return identity.user() if isinstance(identity, Identity) else None
+
+
+def _admin_names(request: Request) -> list[str]:
+    """Who to ask for a role or an assignment (a short read; none if it fails)."""
+    try:
+        with read_session(app_state(request).engine) as session:
+            return list(
+                session.scalars(select(User.name).where(User.role == "admin").order_by(User.name))
+            )
+    except Exception:  # an error page must not fail for want of this hint
+        log.warning("could not read the admins for an error page", exc_info=True)
+        return []
+
+
+def _section(path: str, nav: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The menu section a path lies in (/missions/X -> ("/missions", "Missions")), if any."""
+    for link, label in nav:
+        if link != "/" and (path == link or path.startswith(link + "/")):
+            return link, label
+    return None
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """No route for the path: a page for a browser on the dashboard's paths, problem details
+    for the API (and for any client that does not ask for HTML)."""
+    assert isinstance(exc, StarletteHTTPException)
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if exc.status_code != 404 or request.url.path.startswith("/api/") or not wants_page:
+        return await problems._http_error(request, exc)
+    try:  # a logged-in user keeps their menu on the page
+        request.state.identity = await authenticate(request)
+    except Exception:  # not logged in, or the session ended: the page without a menu
+        request.state.identity = None
+    return error_page(request, 404, "There is no page at this address.")
 
 
 def _login_redirect(request: Request) -> Response:
@@ -193,6 +279,7 @@ class PageRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
+        needs = route_permissions(self) or ()  # named on a 403 page
 
         async def page(request: Request) -> Response:
             try:
@@ -202,7 +289,7 @@ class PageRoute(APIRoute):
             except StarletteHTTPException as exc:
                 if exc.status_code == 401:
                     return _login_redirect(request)
-                return error_page(request, exc.status_code, str(exc.detail))
+                return error_page(request, exc.status_code, str(exc.detail), needs=needs)
             except RequestValidationError as exc:
                 fields = [_field(err) for err in exc.errors()]
                 return error_page(request, 422, "Some values are not valid.", fields)
@@ -211,7 +298,7 @@ class PageRoute(APIRoute):
                 if status >= 500:
                     log.error("dashboard error on %s", request.url.path, exc_info=exc)
                     return error_page(request, status, "The server could not show this page.")
-                return error_page(request, status, str(exc))
+                return error_page(request, status, str(exc), needs=needs)
 
         return page
 

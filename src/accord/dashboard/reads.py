@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -114,34 +115,6 @@ def user_names(session: Session) -> dict[int, str]:
     return {i: n for i, n in session.execute(select(User.id, User.name))}
 
 
-def persons_page(
-    session: Session, *, prefix: str, offset: int, limit: int
-) -> list[tuple[str, str | None]]:
-    """Person ids in order (from `prefix`), each with the state of their latest case."""
-    statement = select(Person.person_id).order_by(Person.person_id).offset(offset).limit(limit)
-    if prefix:
-        statement = statement.where(Person.person_id.startswith(prefix, autoescape=True))
-    ids = list(session.scalars(statement))
-    latest = (
-        select(func.max(TransferCase.id))
-        .where(TransferCase.person_id.in_(ids))
-        .group_by(TransferCase.person_id)
-    )
-    states = dict(
-        session.execute(
-            select(TransferCase.person_id, TransferCase.state).where(TransferCase.id.in_(latest))
-        ).all()
-    )
-    return [(pid, states.get(pid)) for pid in ids]
-
-
-def cases(session: Session, *, state: str | None, limit: int = 200) -> Sequence[TransferCase]:
-    statement = select(TransferCase).order_by(TransferCase.id.desc()).limit(limit)
-    if state:
-        statement = statement.where(TransferCase.state == state)
-    return session.scalars(statement).all()
-
-
 def person_cases(
     session: Session, person_id: str
 ) -> list[tuple[TransferCase, list[OperationsEvent]]]:
@@ -181,24 +154,6 @@ def latest_decisions(session: Session, person_ids: Sequence[str]) -> dict[str, D
     )
     rows = session.scalars(select(DecisionRecord).where(DecisionRecord.id.in_(latest)))
     return {r.person_id: r for r in rows}
-
-
-def missions(session: Session, limit: int = 200) -> list[tuple[Mission, int]]:
-    """Missions, latest departure first, each with the passengers on its manifest now."""
-    found = list(
-        session.scalars(select(Mission).order_by(Mission.planned_departure.desc()).limit(limit))
-    )
-    counts = dict(
-        session.execute(
-            select(TransferCase.mission_id, func.count())
-            .where(
-                TransferCase.mission_id.in_([m.id for m in found]),
-                TransferCase.state == CaseState.MANIFESTED.value,
-            )
-            .group_by(TransferCase.mission_id)
-        ).all()
-    )
-    return [(m, int(counts.get(m.id, 0))) for m in found]
 
 
 def ready_cases(session: Session, mission: Mission) -> Sequence[TransferCase]:
@@ -261,3 +216,42 @@ def visits(session: Session, *, facility_id: str | None = None, limit: int = 100
     ):
         findings[finding.visit_id].append(finding)
     return [Visit(v, name, tuple(findings[v.id])) for v, name in rows]
+
+
+def visit_findings(
+    session: Session, visit_ids: Sequence[int]
+) -> dict[int, list[MonitoringFinding]]:
+    """The findings of each visit (one query for a page of visits)."""
+    found: dict[int, list[MonitoringFinding]] = {i: [] for i in visit_ids}
+    for finding in session.scalars(
+        select(MonitoringFinding)
+        .where(MonitoringFinding.visit_id.in_(list(visit_ids)))
+        .order_by(MonitoringFinding.id)
+    ):
+        found[finding.visit_id].append(finding)
+    return found
+
+
+def subject_links(session: Session, subjects: Sequence[str]) -> dict[str, str]:
+    """The page of each record a reconcile violation names ("case:12", "facility:CECOT",
+    "incident:3", "return:2", "mission:..."): a case on its person's page."""
+    case_ids = [int(s[5:]) for s in subjects if s.startswith("case:") and s[5:].isdigit()]
+    persons = dict(
+        session.execute(
+            select(TransferCase.id, TransferCase.person_id).where(TransferCase.id.in_(case_ids))
+        ).all()
+    )
+    links: dict[str, str] = {}
+    for subject in subjects:
+        kind, _, key = subject.partition(":")
+        if kind == "case" and key.isdigit() and int(key) in persons:
+            links[subject] = f"/people/{quote(persons[int(key)], safe='')}#case-{key}"
+        elif kind == "incident" and key.isdigit():
+            links[subject] = f"/monitoring/incidents/{key}"
+        elif kind == "return" and key.isdigit():
+            links[subject] = f"/monitoring/returns?id={key}"
+        elif kind == "mission" and key:
+            links[subject] = f"/missions/{quote(key, safe='')}"
+        elif kind == "facility" and key and key != "none":
+            links[subject] = f"/facilities/{quote(key, safe='')}"
+    return links

@@ -8,6 +8,7 @@ Writing forms are in actions.py, mission pages in views_missions.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from importlib.resources import files
 from typing import Annotated, Any
@@ -16,12 +17,22 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from accord.agreements import bundled_agreements
-from accord.api.deps import PERSON_ID_PATTERN, Ctx, require
+from accord.api.deps import NO_NUL, PERSON_ID_PATTERN, Ctx, require
 from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
-from accord.dashboard import actions, reads, views_alerts, views_missions
+from accord.dashboard import (
+    actions,
+    lists,
+    reads,
+    views_alerts,
+    views_documents,
+    views_missions,
+    views_monitoring,
+)
 from accord.dashboard.charts import bar_chart
+from accord.dashboard.forms import FieldCheck, render_form_errors
+from accord.dashboard.listing import wants_csv
 from accord.dashboard.pages import PageRoute, render
 from accord.errors import InputError
 from accord.operations.custody import census_count
@@ -31,6 +42,7 @@ from accord.operations.states import ApproveReason, CaseState, DenyReason
 from accord.operations.workflow import ACTIVE_STATES, notice_required, pending_notice
 from accord.pathways import PATHWAYS
 from accord.registry import person_case_file, person_history
+from accord.registry.search import people_statement
 
 P = Permission
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -86,16 +98,58 @@ def overview(request: Request, ctx: Annotated[Ctx, Depends(require())]) -> Respo
 def people(
     request: Request,
     ctx: Annotated[Ctx, Depends(require(P.FACTS_READ, P.FACTS_READ_MASKED))],
-    q: Annotated[str, Query(max_length=128, pattern=r"^[A-Za-z0-9._:-]*$")] = "",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    q: Annotated[str, Query(max_length=128, pattern=NO_NUL)] = "",
+    born: Annotated[str, Query(max_length=32, pattern=NO_NUL)] = "",
+    nationality: Annotated[str, Query(max_length=32, pattern=NO_NUL)] = "",
 ) -> Response:
-    """Person ids with the state of their latest case; analysts see them masked, unsearchable."""
-    limit = 50
-    prefix = "" if ctx.masked else q  # a prefix search would unmask ids
+    """Every person, or those matching a search (name or id, date of birth, nationality),
+    best match first; filtered, sorted and paged in SQL, downloadable as CSV. Analysts see
+    masked ids and no names, and search by nationality only (a name or an id would tell
+    them whose masked id it is)."""
+    values = {"q": q, "born": born, "nationality": nationality}
+    check = FieldCheck(values)
+    typed = "" if ctx.masked else (check.text("q", "Name or person id") or "")
+    birth = None if ctx.masked else check.date("born", "Date of birth")
+    country = (check.text("nationality", "Nationality") or "").upper()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        check.fail("nationality", "Nationality must be a two-letter country code, like VE")
+    if check.errors:
+        return render_form_errors(
+            request, ctx, "people.html", errors=check.errors, values=values, page=None
+        )
+    listing = lists.PEOPLE_MASKED if ctx.masked else lists.PEOPLE_FOUND if typed else lists.PEOPLE
+    download = wants_csv(request.query_params)
+    # the whole registry's CSV joins what a page (or a search's few rows) looks up per row
+    bulk = download and not (typed or birth or country)
     with ctx.read() as session:
-        rows = reads.persons_page(session, prefix=prefix, offset=offset, limit=limit)
-    ctx.audit_read("read.dashboard_people", "persons", offset=offset, count=len(rows))
-    return render(request, ctx, "people.html", rows=rows, q=prefix, offset=offset, limit=limit)
+        statement = people_statement(
+            session, typed=typed, birth_date=birth, nationality=country or None, bulk=bulk
+        )
+    searched = {
+        "search": typed or None,
+        "born": birth.isoformat() if birth else None,
+        "nationality": country or None,
+    }
+    if download:
+        return listing.csv_response(
+            ctx,
+            statement,
+            request.query_params,
+            filename="people.csv",
+            audit=("read.dashboard_people", "persons"),
+            audit_details=searched,
+        )
+    page = listing.page(ctx, statement, request.query_params, keep=("q", "born", "nationality"))
+    ctx.audit_read(
+        "read.dashboard_people",
+        "persons",
+        page=page.page,
+        count=len(page.rows),
+        total=page.total,
+        **searched,
+        **page.filters,
+    )
+    return render(request, ctx, "people.html", page=page, values=values)
 
 
 def _facts(case: CaseFile) -> list[tuple[str, str, list[dict[str, Any]]]]:
@@ -202,19 +256,28 @@ def person(
 
 
 @router.get("/cases")
-def cases_page(
-    request: Request,
-    ctx: Annotated[Ctx, Depends(require(P.OPS_READ))],
-    state: Annotated[CaseState | None, Query()] = None,
-) -> Response:
-    """Transfer cases, newest first; `?state=nominated` is the legal reviewers' queue."""
-    with ctx.read() as session:
-        rows = list(reads.cases(session, state=state.value if state else None))
-        names = reads.user_names(session)
-    ctx.audit_read("read.dashboard_cases", "transfer cases", state=state, count=len(rows))
-    return render(
-        request, ctx, "cases.html", rows=rows, names=names, state=state, states=list(CaseState)
+def cases_page(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) -> Response:
+    """Transfer cases, newest first, filtered by state, agreement, pathway, facility and
+    nomination date; `?state=nominated` is the legal reviewers' queue."""
+    statement = lists.cases_statement()
+    if wants_csv(request.query_params):
+        return lists.CASES.csv_response(
+            ctx,
+            statement,
+            request.query_params,
+            filename="cases.csv",
+            audit=("read.dashboard_cases", "transfer cases"),
+        )
+    page = lists.CASES.page(ctx, statement, request.query_params)
+    ctx.audit_read(
+        "read.dashboard_cases",
+        "transfer cases",
+        count=len(page.rows),
+        total=page.total,
+        **page.filters,
     )
+    state = page.filters.get("state")
+    return render(request, ctx, "cases.html", page=page, state=CaseState(state) if state else None)
 
 
 @router.get("/facilities/{facility_id}")
@@ -250,12 +313,13 @@ def facility(
 @router.get("/invoices")
 def invoices(request: Request, ctx: Annotated[Ctx, Depends(require(P.BILLING_READ))]) -> Response:
     """Issued invoices with their credit notes (no person is named on this list)."""
-    from accord.billing.invoices import list_invoices
-
-    with ctx.read() as session:
-        rows = list_invoices(session)
-        names = reads.user_names(session)
-    return render(request, ctx, "invoices.html", rows=rows, names=names)
+    statement = lists.invoices_statement()
+    if wants_csv(request.query_params):
+        return lists.INVOICES.csv_response(
+            ctx, statement, request.query_params, filename="invoices.csv"
+        )
+    page = lists.INVOICES.page(ctx, statement, request.query_params)
+    return render(request, ctx, "invoices.html", page=page)
 
 
 @router.get("/visits")
@@ -266,17 +330,23 @@ def visits(
     those who verify the audit log, its latest signed checkpoint (to keep and verify against)."""
     from accord.auth import can
     from accord.db.checkpoints import latest_checkpoint
-
-    with ctx.read() as session:
-        rows = reads.visits(session)
-        checkpoint = latest_checkpoint(session) if can(ctx.user, P.AUDIT_VERIFY) else None
     from accord.operations.states import FindingSeverity
 
+    statement = lists.visits_statement()
+    if wants_csv(request.query_params):
+        return lists.VISITS.csv_response(
+            ctx, statement, request.query_params, filename="visits.csv"
+        )
+    with ctx.read() as session:
+        page = lists.VISITS.apply(session, statement, request.query_params)
+        findings = reads.visit_findings(session, [row["id"] for row in page.rows])
+        checkpoint = latest_checkpoint(session) if can(ctx.user, P.AUDIT_VERIFY) else None
     return render(
         request,
         ctx,
         "visits.html",
-        rows=rows,
+        page=page,
+        findings=findings,
         checkpoint=checkpoint,
         facilities=[f for f, _ in reads.facilities().values()],
         severities=list(FindingSeverity),
@@ -289,32 +359,38 @@ def simulator(
     request: Request,
     ctx: Annotated[Ctx, Depends(require(P.FACTS_READ_MASKED, P.FACTS_READ))],
     scenario: Annotated[str, Query(max_length=64)] = "",
-    draws: Annotated[int, Query(ge=1, le=SIM_MAX_DRAWS)] = 500,
-    seed: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    draws: Annotated[str, Query(max_length=32)] = "500",
+    seed: Annotated[str, Query(max_length=32)] = "0",
 ) -> Response:
-    """Run a bundled scenario with a few draws and show its charts (aggregates only)."""
+    """Run a bundled scenario with a few draws and show its charts (aggregates only); a bad
+    value comes back beside its field (forms.py)."""
+    from accord.dashboard.forms import FieldCheck
     from accord.simulation.plan import resolve
     from accord.simulation.report import render_charts
     from accord.simulation.run import simulate
     from accord.simulation.scenario import bundled_scenarios, load_scenario
 
     names = sorted(bundled_scenarios())
+    values = {"scenario": scenario, "draws": draws, "seed": seed}
+    check = FieldCheck(values)
+    chosen = check.choice("scenario", "Scenario", names, required=False)
+    n_draws = check.integer("draws", "Draws", required=True, low=1, high=SIM_MAX_DRAWS)
+    n_seed = check.integer("seed", "Seed", required=True, low=0, high=2**31)
     results, charts, seconds = None, [], 0.0
-    if scenario:
-        if scenario not in names:
-            raise InputError(f"no bundled scenario '{scenario}'; one of: {', '.join(names)}")
+    if chosen and not check.errors and n_draws is not None and n_seed is not None:
         started = time.perf_counter()
-        results = simulate(resolve(load_scenario(scenario)), draws=draws, seed=seed)
+        results = simulate(resolve(load_scenario(chosen)), draws=n_draws, seed=n_seed)
         charts = render_charts(results)
         seconds = time.perf_counter() - started
     return render(
         request,
         ctx,
         "simulator.html",
+        status=400 if check.errors else 200,
+        errors=check.errors,
+        values=values,
         names=names,
         scenario=scenario,
-        draws=draws,
-        seed=seed,
         max_draws=SIM_MAX_DRAWS,
         results=results,
         charts=charts,
@@ -324,13 +400,17 @@ def simulator(
 
 @router.get("/reconcile")
 def reconcile(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) -> Response:
-    """Every invariant of the operations records checked now; violations name cases."""
+    """Every invariant of the operations records checked now; each violation links to the
+    record it names (the case on its person's page, the facility, incident, return case)."""
     with ctx.read() as session:
         report = run_reconcile(session)
+        links = reads.subject_links(session, [v.subject for v in report.violations])
     ctx.audit_read("read.dashboard_reconcile", "operations", violations=len(report.violations))
-    return render(request, ctx, "reconcile.html", report=report)
+    return render(request, ctx, "reconcile.html", report=report, links=links)
 
 
 router.include_router(views_missions.router)
+router.include_router(views_documents.router)
+router.include_router(views_monitoring.router)
 router.include_router(views_alerts.router)
 router.include_router(actions.router)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
+from accord.db.trigram import ensure_pg_trgm, requalify_opclass
 from accord.errors import InputError, SetupError
 
 HEAD_AND_REVISION = (
@@ -140,10 +141,11 @@ def load_dump(engine: Engine, payload: Path, source: str, temporary: str) -> Non
         raw = raw_connection.driver_connection
         assert raw is not None
         raw.execute(f"CREATE SCHEMA {quoted(temporary)}")
+        trgm = ensure_pg_trgm(raw.execute)  # the person search's indexes name its opclass
         for statements, copy_data in _restore_script(engine, payload):
             if copy_data is None:
                 if statements.strip():
-                    raw.execute(rename(statements))
+                    raw.execute(requalify_opclass(rename(statements), trgm))
                 continue
             with raw.cursor() as cursor, cursor.copy(rename(statements)) as copy:
                 for line in copy_data:

@@ -32,6 +32,7 @@ def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:
     from accord.dashboard.hint import demo_hint
     from accord.importers import read_ice_ero, write_case_files
     from accord.reports.screen_report import write_screen_report
+    from accord.reports.sources import docket_source, period_in
 
     out_dir.mkdir(parents=True, exist_ok=True)
     sample = _ice_ero_sample()
@@ -80,6 +81,17 @@ def run_demo(*, out_dir: Path, as_of: str, console: Console) -> Path:
         title=f"Screening under the El Salvador offer (sv-2025-offer), as of {as_of}",
         rule_titles={r.id: r.title for r in RULES.values()},
         rule_citations={r.id: "; ".join(r.citations) or "agreement term" for r in RULES.values()},
+        sources={
+            runs[0][0]: docket_source(
+                sample, export=imported.source, period=period_in(imported.source), fictional=False
+            ),
+            runs[1][0]: docket_source(
+                synthetic,
+                export="Accord's bundled synthetic case files (the demo's fictional persons)",
+                period="none: invented persons, no real period",
+                fictional=True,
+            ),
+        },
     )
     console.print(f"\nHTML report with charts: {report}")
     console.print(

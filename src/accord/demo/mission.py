@@ -192,6 +192,7 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
     from accord.auth import add_user, bootstrap_admin, issue_token
     from accord.casefile.models import CaseFile
     from accord.db import make_engine, read_session, upgrade_database, write_session
+    from accord.documents import manifest_document
     from accord.operations import exports
     from accord.operations.care import assign_liaison, list_consular_tasks
     from accord.operations.custody import report_census
@@ -389,7 +390,8 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
         with read_session(engine) as s:
             passing = reconcile(s, now=at(17, 9))
             tasks = len(list_consular_tasks(s, facility_id=FACILITY))
-            mission, rows = exports.manifest_rows(s, mission_number=MISSION)
+            _mission, rows = exports.manifest_rows(s, mission_number=MISSION)
+            document = manifest_document(s, mission_number=MISSION, now=at(17, 9))
         console.print(
             f"Incident resolved by liam (received_late). Census of {FACILITY} for 2025-03-16: "
             f"reported {census.reported_count}, registry {census.registry_count}. "
@@ -403,8 +405,8 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
         folder.mkdir(exist_ok=True)
         paths = (folder / "manifest.csv", folder / "manifest.html", folder / "manifest.pdf")
         exports.write_csv(rows, paths[0])
-        exports.write_html(mission, rows, paths[1])
-        exports.write_pdf(mission, rows, paths[2])
+        exports.write_html(document, paths[1])
+        exports.write_pdf(document, paths[2])
         console.print(
             f"Manifest with the decision behind every boarding: {paths[0]}, {paths[1]}, {paths[2]}",
             highlight=False,

@@ -1,10 +1,15 @@
-"""ICE "Country of Citizenship" spellings to ISO 3166-1 alpha-2.
+"""ICE "Country of Citizenship" spellings to ISO 3166-1 alpha-2, or ISO 3166-3 for former states.
 
 ICE writes country names in its own upper-case style, some of them older
 than the current ISO short names. Explicit overrides come first, then
-pycountry's exact lookup by name. A value neither knows is left to the
-caller to report: guessing a nationality would route a person to the wrong
-country.
+pycountry's exact lookup by name. A state that was renamed but continues
+(Burma, Zaire, West Germany) maps to its current code; a state that no longer
+exists (the USSR, Czechoslovakia, Yugoslavia, ...) maps to its ISO 3166-3 code
+(SUHH, CSHH, YUCS, ...), never to a successor: which successor's nationality
+the person holds, if any, is not in the export, and rules that need a current
+nationality answer `unknown` for it. A value none of these knows is left to
+the caller to report: guessing a nationality would route a person to the
+wrong country.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Final, Literal
 
 import pycountry
 
-from accord.countries import is_country
+from accord.countries import is_country, is_former_state
 
 # A value that says the nationality is not known, or that there is none.
 NotNational = Literal["unknown", "stateless"]
@@ -68,6 +73,29 @@ ICE_COUNTRY_OVERRIDES: dict[str, str] = {
     "BAHAMAS": "BS",
     "UNITED KINGDOM": "GB",
     "UNITED STATES": "US",
+    # renamed, the same state continuing: the current code is the state's own, not a successor's
+    "ZAIRE": "CD",
+    "WEST GERMANY": "DE",
+    "GERMANY, WEST": "DE",
+}
+
+# States that no longer exist, by ICE's spellings: their ISO 3166-3 codes (pycountry's
+# historic_countries), recorded as such.
+ICE_FORMER_STATES: dict[str, str] = {
+    "USSR": "SUHH",
+    "U.S.S.R.": "SUHH",
+    "SOVIET UNION": "SUHH",
+    "CZECHOSLOVAKIA": "CSHH",
+    "SERBIA AND MONTENEGRO": "CSXX",
+    "SERBIA-MONTENEGRO": "CSXX",
+    "SERBIA & MONTENEGRO": "CSXX",
+    "YUGOSLAVIA": "YUCS",
+    "NETHERLANDS ANTILLES": "ANHH",
+    "EAST GERMANY": "DDDE",
+    "GERMANY, EAST": "DDDE",
+    "GERMAN DEMOCRATIC REPUBLIC": "DDDE",
+    "SOUTH YEMEN": "YDYE",
+    "YEMEN, SOUTH": "YDYE",
 }
 
 # Values that name no nationality: "UNKNOWN" leaves the list unknown; "STATELESS" is
@@ -80,11 +108,14 @@ ICE_NO_COUNTRY: dict[str, NotNational] = {
 
 
 def ice_country(value: str) -> str | None:
-    """The ISO alpha-2 code for an ICE country name, or None if it is not known.
+    """The ISO alpha-2 code (ISO 3166-3 for a former state) for an ICE country name, or None.
 
     Callers check ICE_NO_COUNTRY first; a None here is an unmapped value.
     """
     name = " ".join(value.split()).upper()
+    former = ICE_FORMER_STATES.get(name)
+    if former is not None:
+        return former if is_former_state(former) else None
     code = ICE_COUNTRY_OVERRIDES.get(name)
     if code is None and len(name) > 3:  # short values would match alpha-2/3 codes, not names
         try:

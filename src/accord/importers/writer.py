@@ -29,13 +29,23 @@ def write_case_files(cases: list[CaseFile], out: Path) -> None:
         if case.person_id in seen:  # the reader would reject the file; refuse to write it
             raise InputError(f"{out}: duplicate person_id '{case.person_id}'")
         seen.add(case.person_id)
+    write_json_lines([case_file_record(case) for case in cases], out)
+
+
+def rejects_path(out: Path) -> Path:
+    """Where the rows an import refused are written beside its output `out`."""
+    return out.with_name(out.name + ".rejects.jsonl")
+
+
+def write_json_lines(records: list[dict[str, Any]], out: Path) -> None:
+    """Write `records` to `out` as JSON Lines, through a temporary file renamed into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for case in cases:
-                handle.write(json.dumps(case_file_record(case), ensure_ascii=False) + "\n")
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(out)

@@ -190,7 +190,11 @@ def destination_designated(w: Where) -> Truth:
 
 
 def _eval_nationality(w: Where, codes: tuple[str, ...]) -> Truth:
-    return w.held("nationalities", w.facts.nationalities.filter(_.country.isin(codes)))
+    has = w.facts.person_in(w.facts.nationalities.filter(_.country.isin(codes)))
+    # a former state (ISO 3166-3, four letters: SUHH) may be any of its successors, so a
+    # person recorded with one is not known to be outside the class unless a code matches
+    former = w.facts.person_in(w.facts.nationalities.filter(_.country.length() == 4))
+    return Truth(has, w.facts.known("nationalities") & ~former & ~has)
 
 
 def _eval_designated(w: Where, authority: str) -> Truth:

@@ -230,3 +230,12 @@ def describe(table: Expr, label: str, *columns: str) -> Expr:
 
 def national_of_destination(facts: Facts, ctx: Context) -> Expr:
     return facts.person_in(facts.nationalities.filter(_.country == ctx.dest))
+
+
+def nationality_unsettled(facts: Facts) -> Expr:
+    """Whether the person is a national of a current state is not known: the list is not
+    known, or it records a former state (ISO 3166-3, the only four-letter codes a nationality
+    may hold), and which successor state, if any, the person is a national of is not in the
+    record (accord.countries)."""
+    former = facts.nationalities.filter(_.country.length() == 4)
+    return ~facts.known("nationalities") | facts.person_in(former)

@@ -19,6 +19,7 @@ from accord.law.framework import (
     describe,
     latest_on,
     national_of_destination,
+    nationality_unsettled,
     status,
 )
 
@@ -54,7 +55,7 @@ def _citizenship_claim(f: Facts, ctx: Context) -> Verdict:
 
 def _pathway_nationality(f: Facts, ctx: Context) -> Verdict:
     national = national_of_destination(f, ctx)
-    unknown = ~f.known("nationalities")
+    unknown = nationality_unsettled(f)  # not known, or a former state (SUHH)
     if ctx.pathway == "return_of_nationals":
         verdict = status((national, PASS), (unknown, UNKNOWN), otherwise=FAIL)
     else:  # third-country removal: a national of the destination is returned instead

@@ -31,6 +31,7 @@ from accord.law.framework import (
     describe,
     latest_on,
     national_of_destination,
+    nationality_unsettled,
     status,
 )
 from accord.law.protection import latest_protections, open_fear_claims
@@ -120,7 +121,7 @@ def _receiving_acceptance(f: Facts, ctx: Context) -> Verdict:
     return Verdict(
         status(
             (national_of_destination(f, ctx), PASS),
-            (~f.known("nationalities"), UNKNOWN),
+            (nationality_unsettled(f), UNKNOWN),  # not known, or a former state (SUHH)
             otherwise=FAIL,
         ),
         f.persons.select("person_id", fact=ibis.literal(text)).union(
@@ -159,7 +160,7 @@ def _nationality_accepted(f: Facts, ctx: Context) -> Verdict:
         return Verdict(constant(PASS), None)
     hit = f.nationalities.filter(_.country.isin(accepted))
     return Verdict(
-        status((f.person_in(hit), PASS), (~f.known("nationalities"), UNKNOWN), otherwise=FAIL),
+        status((f.person_in(hit), PASS), (nationality_unsettled(f), UNKNOWN), otherwise=FAIL),
         describe(f.nationalities, f"nationality (accepted: {', '.join(accepted)})", "country"),
     )
 

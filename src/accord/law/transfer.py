@@ -35,6 +35,7 @@ from accord.law.framework import (
     constant,
     describe,
     national_of_destination,
+    nationality_unsettled,
     status,
 )
 
@@ -117,7 +118,7 @@ def _transfer_nationality(f: Facts, ctx: Context) -> Verdict:
     return Verdict(
         status(
             (national_of_destination(f, ctx), PASS),
-            (~f.known("nationalities"), UNKNOWN),
+            (nationality_unsettled(f), UNKNOWN),  # not known, or a former state (SUHH)
             otherwise=FAIL,
         ),
         describe(f.nationalities, "nationality", "country").union(

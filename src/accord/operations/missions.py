@@ -35,6 +35,7 @@ from accord.operations.events import (
 )
 from accord.operations.law_change import act_on_departure, law_known_at
 from accord.operations.models import Mission, MissionLeg, OperationsEvent, TransferCase
+from accord.operations.nomination import case_request
 from accord.operations.results import BoardingResult, Struck
 from accord.operations.states import CaseState, MissionCancelReason, MissionState, StrikeReason
 from accord.operations.workflow import earliest_departure, notice_required
@@ -129,6 +130,17 @@ def passengers(session: Session, mission: Mission) -> list[TransferCase]:
     )
 
 
+def notice_wait(session: Session, case: TransferCase, departure: dt.date) -> str | None:
+    """Why a ready case cannot depart on `departure` for its notice's waiting period (as
+    words for a refusal), or None when no notice is owed or its wait has run by then."""
+    if case.state != CaseState.READY.value or not notice_required(session, case):
+        return None
+    earliest = earliest_departure(session, case)
+    if earliest is not None and departure >= earliest:
+        return None
+    return f"noticed, waiting period until {earliest}"
+
+
 def add_to_mission(
     session: Session,
     *,
@@ -166,14 +178,13 @@ def add_to_mission(
                 f"{case_subject(case)} is for {'/'.join(mine)}; mission "
                 f"{mission.mission_number} flies {'/'.join(its)}"
             )
-        if case.state == CaseState.READY.value and notice_required(session, case):
-            earliest = earliest_departure(session, case)
-            if earliest is None or departure < earliest:
-                raise IllegalTransition(
-                    subject=case_subject(case),
-                    state=f"noticed, waiting period until {earliest}",
-                    step=f"join mission {mission.mission_number} departing {departure}",
-                )
+        waiting = notice_wait(session, case, departure)
+        if waiting is not None:
+            raise IllegalTransition(
+                subject=case_subject(case),
+                state=waiting,
+                step=f"join mission {mission.mission_number} departing {departure}",
+            )
     check_room(
         session,
         facility_id=mission.facility_id,
@@ -209,17 +220,9 @@ def _check(
     cleared: list[tuple[TransferCase, int]] = []
     struck: list[Struck] = []
     for case in passengers(session, mission):
-        request = DecisionRequest.build(
-            agreement=case.agreement_id,
-            pathway=case.pathway,
-            destination=case.destination,
-            facility=case.facility_id,
-            as_of=as_of,
-            law=law,
-        )
         decision, record = decide_from_registry(
             session,
-            request=request,
+            request=case_request(case, as_of, law=law),
             person_id=case.person_id,
             actor=actor,
             as_known_on=known_at,
@@ -318,9 +321,11 @@ def depart_mission(
         )
     mission = get_mission(session, mission_number)
     require_mission_step(mission, "depart")
-    if not passengers(session, mission):
+    if not passengers(session, mission):  # a departure of nobody is not a departure
         raise IllegalTransition(
-            subject=f"mission {mission.mission_number}", state="without passengers", step="depart"
+            subject=f"mission {mission.mission_number}",
+            state="without passengers (its manifest is empty)",
+            step="record a departure: add passengers first",
         )
     cleared, struck = _check(
         session,

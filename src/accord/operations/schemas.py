@@ -15,7 +15,9 @@ from pydantic import Field, model_validator
 
 from accord.api.deps import MAX_ID, Name64, Note, PersonId, PersonIdIn, ShortText
 from accord.api.schemas import Day, In, Moment, Out
+from accord.engine.decision import RuleResult
 from accord.limits import Identifier, LongText, OneLineName, UserName
+from accord.operations.nomination import Nomination
 from accord.operations.states import (
     ApproveReason,
     CounselAccessKind,
@@ -180,6 +182,50 @@ class CaseOut(Out):
     state: str
     mission_id: int | None
     nominated_at: dt.datetime
+
+
+class RuleOut(Out):
+    rule: str
+    title: str
+    status: str
+    citation: str
+    passes_when: str
+
+
+class NominationDecisionOut(Out):
+    """The decision a nomination recorded: refused when a failed rule is one no later
+    step of the workflow cures (`blocking`), else accepted with `warnings`."""
+
+    decision_record_id: int
+    outcome: str
+    as_of: dt.date
+    failed: list[RuleOut]
+    unknown: list[RuleOut]
+    blocking: list[str]
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, nomination: Nomination) -> NominationDecisionOut:
+        decision = nomination.decision
+
+        def rules(found: list[RuleResult]) -> list[RuleOut]:
+            return [RuleOut.model_validate(r.as_dict()) for r in found]
+
+        return cls(
+            decision_record_id=nomination.decision_record_id,
+            outcome=decision.outcome,
+            as_of=decision.as_of,
+            failed=rules(decision.failed),
+            unknown=rules(decision.unknown),
+            blocking=[r.rule for r in nomination.blocking],
+            warnings=nomination.warnings,
+        )
+
+
+class NominationOut(CaseOut):
+    """The case nominated, with the decision recorded as of the nomination."""
+
+    decision: NominationDecisionOut
 
 
 class EventOut(Out):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from accord.api.deps import Ctx, PersonIdIn, RecordId, require
-from accord.api.problems import PROBLEM_RESPONSES
+from accord.api.problems import PROBLEM_RESPONSES, problem
 from accord.api.schemas import Done
 from accord.auth import Permission
+from accord.errors import RuleOfLawBlock
 from accord.operations.handover import resolve_incident
 from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.schemas import (
@@ -23,6 +25,8 @@ from accord.operations.schemas import (
     EventOut,
     IncidentOut,
     NominateIn,
+    NominationDecisionOut,
+    NominationOut,
     NoticeIn,
     ReconcileOut,
     ResolveIn,
@@ -33,7 +37,7 @@ from accord.operations.states import CaseState
 from accord.operations.views_reads import case_events, list_cases, scoped_incidents
 from accord.operations.workflow import (
     confirm_notice,
-    nominate,
+    nominate_with_decision,
     review,
     serve_notices,
     withdraw,
@@ -43,13 +47,18 @@ P = Permission
 router = APIRouter(tags=["operations"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", status_code=201, response_model=NominationOut)
 def nominate_case(
-    ctx: Annotated[Ctx, Depends(require(P.OPS_NOMINATE))], body: NominateIn
-) -> CaseOut:
-    """Nominate a person for transfer; a legal reviewer must then review it."""
+    request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_NOMINATE))], body: NominateIn
+) -> NominationOut | JSONResponse:
+    """Nominate a person for transfer, deciding as of now (the decision record is kept).
+
+    Refused (409, `rule_of_law_block`, with the `decision`) when a rule fails that no later
+    step of the workflow can cure; accepted with `decision.warnings` when only rules the
+    workflow completes (third-country notice) fail or rules are unknown. A legal reviewer
+    must then review it."""
     with ctx.write() as session:
-        case = nominate(
+        done = nominate_with_decision(
             session,
             actor=ctx.user,
             person_id=body.person_id,
@@ -59,7 +68,17 @@ def nominate_case(
             facility=body.facility,
             note=body.note,
         )
-        return CaseOut.model_validate(case)
+        decision = NominationDecisionOut.of(done)
+        case = CaseOut.model_validate(done.case) if done.case is not None else None
+    if case is None:  # committed first: the refused nomination's decision record is kept
+        return problem(
+            status=RuleOfLawBlock.status,
+            code=RuleOfLawBlock.code,
+            detail=done.refusal_message(),
+            instance=request.url.path,
+            decision=decision.model_dump(mode="json"),
+        )
+    return NominationOut(**case.model_dump(), decision=decision)
 
 
 @router.get("/cases")

@@ -3,7 +3,8 @@
 Each function takes the session of a write transaction and the acting user;
 permissions are checked by the interface before the call. A legal reviewer
 may not review their own nomination, and no one may approve a case whose
-decision fails a rule of law (the notice rule aside: notice comes after review).
+decision fails a rule of law (the rules the workflow completes aside: notice comes
+after review). Nomination, which decides too, is in nomination.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from accord.agreements import get_agreement
 from accord.auth import User
 from accord.casefile.models import Notice
 from accord.decisions.service import decide_from_registry
-from accord.engine import DecisionRequest
 from accord.errors import (
     DateOutOfRange,
     IllegalTransition,
@@ -30,6 +30,16 @@ from accord.law.parameters import resolve_parameters
 from accord.limits import LONG_TEXT_MAX, check_text
 from accord.operations.events import begin, case_subject, get_case, record_event, transition
 from accord.operations.models import OperationsEvent, TransferCase
+from accord.operations.nomination import (
+    ACTIVE_STATES,
+    NOTICE_RULE,
+    Nomination,
+    blocking_failures,
+    case_request,
+    nominate,
+    nominate_with_decision,
+    rule_reference,
+)
 from accord.operations.states import (
     CASE_STEPS,
     ApproveReason,
@@ -39,28 +49,18 @@ from accord.operations.states import (
 )
 from accord.registry import import_case_files, person_case_file
 
-NOTICE_RULE = "third_country_notice"
-ACTIVE_STATES = frozenset(
-    {
-        CaseState.NOMINATED,
-        CaseState.APPROVED,
-        CaseState.READY,
-        CaseState.MANIFESTED,
-        CaseState.DEPARTED,
-        CaseState.IN_CUSTODY,
-        CaseState.MISSING,
-    }
-)
-
-
-def case_request(case: TransferCase, as_of: dt.date) -> DecisionRequest:
-    return DecisionRequest.build(
-        agreement=case.agreement_id,
-        pathway=case.pathway,
-        destination=case.destination,
-        facility=case.facility_id,
-        as_of=as_of,
-    )
+__all__ = [  # nomination's names, where callers have always imported them from
+    "ACTIVE_STATES",
+    "NOTICE_RULE",
+    "Nomination",
+    "case_request",
+    "confirm_notice",
+    "nominate",
+    "nominate_with_decision",
+    "review",
+    "serve_notices",
+    "withdraw",
+]
 
 
 def notice_required(session: Session, case: TransferCase) -> bool:
@@ -72,72 +72,6 @@ def notice_required(session: Session, case: TransferCase) -> bool:
         return False
     nationalities = person_case_file(session, person_id=case.person_id).nationalities
     return nationalities is None or case.destination not in nationalities
-
-
-def nominate(
-    session: Session,
-    *,
-    actor: User,
-    person_id: str,
-    agreement: str,
-    pathway: str,
-    destination: str,
-    facility: str | None = None,
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> TransferCase:
-    """Nominate a person known to the registry; refused while another case of theirs is active."""
-    at = begin(session, now)
-    check_text(note, "--note", max_length=LONG_TEXT_MAX)
-    person_case_file(session, person_id=person_id)  # UnknownPerson if not in the registry
-    request = DecisionRequest.build(
-        agreement=agreement,
-        pathway=pathway,
-        destination=destination,
-        facility=facility,
-        as_of=at.date(),
-    )
-    if request.pathway == "custody_placement" and request.facility_id is None:
-        raise InputError("custody_placement needs --facility (the facility to hold the person)")
-    facility_id = None
-    if request.facility_id is not None:
-        found = get_agreement(request.agreement_id).facility(request.facility_id)
-        facility_id = found.id if found is not None else request.facility_id
-    active = session.scalars(
-        select(TransferCase).where(
-            TransferCase.person_id == person_id,
-            TransferCase.state.in_([s.value for s in ACTIVE_STATES]),
-        )
-    ).first()
-    if active is not None:
-        raise IllegalTransition(
-            subject=f"person {person_id}",
-            state=f"already in {case_subject(active)}, {active.state}",
-            step="nominate again",
-        )
-    case = TransferCase(
-        person_id=person_id,
-        agreement_id=request.agreement_id,
-        pathway=request.pathway,
-        destination=request.destination,
-        facility_id=facility_id,
-        state=CaseState.NOMINATED.value,
-        mission_id=None,
-        nominated_at=at,
-        nominated_by_id=actor.id,
-    )
-    session.add(case)
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        kind="nominated",
-        at=at,
-        case=case,
-        to_state=CaseState.NOMINATED.value,
-        details={"note": note} if note else None,
-    )
-    return case
 
 
 def review(
@@ -152,8 +86,9 @@ def review(
 ) -> OperationsEvent:
     """Approve or deny a nomination with a coded reason; the decision behind it is kept.
 
-    Approval is refused when any rule of law fails as of the review (the notice rule
-    aside, since notice is served after review): no role overrides a failed rule.
+    Approval is refused when any rule of law fails as of the review that no later step
+    cures (nomination.COMPLETED_BY_WORKFLOW aside: notice is served after review, the
+    14 days after an INA 238(b) order run by themselves): no role overrides a failed rule.
     """
     at = begin(session, now)
     check_text(note, "--note", max_length=LONG_TEXT_MAX)
@@ -187,11 +122,9 @@ def review(
         actor=actor,
         now=at,
     )
-    blocking = [r for r in decision.failed if r.rule != NOTICE_RULE]
+    blocking = blocking_failures(decision)
     if blocking:
-        rules = "; ".join(
-            f"{r.rule} ({'; '.join(r.citations) or 'agreement term'})" for r in blocking
-        )
+        rules = "; ".join(rule_reference(r) for r in blocking)
         raise RuleOfLawBlock(
             f"{case_subject(case)}: cannot approve, decision record {record.id} fails {rules}; "
             "deny it with a coded reason"

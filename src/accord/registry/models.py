@@ -98,7 +98,8 @@ class _FactRow:
 class PersonFact(_FactRow, Base):
     __tablename__ = "fact_person"
     name: Mapped[str | None] = mapped_column(Text)
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # searched by date of birth (migration 0016)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     sex: Mapped[str] = mapped_column(String(16))
     citizenship: Mapped[str] = mapped_column(String(16))
 
@@ -112,7 +113,8 @@ class CitizenshipClaimFact(_FactRow, Base):
 
 class NationalityFact(_FactRow, Base):
     __tablename__ = "fact_nationalities"
-    country: Mapped[str] = mapped_column(String(2))
+    # ISO 3166-1 alpha-2, or a former state's ISO 3166-3 code (migration 0017)
+    country: Mapped[str] = mapped_column(String(4))
 
 
 class RemovalOrderFact(_FactRow, Base):

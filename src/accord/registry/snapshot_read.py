@@ -2,10 +2,9 @@
 
 `docket_fact_tables` on PostgreSQL: statements of the row path's meaning
 (reads.row_fact_tables: a list's current version is its newest recorded by the
-cutoff; a retraction is a version without rows, not known) run inside
-`COPY (...) TO STDOUT (FORMAT csv)`, and pyarrow's CSV reader parses the
-stream straight into typed columns. tests/registry/test_snapshot_fast_path.py
-and test_snapshot_current.py hold the two paths equal.
+cutoff; a retraction is a version without rows, not known) run inside COPY.
+tests/registry/test_snapshot_fast_path.py, test_snapshot_current.py and
+test_snapshot_binary.py hold the routes and the row path equal.
 
 As known now, the statements read what every fact write keeps (a trigger,
 migration 0015): current_persons gives each person's person-list version and
@@ -15,15 +14,19 @@ known list, empty ones too): the cost is that of the rows themselves. As known
 at an earlier time, they find the current versions from the versions, the cutoff
 read as a version-id bound.
 
-In a read transaction (REPEATABLE READ, nothing written) a second connection
-imports its snapshot (pg_export_snapshot) and COPYs half of the tables, so that
-PostgreSQL makes two at once; a transaction that wrote reads over its own
-connection alone, since its writes are in no exported snapshot.
-
-CSV keeps null and the empty string apart: COPY writes NULL as nothing and an
-empty text as `""`, and the reader is told that only unquoted empty fields are
-null. Text with commas, quotes or line breaks is quoted by COPY and read back
-as it was.
+Two routes. In a read transaction (REPEATABLE READ, nothing written) the
+statements go out as COPY (FORMAT binary) over ADBC streams, connections of
+their own that import the transaction's snapshot (snapshot_adbc.py): decoded
+into Arrow in C++, with no Python call per row; the persons' scalars are read
+apart from their flags and joined here, a join PostgreSQL made at several times
+the cost of the rows. Where that route cannot be taken (a transaction that
+wrote, whose writes are in no exported snapshot; no connection to be had; the
+driver missing) the CSV route reads: `COPY (...) TO STDOUT (FORMAT csv)` over the
+session's own connection (and, in a read transaction, a second one in its
+snapshot), parsed by pyarrow's CSV reader. CSV keeps null and the empty string
+apart: COPY writes NULL as nothing and an empty text as `""`, and the reader is
+told that only unquoted empty fields are null. Text with commas, quotes or line
+breaks is quoted by COPY and read back as it was.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,6 +50,7 @@ from sqlalchemy.orm import Session, aliased
 from accord.casefile.models import CASE_FILE_LISTS
 from accord.db import UTCDateTime, driver_connection
 from accord.facts.tables import FACT_SCHEMAS, FactTables, known_flag
+from accord.registry import snapshot_adbc
 from accord.registry.codec import SCALAR_DEFAULTS, SCALARS
 from accord.registry.models import (
     CURRENT_PERSONS,
@@ -62,56 +66,149 @@ FV = FactVersion
 _FLAG = pa.int8()  # the persons statement's known flags: 0/1, cast to bool after
 
 
-_Job = tuple[str, Any, Callable[[memoryview], pa.Table]]  # (table, statement, CSV -> table)
+class _Job(NamedTuple):
+    """One table of the snapshot: its statement, the columns it yields, and the table
+    made of them."""
+
+    name: str
+    statement: Any
+    read_as: pa.Schema  # the statement's columns, in its order, as Arrow types
+    shape: Callable[[pa.Table], pa.Table]
 
 
-def copy_fact_tables(session: Session, *, cutoff: dt.datetime | None) -> FactTables:
-    """What reads.row_fact_tables returns, read through COPY (PostgreSQL only)."""
+def copy_fact_tables(
+    session: Session, *, cutoff: dt.datetime | None, route: str = "arrow"
+) -> FactTables:
+    """What reads.row_fact_tables returns, read through COPY (PostgreSQL only). Route
+    "arrow": COPY binary over ADBC streams where the transaction allows (snapshot_adbc),
+    else "csv": COPY CSV parsed by pyarrow (the route before, kept as the fallback and
+    as the benchmark's baseline)."""
     if session.autoflush:  # as session.execute would: pending writes are part of the read
         session.flush()
     raw = driver_connection(session)
-    jobs: list[_Job]
-    if cutoff is None:  # as known now: the tables the writes keep (migration 0015)
-        jobs = [("persons", current_persons_statement(), _current_persons_table)]
-        jobs += [(n, current_list_statement(n), partial(_list_table, n)) for n in CASE_FILE_LISTS]
+    copier = _Copier(raw, session.get_bind().dialect)
+    read = None
+    if route == "arrow" and snapshot_adbc.available():
+        read = _adbc_tables(session, raw, copier, _jobs(session, cutoff, split_persons=True))
+    if read is None:
+        read = _csv_tables(session, raw, copier, _jobs(session, cutoff, split_persons=False))
+    if PERSON_LIST in read:  # the persons' scalars read apart: joined here, not in PostgreSQL
+        read["persons"] = _current_persons_joined(read["persons"], read.pop(PERSON_LIST))
+    return FactTables({name: read[name] for name in ("persons", *CASE_FILE_LISTS)})
+
+
+def _jobs(session: Session, cutoff: dt.datetime | None, *, split_persons: bool) -> list[_Job]:
+    """The persons, then every list: as known now from the tables the writes keep
+    (migration 0015), as known at a cutoff from the versions. split_persons: as known now,
+    the known flags and the scalars as two statements without a join (for the binary
+    route; the CSV route keeps the one statement and its bitmask, as before)."""
+    if cutoff is None:
+        lists = {n: current_list_statement(n) for n in CASE_FILE_LISTS}
+        if split_persons:
+            persons = [
+                _Job("persons", current_flags_statement(), _FLAGS_READ, _as_read),
+                _Job(PERSON_LIST, current_list_statement(PERSON_LIST), _SCALARS_READ, _as_read),
+            ]
+        else:
+            persons = [
+                _Job(
+                    "persons",
+                    current_persons_statement(),
+                    _CURRENT_PERSONS_READ,
+                    _current_persons_table,
+                )
+            ]
     else:
         last = last_version_by(session, cutoff)
-        jobs = [("persons", persons_statement(last), _persons_table)]
-        jobs += [(n, list_statement(n, last), partial(_list_table, n)) for n in CASE_FILE_LISTS]
+        persons = [_Job("persons", persons_statement(last), _PERSONS_READ, _persons_table)]
+        lists = {n: list_statement(n, last) for n in CASE_FILE_LISTS}
+    return persons + [
+        _Job(n, statement, _list_read_as(n), partial(_list_table, n))
+        for n, statement in lists.items()
+    ]
+
+
+def _adbc_tables(
+    session: Session, raw: Any, copier: _Copier, jobs: list[_Job]
+) -> dict[str, pa.Table] | None:
+    """The jobs' tables over ADBC streams in this transaction's exported snapshot, each
+    shaped by the stream that read it; None where that cannot be (see
+    _exported_snapshot; no connection to be had)."""
+    snapshot = _exported_snapshot(raw)
+    if snapshot is None:
+        return None
+    statements = [
+        (job.name, copier.literal_sql(job.statement), partial(_shaped_from_driver, job))
+        for job in jobs
+    ]
+    with snapshot_adbc.snapshot_streams(session.get_bind().engine, snapshot) as streams:
+        if not streams:
+            return None
+        return snapshot_adbc.read_statements(streams, statements)
+
+
+def _shaped_from_driver(job: _Job, table: pa.Table) -> pa.Table:
+    # the driver's columns carry its own metadata (which Parquet would keep) and its own
+    # names and integer widths: the job's read schema, then its shape
+    return job.shape(table.rename_columns(job.read_as.names).cast(job.read_as))
+
+
+def _csv_tables(
+    session: Session, raw: Any, copier: _Copier, jobs: list[_Job]
+) -> dict[str, pa.Table]:
+    """The jobs' tables as COPY CSV over this connection and, in a read transaction, a
+    second one in its snapshot; pyarrow parses each while PostgreSQL makes the next."""
     from psycopg import Error  # PostgreSQL only
 
     dialect = session.get_bind().dialect
     pending = deque(jobs)  # taken by each stream in turn (deque.popleft is atomic)
-    # a thread parses and sorts one table's CSV while PostgreSQL makes the next one's
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-csv") as arrow,
         _same_snapshot(session, raw) as other,
     ):
 
-        def stream(connection: Any) -> dict[str, Future[pa.Table]]:
-            copier = _Copier(connection, dialect)
+        def stream(connection: Any, copier: _Copier) -> dict[str, Future[pa.Table]]:
             out: dict[str, Future[pa.Table]] = {}
             while True:
                 try:
-                    name, sql, shape = pending.popleft()
+                    job = pending.popleft()
                 except IndexError:
                     return out
-                out[name] = arrow.submit(shape, copier.csv(sql))
+                csv = copier.csv(job.statement)
+                out[job.name] = arrow.submit(_shaped, job, csv)
 
         try:
             if other is None:
-                parsed = stream(raw)
+                parsed = stream(raw, copier)
             else:  # two COPY streams: PostgreSQL makes two tables at once
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-copy") as two:
-                    theirs = two.submit(stream, other)
+                    theirs = two.submit(stream, other, _Copier(other, dialect))
                     try:
-                        parsed = stream(raw)
+                        parsed = stream(raw, copier)
                     finally:
                         pending.clear()  # on an error, the other stream stops after its table
                     parsed |= theirs.result()
         except Error as exc:  # as SQLAlchemy would raise it: a lost database is OperationalError
             raise DBAPIError.instance(None, None, exc, Error) from exc
-        return FactTables({name: parsed[name].result() for name, _, _ in jobs})
+        return {name: future.result() for name, future in parsed.items()}
+
+
+def _shaped(job: _Job, csv: memoryview) -> pa.Table:
+    return job.shape(_parse(csv, job.read_as))
+
+
+def _exported_snapshot(raw: Any) -> str | None:
+    """This transaction's snapshot, exported for other connections to import; None where
+    they cannot see what it sees: a transaction that wrote (its own writes are in no
+    exported snapshot) or that is not REPEATABLE READ (its next statement could see later
+    commits), as a write session's is."""
+    isolation, wrote = raw.execute(
+        "SELECT current_setting('transaction_isolation'), txid_current_if_assigned() IS NOT NULL"
+    ).fetchone()
+    if isolation not in ("repeatable read", "serializable") or wrote:
+        return None
+    (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
+    return str(snapshot)
 
 
 @contextmanager
@@ -120,15 +217,12 @@ def _same_snapshot(session: Session, raw: Any) -> Iterator[Any | None]:
     exported), for a second COPY stream; None where that cannot be: a transaction that
     wrote (its own writes are in no exported snapshot) or that is not REPEATABLE READ (its
     next statement could see later commits), as a write session's is."""
-    isolation, wrote = raw.execute(
-        "SELECT current_setting('transaction_isolation'), txid_current_if_assigned() IS NOT NULL"
-    ).fetchone()
-    if isolation not in ("repeatable read", "serializable") or wrote:
+    snapshot = _exported_snapshot(raw)
+    if snapshot is None:
         yield None
         return
     from psycopg import Error, sql  # PostgreSQL only
 
-    (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
     engine = session.get_bind().engine
     cargs, cparams = engine.dialect.create_connect_args(engine.url)
     other = None
@@ -207,34 +301,81 @@ def current_persons_statement() -> Any:
     """The persons table as known now, from current_persons: person_id, the scalars of the
     current person version, and the known flags as one bitmask (bit i: CASE_FILE_LISTS[i];
     one column to write and parse rather than 21)."""
-    assert len(CASE_FILE_LISTS) < 31, "the known flags' bitmask is an int4"
     people = CURRENT_PERSONS.c
-    known_lists = sum(
-        (case((people[known_flag(n)], 1 << i), else_=0) for i, n in enumerate(CASE_FILE_LISTS)),
-        start=literal(0),
-    )
     return select(
         people.person_id,
         *(getattr(PersonFact, s) for s in SCALARS),
-        known_lists.label("known_lists"),
+        _known_lists_mask().label("known_lists"),
     ).outerjoin(PersonFact, PersonFact.version_id == people.person_version)
 
 
+def _known_lists_mask() -> Any:
+    """current_persons' known flags as one int4 (bit i: CASE_FILE_LISTS[i]; null: not
+    known)."""
+    assert len(CASE_FILE_LISTS) < 31, "the known flags' bitmask is an int4"
+    people = CURRENT_PERSONS.c
+    return sum(
+        (case((people[known_flag(n)], 1 << i), else_=0) for i, n in enumerate(CASE_FILE_LISTS)),
+        start=literal(0),
+    )
+
+
+def current_flags_statement() -> Any:
+    """The persons' known flags as known now, from current_persons alone, as
+    current_persons_statement's bitmask (in PostgreSQL one int4 is sent for less than half
+    the cost of 21 booleans); no join: the scalars are read apart, as the person list's
+    current rows."""
+    return select(CURRENT_PERSONS.c.person_id, _known_lists_mask().label("known_lists"))
+
+
 def current_list_statement(list_name: str) -> Any:
-    """A list's rows as known now: those of versions no newer version superseded."""
-    table: Any = FACT_MODELS[list_name].__table__
+    """A list's rows as known now: those of versions no newer version superseded (the
+    person list too: its columns are then the scalars)."""
+    table: Any = (PersonFact if list_name == PERSON_LIST else FACT_MODELS[list_name]).__table__
     superseded = SUPERSEDED_VERSIONS.c
     replaced = exists().where(
         superseded.list_name == list_name, superseded.version_id == table.c.version_id
     )
+    if list_name == PERSON_LIST:
+        return select(table.c.person_id, *(table.c[c] for c in SCALARS)).where(~replaced)
     statement = select(table.c.ordinal, *(table.c[f.name] for f in FACT_SCHEMAS[list_name]))
     return statement.where(~replaced)
 
 
-def _current_persons_table(csv: memoryview) -> pa.Table:
-    schema = FACT_SCHEMAS["persons"]
-    read_as = pa.schema([schema.field(c) for c in ("person_id", *SCALARS)])
-    table = _parse(csv, pa.schema([*read_as, pa.field("known_lists", pa.int32())]))
+_PERSON_SCALARS = [FACT_SCHEMAS["persons"].field(c) for c in ("person_id", *SCALARS)]
+# what the persons statements yield: the known flags as one bitmask (as known now) or as
+# one 0/1 column per list (as known at a cutoff)
+_CURRENT_PERSONS_READ = pa.schema([*_PERSON_SCALARS, pa.field("known_lists", pa.int32())])
+_PERSONS_READ = pa.schema(
+    [*_PERSON_SCALARS, *(pa.field(known_flag(n), _FLAG) for n in CASE_FILE_LISTS)]
+)
+
+
+_FLAGS_READ = pa.schema([_PERSON_SCALARS[0], pa.field("known_lists", pa.int32())])
+_SCALARS_READ = pa.schema(_PERSON_SCALARS)
+
+
+def _as_read(table: pa.Table) -> pa.Table:
+    return table
+
+
+def _current_persons_joined(flags: pa.Table, scalars: pa.Table) -> pa.Table:
+    """The persons table from current_persons' flags and the person list's current rows
+    (at most one a person: none where the person version is a retraction)."""
+    flags, scalars = _by_person(flags), _by_person(scalars)
+    ids = flags.column("person_id")
+    if not scalars.column("person_id").equals(ids):  # some person without a current row
+        at = pc.index_in(ids, value_set=scalars.column("person_id").combine_chunks())
+        scalars = scalars.take(at)  # a null index takes nulls
+    columns = [ids, *(scalars.column(c) for c in SCALARS), flags.column("known_lists")]
+    return _current_persons_table(pa.Table.from_arrays(columns, schema=_CURRENT_PERSONS_READ))
+
+
+def _list_read_as(list_name: str) -> pa.Schema:
+    return pa.schema([pa.field("ordinal", pa.int32()), *FACT_SCHEMAS[list_name]])
+
+
+def _current_persons_table(table: pa.Table) -> pa.Table:
     mask = table.column("known_lists")
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for name in ("person_id", *SCALARS):
@@ -244,30 +385,48 @@ def _current_persons_table(csv: memoryview) -> pa.Table:
         columns[name] = column
     for i, n in enumerate(CASE_FILE_LISTS):
         columns[known_flag(n)] = pc.not_equal(pc.bit_wise_and(mask, 1 << i), 0)
-    return pa.table(columns, schema=schema).sort_by("person_id")
+    return _by_person(pa.table(columns, schema=FACT_SCHEMAS["persons"]))
 
 
-def _persons_table(csv: memoryview) -> pa.Table:
+def _persons_table(table: pa.Table) -> pa.Table:
     schema = FACT_SCHEMAS["persons"]
-    flags = [known_flag(n) for n in CASE_FILE_LISTS]
-    read_as = pa.schema([schema.field(c) for c in ("person_id", *SCALARS)])
-    read_as = pa.schema([*read_as, *(pa.field(f, _FLAG) for f in flags)])
-    table = _parse(csv, read_as)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for field in schema:
         column = table.column(field.name)
         if field.name in ("sex", "citizenship"):  # a retracted person version: the defaults
             column = pc.fill_null(column, SCALAR_DEFAULTS[field.name])
         columns[field.name] = column.cast(field.type)
-    return pa.table(columns, schema=schema).sort_by("person_id")
+    return _by_person(pa.table(columns, schema=schema))
 
 
-def _list_table(list_name: str, csv: memoryview) -> pa.Table:
-    schema = FACT_SCHEMAS[list_name]
-    read_as = pa.schema([pa.field("ordinal", pa.int32()), *schema])
-    table = _parse(csv, read_as)
-    ordered = table.sort_by([("person_id", "ascending"), ("ordinal", "ascending")])
-    return ordered.select(schema.names)
+def _list_table(list_name: str, table: pa.Table) -> pa.Table:
+    return _by_person(table).select(FACT_SCHEMAS[list_name].names)
+
+
+def _by_person(table: pa.Table) -> pa.Table:
+    """The table sorted by person_id (then ordinal, where it has one): each key is unique,
+    so there is one such order. PostgreSQL mostly sends the rows in it already (they were
+    written in person order, and the plans keep the heap's order): checked in one pass,
+    where a sort would take several."""
+    keys = ["person_id", "ordinal"] if "ordinal" in table.column_names else ["person_id"]
+    if _in_order(table, keys):
+        return table
+    return table.sort_by([(k, "ascending") for k in keys])
+
+
+def _in_order(table: pa.Table, keys: list[str]) -> bool:
+    """Whether each row's key is below the next row's (no key column holds nulls)."""
+    if table.num_rows < 2:
+        return True
+    if any(table.column(k).null_count for k in keys):
+        return False  # never so here: ids and ordinals are NOT NULL; let the sort decide
+    before = table.slice(0, table.num_rows - 1)
+    after = table.slice(1)
+    below: Any = pc.less(before.column(keys[-1]), after.column(keys[-1]))
+    for key in reversed(keys[:-1]):
+        first, second = before.column(key), after.column(key)
+        below = pc.or_(pc.less(first, second), pc.and_(pc.equal(first, second), below))
+    return bool(pc.all(below).as_py())
 
 
 class _Copier:

@@ -1,8 +1,12 @@
 """A screen report: one self-contained HTML page, with its charts also written as PNG files.
 
-The page shows what was asked (agreement, pathway, destination, facility,
-date, ruleset), each docket's outcomes, which rules fail most often and
-which facts Accord does not have, with every rule's citation. The charts are
+The page shows where each docket's data comes from (file, export, period; a
+fictional docket is marked as fictional, at the top and wherever it is named),
+what was asked (agreement, pathway, destination, facility, date, ruleset), each
+docket's outcomes, which rules fail most often and which facts Accord does not
+have, with every rule's citation. The charts are laid out by matplotlib's
+constrained layout with wrapped labels, so no text overlaps another
+(tests/test_screen_report.py measures it). The charts are
 embedded as data URIs so the single file works offline, and written beside
 it for reuse in other documents.
 
@@ -13,14 +17,18 @@ by rename, so a failure leaves no partial report behind (reports/output.py).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.engine.decision import OUTCOMES
 from accord.engine.screen import ScreenSummary
 from accord.errors import InputError
 from accord.reports.output import Chart, generated_at, png, report_environment, write_files
+from accord.reports.sources import NOT_STATED, DocketSource
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REPORT_FILE = "report.html"
 OUTCOMES_CHART = "outcomes.png"
@@ -52,10 +60,13 @@ def write_screen_report(
     title: str,
     rule_titles: dict[str, str],
     rule_citations: dict[str, str],
+    sources: Mapping[str, DocketSource] | None = None,
 ) -> Path:
     """Write out_dir/report.html and its PNG charts; return the path of the HTML file.
 
-    `summaries` pairs each docket's name with its screen summary. Raises
+    `summaries` pairs each docket's name with its screen summary; `sources` says where each
+    docket's data comes from (reports/sources.py; a docket without one is shown as "source
+    not stated"). Raises
     InputError if there is nothing to report or `out_dir` cannot be created;
     in either case nothing is written.
     """
@@ -64,12 +75,17 @@ def write_screen_report(
     names = [name for name, _ in summaries]
     if len(set(names)) != len(names):
         raise InputError(f"docket names must be distinct: {', '.join(names)}")
+    known = dict(sources or {})
+    if unknown_names := sorted(set(known) - set(names)):
+        raise InputError(f"a source names no screened docket: {', '.join(unknown_names)}")
     failing = _rule_rows(summaries, "failing_rules", rule_titles, rule_citations)
     unknown = _rule_rows(summaries, "unknown_rules", rule_titles, rule_citations)
-    charts = _render_charts(summaries, failing, unknown)
+    fictional = {name for name in names if name in known and known[name].fictional}
+    charts = _render_charts(summaries, failing, unknown, fictional)
     html = _render_html(
         title=title,
         summaries=summaries,
+        sources=known,
         charts=charts,
         failing=failing,
         unknown=unknown,
@@ -143,7 +159,16 @@ def _requests(summaries: list[tuple[str, ScreenSummary]]) -> list[dict[str, Any]
     return groups
 
 
-def _dockets(summaries: list[tuple[str, ScreenSummary]]) -> list[dict[str, Any]]:
+def _source_row(name: str, source: DocketSource | None) -> dict[str, Any]:
+    if source is None:
+        return {"name": name, "file": NOT_STATED, "export": "source not stated",
+                "period": NOT_STATED, "fictional": False, "stated": False}  # fmt: skip
+    return {"name": name, **source.__dict__, "stated": True}
+
+
+def _dockets(
+    summaries: list[tuple[str, ScreenSummary]], sources: Mapping[str, DocketSource]
+) -> list[dict[str, Any]]:
     dockets = []
     for name, s in summaries:
         rows = []
@@ -159,6 +184,7 @@ def _dockets(summaries: list[tuple[str, ScreenSummary]]) -> list[dict[str, Any]]
                 "rules": len(s.rules),
                 "seconds": f"{s.seconds:.2f}",
                 "not_in_effect": list(s.metadata.get("not_in_effect") or []),
+                "source": _source_row(name, sources.get(name)),
             }
         )
     return dockets
@@ -172,11 +198,20 @@ def _label(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _outcomes_chart(summaries: list[tuple[str, ScreenSummary]]) -> bytes:
+def docket_label(name: str, fictional: bool) -> str:
+    """A docket's name on a chart: wrapped, and marked when its data is fictional."""
+    return _label("\n".join(textwrap.wrap(name, 18) + (["(fictional)"] if fictional else [])))
+
+
+def outcomes_figure(
+    summaries: list[tuple[str, ScreenSummary]], fictional: frozenset[str] | set[str] = frozenset()
+) -> Figure:
+    """Grouped bars of the outcomes per docket. Constrained layout keeps the wrapped docket
+    names, the bar labels and the legend (below the axes) clear of each other."""
     from matplotlib.figure import Figure
 
     n = len(summaries)
-    figure = Figure(figsize=(max(6.0, 2.2 * n + 2.0), 4.2))
+    figure = Figure(figsize=(max(6.0, 2.2 * n + 2.0), 4.6), layout="constrained")
     ax = figure.add_subplot()
     width = 0.8 / len(OUTCOMES)
     for i, outcome in enumerate(OUTCOMES):
@@ -184,29 +219,33 @@ def _outcomes_chart(summaries: list[tuple[str, ScreenSummary]]) -> bytes:
         counts = [int(s.outcomes.get(outcome, 0)) for _, s in summaries]
         bars = ax.bar(xs, counts, width, label=outcome, color=OUTCOME_COLOURS[outcome])
         ax.bar_label(bars, labels=[str(c) for c in counts], padding=2, fontsize=9)
-    ax.set_xticks(range(n), [_label("\n".join(textwrap.wrap(nm, 18))) for nm, _ in summaries])
+    ax.set_xticks(range(n), [docket_label(nm, nm in fictional) for nm, _ in summaries])
     ax.set_ylabel("persons")
     ax.set_title("Outcomes per docket")
     ax.margins(y=0.15)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    return png(figure, dpi=DPI)
+    figure.legend(frameon=False, ncols=3, loc="outside lower center")
+    return figure
 
 
-def _rules_chart(
+def rules_figure(
     rows: Sequence[dict[str, Any]], title: str, colour: str, empty: str, xlabel: str
-) -> bytes:
+) -> Figure:
+    """Horizontal bars of the rules most often failing (or unknown), each labelled with its
+    title wrapped to a few short lines; the figure grows with the lines it must hold."""
     from matplotlib.figure import Figure
 
     top = list(rows[:TOP_RULES])
-    figure = Figure(figsize=(8.0, 0.55 * len(top) + 1.4 if top else 1.6))
+    labels = [_label("\n".join(textwrap.wrap(f"{r['title']} ({r['rule']})", 40))) for r in top]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(0.5 * len(top), 0.2 * lines) + 1.5 if top else 1.6
+    figure = Figure(figsize=(8.0, height), layout="constrained")
     ax = figure.add_subplot()
-    ax.set_title(title)
+    ax.set_title("\n".join(textwrap.wrap(_label(title), 60)))
     if not top:
         ax.text(0.5, 0.5, empty, ha="center", va="center", fontsize=11)
         ax.set_axis_off()
-        return png(figure, dpi=DPI)
-    labels = [_label("\n".join(textwrap.wrap(f"{r['title']} ({r['rule']})", 46))) for r in top]
+        return figure
     counts = [r["total"] for r in top]
     bars = ax.barh(range(len(top)), counts, color=colour)
     ax.bar_label(bars, labels=[str(c) for c in counts], padding=3, fontsize=9)
@@ -215,13 +254,18 @@ def _rules_chart(
     ax.set_xlabel(xlabel)
     ax.margins(x=0.12)
     ax.spines[["top", "right"]].set_visible(False)
-    return png(figure, dpi=DPI)
+    return figure
+
+
+def _rules_png(*args: Any) -> bytes:
+    return png(rules_figure(*args), dpi=DPI)
 
 
 def _render_charts(
     summaries: list[tuple[str, ScreenSummary]],
     failing: list[dict[str, Any]],
     unknown: list[dict[str, Any]],
+    fictional: set[str],
 ) -> list[Chart]:
     several = len(summaries) > 1
     scope = "all dockets" if several else summaries[0][0]
@@ -231,13 +275,13 @@ def _render_charts(
             OUTCOMES_CHART,
             "Outcomes per docket",
             "Bar chart of eligible, ineligible and undetermined persons per docket",
-            _outcomes_chart(summaries),
+            png(outcomes_figure(summaries, fictional), dpi=DPI),
         ),
         Chart(
             FAILING_CHART,
             "Rules that fail most often",
             f"Horizontal bar chart of the {TOP_RULES} most frequent failing rules",
-            _rules_chart(
+            _rules_png(
                 failing,
                 f"Rules that fail most often ({scope})",
                 OUTCOME_COLOURS["ineligible"],
@@ -249,7 +293,7 @@ def _render_charts(
             UNKNOWN_CHART,
             "Facts Accord does not have",
             f"Horizontal bar chart of the {TOP_RULES} rules most often unknown",
-            _rules_chart(
+            _rules_png(
                 unknown,
                 f"Facts Accord does not have: rules unknown ({scope})",
                 OUTCOME_COLOURS["undetermined"],
@@ -267,6 +311,7 @@ def _render_html(
     *,
     title: str,
     summaries: list[tuple[str, ScreenSummary]],
+    sources: Mapping[str, DocketSource],
     charts: list[Chart],
     failing: list[dict[str, Any]],
     unknown: list[dict[str, Any]],
@@ -277,7 +322,7 @@ def _render_html(
         title=title,
         generated=generated_at(),
         requests=_requests(summaries),
-        dockets=_dockets(summaries),
+        dockets=_dockets(summaries, sources),
         docket_names=[name for name, _ in summaries],
         charts=charts,
         failing=failing,

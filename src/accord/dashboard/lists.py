@@ -1,0 +1,304 @@
+"""The dashboard's long lists as listing.Listing definitions with their SELECT statements.
+
+Each statement selects labelled columns, one per column key; the listing filters, sorts
+and pages it in SQL. People: registry/search.py's statement (name, date of birth,
+nationality, latest case), searched when the user typed something.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy.orm import aliased
+
+from accord.agreements import bundled_agreements
+from accord.auth import User
+from accord.billing.models import CreditNote, Invoice
+from accord.dashboard.labels import options
+from accord.dashboard.listing import AnySelect, Choice, Column, DateRange, Listing, Text
+from accord.law_entries.models import LawEntryRecord
+from accord.operations.models import (
+    Mission,
+    MonitoringFinding,
+    MonitoringVisit,
+    OperationsEvent,
+    TransferCase,
+)
+from accord.operations.states import CaseState
+from accord.registry.models import CURRENT_PERSONS
+
+
+def _agreements() -> list[tuple[str, str]]:
+    return [(a, a) for a in sorted(bundled_agreements())]
+
+
+def _facilities() -> list[tuple[str, str]]:
+    found = {f.id for a in bundled_agreements().values() for f in a.facilities}
+    return [(f, f) for f in sorted(found)]
+
+
+def latest_state_is(state: str) -> Any:
+    """The person's newest transfer case is in `state` (set-based, for the people filter)."""
+    newer = aliased(TransferCase)
+    latest = select(TransferCase.person_id).where(
+        TransferCase.state == state,
+        ~select(newer.id)
+        .where(newer.person_id == TransferCase.person_id, newer.id > TransferCase.id)
+        .exists(),
+    )
+    return CURRENT_PERSONS.c.person_id.in_(latest)
+
+
+_LATEST_STATE = Column(
+    "latest_state",
+    "Latest case",
+    filter=Choice(options("case_state"), any_label="Any (or none)"),
+    label_kind="case_state",
+    where=latest_state_is,
+    sortable=False,  # a per-person subquery: sorting 100,000 of them is not a page's work
+)
+_PERSON = Column("person_id", "Person id", mask=True, href="/people/{person_id}")
+_NATIONALITY = Column("nationality", "Nationality", sortable=False)
+_RANK = Column("rank", "Match", numeric=True, csv=False)
+
+PEOPLE = Listing(
+    columns=(
+        _PERSON,
+        Column("name", "Name"),
+        Column("birth_date", "Date of birth"),
+        _NATIONALITY,
+        _LATEST_STATE,
+    ),
+    default_sort="person_id",
+    unique="person_id",
+)
+PEOPLE_FOUND = Listing(  # ranked by how well they match what was typed
+    columns=(
+        _PERSON,
+        Column("name", "Name"),
+        Column("birth_date", "Date of birth"),
+        _NATIONALITY,
+        _LATEST_STATE,
+        _RANK,
+    ),
+    default_sort="-rank",
+    unique="person_id",
+)
+PEOPLE_MASKED = Listing(  # analysts: no name, no date of birth, masked ids
+    columns=(_PERSON, _NATIONALITY, _LATEST_STATE),
+    default_sort="person_id",
+    unique="person_id",
+)
+
+CASES = Listing(
+    columns=(
+        Column("id", "Case", numeric=True),
+        Column("person_id", "Person", mask=True, href="/people/{person_id}#case-{id}"),
+        Column("state", "State", filter=Choice(options("case_state")), label_kind="case_state"),
+        Column("agreement_id", "Agreement", filter=Choice(_agreements())),
+        Column("pathway", "Pathway", filter=Choice(options("pathway")), label_kind="pathway"),
+        Column("destination", "To"),
+        Column("facility_id", "Facility", filter=Choice(_facilities())),
+        Column("nominated_at", "Nominated", filter=DateRange()),
+        Column("nominated_by", "Nominated by"),
+    ),
+    default_sort="-id",
+    unique="id",
+)
+
+
+def cases_statement() -> AnySelect:
+    return select(
+        TransferCase.id.label("id"),
+        TransferCase.person_id.label("person_id"),
+        TransferCase.state.label("state"),
+        TransferCase.agreement_id.label("agreement_id"),
+        TransferCase.pathway.label("pathway"),
+        TransferCase.destination.label("destination"),
+        TransferCase.facility_id.label("facility_id"),
+        TransferCase.nominated_at.label("nominated_at"),
+        User.name.label("nominated_by"),
+    ).join(User, User.id == TransferCase.nominated_by_id)
+
+
+def _mission_events(kind: str) -> Any:
+    return (
+        select(func.count())
+        .where(OperationsEvent.mission_id == Mission.id, OperationsEvent.kind == kind)
+        .scalar_subquery()
+    )
+
+
+MISSIONS = Listing(
+    columns=(
+        Column("mission_number", "Mission", href="/missions/{mission_number}", filter=Text()),
+        Column("carrier", "Carrier", filter=Text()),
+        Column("agreement_id", "Agreement", filter=Choice(_agreements())),
+        Column("pathway", "Pathway", filter=Choice(options("pathway")), label_kind="pathway"),
+        Column("facility_id", "Facility", filter=Choice(_facilities())),
+        Column("planned_departure", "Planned departure", filter=DateRange()),
+        Column("seats", "Seats", numeric=True),
+        Column("on_manifest", "On manifest", numeric=True, sortable=False),
+        Column("departed", "Departed", numeric=True, sortable=False),
+        Column("received", "Received", numeric=True, sortable=False),
+        Column(
+            "state",
+            "State",
+            filter=Choice(options("mission_state")),
+            label_kind="mission_state",
+        ),
+    ),
+    default_sort="-planned_departure",
+    unique="mission_number",
+)
+
+
+def missions_statement() -> AnySelect:
+    on_manifest = (
+        select(func.count())
+        .where(
+            TransferCase.mission_id == Mission.id,
+            TransferCase.state == CaseState.MANIFESTED.value,
+        )
+        .scalar_subquery()
+    )
+    return select(
+        Mission.mission_number.label("mission_number"),
+        Mission.carrier.label("carrier"),
+        Mission.agreement_id.label("agreement_id"),
+        Mission.pathway.label("pathway"),
+        Mission.facility_id.label("facility_id"),
+        Mission.planned_departure.label("planned_departure"),
+        Mission.seats.label("seats"),
+        on_manifest.label("on_manifest"),
+        _mission_events("departed").label("departed"),
+        _mission_events("handover_received").label("received"),
+        Mission.state.label("state"),
+    )
+
+
+_TOTAL = cast(Invoice.total, Numeric(18, 2))
+INVOICES = Listing(
+    columns=(
+        Column("id", "Number", numeric=True),
+        Column("agreement_id", "Agreement", filter=Choice(_agreements())),
+        Column("agreement_version", "Version", numeric=True),
+        Column("month", "Month", filter=Text(prefix=True, hint="For example 2026-03")),
+        Column("period_start", "Period from"),
+        Column("period_end", "Period to"),
+        Column("line_count", "Lines", numeric=True),
+        Column("currency", "Currency"),
+        Column("total", "Total", numeric=True, expr=_TOTAL),
+        Column("credited", "Credited", numeric=True, sortable=False),
+        Column("issued_at", "Issued", filter=DateRange()),
+        Column("issued_by", "Issued by"),
+    ),
+    default_sort="-id",
+    unique="id",
+)
+
+
+def invoices_statement() -> AnySelect:
+    credited = (
+        select(func.coalesce(func.sum(cast(CreditNote.amount, Numeric(18, 2))), 0))
+        .where(CreditNote.invoice_id == Invoice.id)
+        .scalar_subquery()
+    )
+    return select(
+        Invoice.id.label("id"),
+        Invoice.agreement_id.label("agreement_id"),
+        Invoice.agreement_version.label("agreement_version"),
+        Invoice.month.label("month"),
+        Invoice.period_start.label("period_start"),
+        Invoice.period_end.label("period_end"),
+        Invoice.line_count.label("line_count"),
+        Invoice.currency.label("currency"),
+        Invoice.total.label("total"),
+        credited.label("credited"),
+        Invoice.issued_at.label("issued_at"),
+        User.name.label("issued_by"),
+    ).join(User, User.id == Invoice.issued_by_id)
+
+
+LAW_ENTRIES = Listing(
+    columns=(
+        Column("id", "Entry", numeric=True),
+        Column(
+            "kind",
+            "Kind",
+            filter=Choice(options("law_entry_kind")),
+            label_kind="law_entry_kind",
+        ),
+        Column("subject", "Subject", filter=Text()),
+        Column("effective_on", "In effect from", filter=DateRange()),
+        Column("entered_by", "Entered by"),
+        Column("recorded_at", "Recorded"),
+        Column("source_document_name", "Source document", href="/api/v1/law/entries/{id}/document"),
+        Column("source_document_sha256", "SHA-256", sortable=False),
+    ),
+    default_sort="id",
+    unique="id",
+)
+
+
+def law_entries_statement() -> AnySelect:
+    return select(
+        LawEntryRecord.id.label("id"),
+        LawEntryRecord.kind.label("kind"),
+        LawEntryRecord.subject.label("subject"),
+        LawEntryRecord.effective_on.label("effective_on"),
+        User.name.label("entered_by"),
+        LawEntryRecord.recorded_at.label("recorded_at"),
+        LawEntryRecord.source_document_name.label("source_document_name"),
+        LawEntryRecord.source_document_sha256.label("source_document_sha256"),
+    ).join(User, User.id == LawEntryRecord.recorded_by_id)
+
+
+VISITS = Listing(
+    columns=(
+        Column("id", "Visit", numeric=True),
+        Column("facility_id", "Facility", filter=Choice(_facilities())),
+        Column("visited_on", "Visited on", filter=DateRange()),
+        Column("summary", "Summary", filter=Text(), sortable=False),
+        Column("findings", "Findings", numeric=True, sortable=False),
+        Column("recorded_by", "Recorded by"),
+        Column("recorded_at", "Recorded"),
+    ),
+    default_sort="-visited_on",
+    unique="id",
+)
+
+
+def visits_statement() -> AnySelect:
+    findings = (
+        select(func.count())
+        .where(MonitoringFinding.visit_id == MonitoringVisit.id)
+        .scalar_subquery()
+    )
+    return select(
+        MonitoringVisit.id.label("id"),
+        MonitoringVisit.facility_id.label("facility_id"),
+        MonitoringVisit.visited_on.label("visited_on"),
+        MonitoringVisit.summary.label("summary"),
+        findings.label("findings"),
+        User.name.label("recorded_by"),
+        MonitoringVisit.recorded_at.label("recorded_at"),
+    ).join(User, User.id == MonitoringVisit.recorded_by_id)
+
+
+__all__ = [
+    "CASES",
+    "INVOICES",
+    "LAW_ENTRIES",
+    "MISSIONS",
+    "PEOPLE",
+    "PEOPLE_FOUND",
+    "PEOPLE_MASKED",
+    "VISITS",
+    "cases_statement",
+    "invoices_statement",
+    "law_entries_statement",
+    "missions_statement",
+    "visits_statement",
+]

@@ -1,0 +1,368 @@
+"""The admin's pages (issue 21): users (add, change role, new enrolment code, disable), what
+each role grants, liaison facilities, and API tokens (issue your own, shown once; revoke).
+
+Each form calls the auth services the CLI and the API use (auth/users.py, credentials.py,
+accounts.py; operations/care.py for liaisons), which audit every write. A secret (an
+enrolment code, a new token) is shown once, on the page the POST answers (never in a
+redirect or a cookie), with Cache-Control: no-store. A refused form comes back with each
+error beside its field (forms.py). Monitors (users.read) see the lists, without the forms.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from accord.api.deps import NO_NUL, Ctx, app_state, require
+from accord.auth import GRANTS, ROLES, Permission, add_user, issue_token
+from accord.auth.accounts import disable_user, list_tokens, user_rows
+from accord.auth.credentials import change_role, create_enrolment, revoke_token
+from accord.auth.users import get_user
+from accord.dashboard import reads
+from accord.dashboard.forms import FieldCheck, FormError, field_error, render_form_errors
+from accord.dashboard.pages import PageRoute, act, render
+from accord.errors import InputError
+from accord.limits import USER_NAME_MAX, USER_NAME_PATTERN
+from accord.operations.care import assign_liaison
+from accord.operations.models import LiaisonFacility
+
+P = Permission
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+UserPath = Annotated[str, Path(min_length=1, max_length=USER_NAME_MAX, pattern=USER_NAME_PATTERN)]
+KeyIdPath = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")]
+FormText = Annotated[str, Form(max_length=256, pattern=NO_NUL)]
+# where a revoke form goes back to: an admin page (never another site)
+BackPath = Annotated[str, Form(max_length=200, pattern=r"^/admin[A-Za-z0-9/._@-]*$")]
+READERS = (P.USERS_MANAGE, P.USERS_READ)
+ROLE_WORDS = {
+    "officer": "Officer",
+    "legal_reviewer": "Legal reviewer",
+    "receiving_liaison": "Receiving liaison",
+    "monitor": "Monitor",
+    "analyst": "Analyst",
+    "admin": "Admin",
+}
+# what each permission lets a role do, in plain words (auth/users.py declares them)
+PERMISSION_WORDS = {
+    P.FACTS_WRITE: "record, correct or retract case facts; import case files",
+    P.FACTS_READ: "read case files with names and identifiers",
+    P.FACTS_READ_MASKED: "read the docket with identifiers masked",
+    P.USERS_READ: "see users and tokens",
+    P.USERS_MANAGE: "add users, change roles, revoke tokens",
+    P.AUDIT_VERIFY: "verify the audit chain",
+    P.AUDIT_EXPORT: "export the signed audit bundle",
+    P.DECISIONS_RECORD: "decide for a person and keep the decision record",
+    P.DECISIONS_READ: "read and replay decision records",
+    P.OPS_NOMINATE: "nominate a person; withdraw a nomination",
+    P.OPS_REVIEW: "approve or deny another user's nomination",
+    P.OPS_NOTICE: "record third-country notice served",
+    P.OPS_MISSIONS: "plan missions, build manifests, check and depart",
+    P.OPS_HANDOVER: "confirm persons received at their facility; close the handover",
+    P.OPS_INCIDENTS: "resolve incidents",
+    P.OPS_CUSTODY: "record release, transfer, return or death in custody",
+    P.OPS_CENSUS: "report the daily census of their facility",
+    P.OPS_RETURNS: "open and update court-ordered return cases",
+    P.OPS_CONSULAR: "record consular notifications",
+    P.OPS_COUNSEL: "log counsel access",
+    P.OPS_VISITS: "record monitoring visits and findings",
+    P.OPS_READ: "read cases, missions, incidents and reconcile",
+    P.OPS_LIAISONS: "assign a receiving liaison to a facility",
+    P.BILLING_ISSUE: "issue invoices and credit notes",
+    P.BILLING_READ: "read invoices and credit notes",
+    P.LAW_ORDERS: "enter court orders and their events",
+    P.LAW_TERMS: "enter law parameter values and agreement amendments",
+    P.LAW_READ: "read the law entries",
+}
+
+
+def _role_options() -> list[tuple[str, str]]:
+    return [(role, ROLE_WORDS.get(role, role)) for role in ROLES]
+
+
+def _common() -> dict[str, Any]:
+    return {"role_words": ROLE_WORDS, "role_options": _role_options()}
+
+
+# --- users ---
+
+
+def _users_context(ctx: Ctx) -> dict[str, Any]:
+    with ctx.read() as session:
+        rows = user_rows(session)
+    return {"rows": rows, **_common()}
+
+
+@router.get("/admin")
+def admin_users(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))]) -> Response:
+    """Every user with their role and how they can act now, and the form to add one."""
+    return render(request, ctx, "admin_users.html", **_users_context(ctx))
+
+
+@router.post("/admin/users")
+def add_user_form(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))],
+    name: FormText = "",
+    role: FormText = "",
+) -> Response:
+    """Add a user and show their enrolment code once (they redeem it for their first token)."""
+    values = {"name": name, "role": role}
+    check = FieldCheck(values)
+    user_name = check.text("name", "User name", required=True, max_length=USER_NAME_MAX)
+    chosen = check.choice("role", "Role", ROLES)
+    try:
+        check.done()
+        assert user_name is not None  # done() raised otherwise
+        assert chosen is not None
+        with ctx.write() as session:
+            added = add_user(session, actor=ctx.user, name=user_name, role=chosen)
+            code = create_enrolment(session, actor=ctx.user, name=added.name)
+    except FormError as exc:
+        return _users_again(request, ctx, exc)
+    except InputError as exc:  # a bad or taken name
+        return _users_again(request, ctx, field_error(exc, "name", values))
+    return render(
+        request,
+        ctx,
+        "admin_users.html",
+        secret={"who": user_name, "code": code},
+        **_users_context(ctx),
+    )
+
+
+def _users_again(request: Request, ctx: Ctx, exc: FormError) -> Response:
+    return render_form_errors(
+        request,
+        ctx,
+        "admin_users.html",
+        errors=exc.errors,
+        values=exc.values,
+        **_users_context(ctx),
+    )
+
+
+def _user_context(ctx: Ctx, name: str) -> dict[str, Any]:
+    with ctx.read() as session:
+        user = get_user(session, name=name)
+        row = next(r for r in user_rows(session) if r.user.id == user.id)
+        tokens = list_tokens(session, user_name=name)
+        facilities = list(
+            session.scalars(
+                select(LiaisonFacility.facility_id).where(LiaisonFacility.user_id == user.id)
+            )
+        )
+    return {"row": row, "tokens": tokens, "facilities": facilities, **_common()}
+
+
+@router.get("/admin/users/{name}")
+def admin_user(
+    request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))], name: UserPath
+) -> Response:
+    """One user: role, tokens, and the forms to change the role, enrol again or disable."""
+    return render(request, ctx, "admin_user.html", **_user_context(ctx, name))
+
+
+@router.post("/admin/users/{name}/role")
+def role_form(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))],
+    name: UserPath,
+    role: FormText = "",
+) -> Response:
+    values = {"role": role}
+
+    def work() -> str:
+        check = FieldCheck(values)
+        chosen = check.choice("role", "New role", ROLES)
+        check.done()
+        assert chosen is not None
+        try:
+            with ctx.write() as session:
+                user = change_role(session, actor=ctx.user, name=name, role=chosen)
+        except InputError as exc:  # the same role; the only admin
+            raise field_error(exc, "role", values) from exc
+        app_state(request).auth_cache.clear()  # their sessions end here at once
+        return f"{user.name} is now {ROLE_WORDS.get(user.role, user.role)}; their sessions ended."
+
+    try:
+        return act(f"/admin/users/{name}", work)
+    except FormError as exc:
+        return render_form_errors(
+            request,
+            ctx,
+            "admin_user.html",
+            errors=exc.errors,
+            values=exc.values,
+            **_user_context(ctx, name),
+        )
+
+
+@router.post("/admin/users/{name}/enrol")
+def enrol_form(
+    request: Request, ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))], name: UserPath
+) -> Response:
+    """A new one-time enrolment code for the user (to enable them again), shown once."""
+    with ctx.write() as session:
+        code = create_enrolment(session, actor=ctx.user, name=name)
+    return render(
+        request,
+        ctx,
+        "admin_user.html",
+        secret={"who": name, "code": code},
+        **_user_context(ctx, name),
+    )
+
+
+@router.post("/admin/users/{name}/disable")
+def disable_form(
+    request: Request, ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))], name: UserPath
+) -> Response:
+    def work() -> str:
+        with ctx.write() as session:
+            done = disable_user(session, actor=ctx.user, name=name)
+        app_state(request).auth_cache.clear()
+        return (
+            f"{name} disabled: {done.tokens_revoked} token(s) revoked, "
+            f"{done.enrolments_withdrawn} enrolment code(s) withdrawn, "
+            f"{done.sessions_ended} session(s) ended."
+        )
+
+    return act(f"/admin/users/{name}", work)
+
+
+# --- roles ---
+
+
+@router.get("/admin/roles")
+def admin_roles(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))]) -> Response:
+    """What each role may do (auth/users.py GRANTS)."""
+    grants = {role: sorted(GRANTS[role], key=list(Permission).index) for role in ROLES}
+    return render(
+        request,
+        ctx,
+        "admin_roles.html",
+        grants=grants,
+        permission_words=PERMISSION_WORDS,
+        **_common(),
+    )
+
+
+# --- liaison facilities ---
+
+
+def _liaisons_context(ctx: Ctx) -> dict[str, Any]:
+    with ctx.read() as session:
+        rows = list(session.scalars(select(LiaisonFacility).order_by(LiaisonFacility.id)))
+        names = reads.user_names(session)
+        liaisons = [r.user.name for r in user_rows(session) if r.user.role == "receiving_liaison"]
+    facilities = sorted(f.id for f, _ in reads.facilities().values())
+    return {
+        "assignments": [
+            {"user": names.get(r.user_id, "?"), "facility": r.facility_id, "at": r.assigned_at}
+            for r in rows
+        ],
+        "names": names,
+        "liaisons": liaisons,
+        "facilities": facilities,
+        "liaison_options": [(n, n) for n in liaisons],
+        "facility_options": [(f, f) for f in facilities],
+        **_common(),
+    }
+
+
+@router.get("/admin/liaisons")
+def admin_liaisons(
+    request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_LIAISONS, *READERS))]
+) -> Response:
+    """Which facility each receiving liaison acts for, and the form to assign one."""
+    return render(request, ctx, "admin_liaisons.html", **_liaisons_context(ctx))
+
+
+@router.post("/admin/liaisons")
+def assign_form(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(require(P.OPS_LIAISONS))],
+    user_name: FormText = "",
+    facility: FormText = "",
+) -> Response:
+    values = {"user_name": user_name, "facility": facility}
+
+    def work() -> str:
+        context = _liaisons_context(ctx)
+        check = FieldCheck(values)
+        who = check.choice("user_name", "Receiving liaison", context["liaisons"])
+        where = check.choice("facility", "Facility", context["facilities"])
+        check.done()
+        assert who is not None
+        assert where is not None
+        try:
+            with ctx.write() as session:
+                assign_liaison(session, actor=ctx.user, user_name=who, facility_id=where)
+        except InputError as exc:
+            raise field_error(exc, "user_name", values) from exc
+        app_state(request).auth_cache.clear()
+        return f"{who} now acts for {where}."
+
+    try:
+        return act("/admin/liaisons", work)
+    except FormError as exc:
+        return render_form_errors(
+            request,
+            ctx,
+            "admin_liaisons.html",
+            errors=exc.errors,
+            values=exc.values,
+            **_liaisons_context(ctx),
+        )
+
+
+# --- API tokens ---
+
+
+def _tokens_context(ctx: Ctx) -> dict[str, Any]:
+    with ctx.read() as session:
+        tokens = list_tokens(session)
+    return {"tokens": tokens, **_common()}
+
+
+@router.get("/admin/tokens")
+def admin_tokens(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))]) -> Response:
+    """Every API token by its public key id (never a secret), newest first."""
+    return render(request, ctx, "admin_tokens.html", **_tokens_context(ctx))
+
+
+@router.post("/admin/tokens")
+def issue_form(request: Request, ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))]) -> Response:
+    """A new API token for yourself (a token is issued only to its own user), shown once."""
+    with ctx.write() as session:
+        token = issue_token(session, actor=ctx.user, name=ctx.user.name)
+    return render(
+        request,
+        ctx,
+        "admin_tokens.html",
+        secret={"who": ctx.user.name, "code": token},
+        **_tokens_context(ctx),
+    )
+
+
+@router.post("/admin/tokens/{key_id}/revoke")
+def revoke_form(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))],
+    key_id: KeyIdPath,
+    back: Annotated[
+        str, Form(max_length=200, pattern=r"^/admin[A-Za-z0-9/._@-]*$")
+    ] = "/admin/tokens",
+) -> Response:
+    """Revoke a token; the sessions logged in with it end (yours too, if it is yours)."""
+
+    def work() -> str:
+        with ctx.write() as session:
+            revoke_token(session, actor=ctx.user, key_id=key_id)
+        app_state(request).auth_cache.clear()
+        return f"Token {key_id} revoked; the sessions logged in with it ended."
+
+    return act(back, work)

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Check an Accord transparency report against the offline audit bundle of its head.
+
+    python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR
+
+Standard library only (Python 3.10+), one file. The report's `publication.json` names
+the audit chain's head it was built from (sequence and hash). This script:
+
+1. walks the bundle's `audit.jsonl` from entry 1 to that head, recomputing every entry's
+   hash (the algorithm of the bundle's VERIFY.md), and requires the head's hash to be the
+   one the report states;
+2. recomputes, from those entries alone, every table the report marks as verifiable
+   (transfers by facility, decisions by outcome, boarding strikes, incidents by kind,
+   counsel access, monitoring visits and findings, persons held at each facility);
+3. requires every published cell of those tables to be the count the entries give, and
+   every cell of 1 to threshold - 1 persons to be suppressed.
+
+The other tables (nationality, pathway, destination, rules failed, returns, consular
+notifications, fees) rest on registry rows whose audit entries hold digests, not the
+values counted: they are listed as not checkable from the bundle.
+
+Exit status 0: every check passed. 1: a check failed (the first line says which table,
+row, column and both figures). 2: a folder or file cannot be read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+GENESIS = "0" * 64
+UTC = dt.timezone(dt.timedelta(0))  # dt.UTC is Python 3.11+
+NONE = "(none)"
+TOTAL, PERIOD = "total", "period"
+CUSTODY_IN = {"operations.handover_received"}
+CUSTODY_OUT = {
+    "operations.released",
+    "operations.transferred",
+    "operations.returned",
+    "operations.died",
+}
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Unreadable(Exception):
+    """A folder or file that cannot be read (exit status 2)."""
+
+
+class Mismatch(Exception):
+    """A published figure the bundle does not give (exit status 1)."""
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _entry_hash(entry: dict[str, Any]) -> str:
+    fields = [
+        entry["seq"],
+        entry["recorded_at"],
+        entry["actor"],
+        entry["action"],
+        entry["subject"],
+        entry["change_digest"],
+        entry["prev_hash"],
+    ]
+    if entry.get("credential") is not None:
+        fields.append(entry["credential"])
+    return _sha256(_CANONICAL.encode(fields))
+
+
+def entries_to_head(bundle: Path, head_seq: int, head_hash: str) -> Iterator[dict[str, Any]]:
+    """The bundle's entries 1..head_seq, each checked link by link; Mismatch at the first
+    broken one, or if the chain ends before the head or has another hash there."""
+    prev, expected = GENESIS, 1
+    try:
+        handle = (bundle / "audit.jsonl").open(encoding="utf-8")
+    except OSError as exc:
+        raise Unreadable(f"{bundle}/audit.jsonl: {exc.strerror or exc}") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if expected > head_seq:
+                break
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                raise Unreadable(f"audit.jsonl line {number}: not JSON") from None
+            if entry.get("seq") != expected or entry.get("prev_hash") != prev:
+                raise Mismatch(f"audit.jsonl line {number}: the chain breaks at entry {expected}")
+            if _sha256(entry["change"]) != entry["change_digest"]:
+                raise Mismatch(f"entry {expected}: its change does not match its digest")
+            if _entry_hash(entry) != entry["hash"]:
+                raise Mismatch(f"entry {expected}: its hash does not match its fields")
+            prev, expected = entry["hash"], expected + 1
+            entry["change"] = json.loads(entry["change"])
+            yield entry
+    if expected <= head_seq:
+        raise Mismatch(f"the bundle ends at entry {expected - 1}, before the head {head_seq}")
+    if prev != head_hash:
+        raise Mismatch(
+            f"entry {head_seq} of the bundle has hash {prev}, the report states {head_hash}"
+        )
+
+
+def _utc_month(text: str) -> str:
+    """YYYY-MM in UTC of an ISO 8601 time with an offset."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def bundle_counts(entries: list[dict[str, Any]], months: list[str]) -> dict[str, Counter[Any]]:
+    """Every verifiable table's counts, keyed (row, month), from the entries alone."""
+    first, last = months[0], months[-1]
+    found: dict[str, Counter[Any]] = {
+        name: Counter()
+        for name in (
+            "transfers_by_facility",
+            "decisions_by_outcome",
+            "boarding_strikes",
+            "incidents_by_kind",
+            "counsel_access",
+            "monitoring_visits",
+            "monitoring_findings",
+        )
+    }
+    moves: Counter[tuple[str, str]] = Counter()
+    for entry in entries:
+        action, change = entry["action"], entry["change"]
+        if action == "decision.record":
+            month, key = entry["recorded_at"][:7], ("decisions_by_outcome", change["outcome"])
+        elif action == "operations.incident_opened":
+            month, key = entry["recorded_at"][:7], ("incidents_by_kind", change["kind"])
+        elif action == "operations.counsel_access":
+            month, key = _utc_month(change["occurred_at"]), ("counsel_access", change["kind"])
+        elif action == "operations.monitoring_visit":
+            month = change["visited_on"][:7]
+            if first <= month <= last:
+                facility = entry["subject"].split(":", 1)[1]
+                found["monitoring_visits"][(facility, month)] += 1
+                for severity, *_ in change["findings"]:
+                    found["monitoring_findings"][(severity, month)] += 1
+            continue
+        elif action in ("operations.departed", "operations.struck"):
+            month = _utc_month(change["occurred_at"])
+            if action == "operations.departed":
+                key = ("transfers_by_facility", change["facility_id"] or NONE)
+            else:
+                key = ("boarding_strikes", change["reason_code"] or NONE)
+        elif action in CUSTODY_IN or action in CUSTODY_OUT:
+            month = _utc_month(change["occurred_at"])
+            if month <= last:
+                step = 1 if action in CUSTODY_IN else -1
+                moves[(change["facility_id"] or NONE, month)] += step
+            continue
+        else:
+            continue
+        if first <= month <= last:
+            found[key[0]][(key[1], month)] += 1
+    held: Counter[Any] = Counter()
+    for place in {p for p, _ in moves}:
+        for month in months:
+            held[(place, month)] = sum(
+                n for (p, m), n in moves.items() if p == place and m <= month
+            )
+    found["held_by_facility"] = held
+    return found
+
+
+def expected_grid(
+    counts: Counter[Any], rows: list[str], months: list[str], flow: bool
+) -> list[list[int]]:
+    body = [[counts.get((row, m), 0) for m in months] for row in rows]
+    if flow:
+        body = [[*cells, sum(cells)] for cells in body]
+    width = len(months) + (1 if flow else 0)
+    return [*body, [sum(cells[j] for cells in body) for j in range(width)]]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        raise Unreadable(f"{path}: {exc.strerror or exc}") from None
+    if not rows:
+        raise Unreadable(f"{path}: empty")
+    return rows[0], rows[1:]
+
+
+def check_table(
+    report: Path, table: dict[str, Any], counts: Counter[Any], months: list[str], threshold: int
+) -> int:
+    """The number of published cells checked; Mismatch at the first that differs."""
+    name = table["name"]
+    header, lines = _read_csv(report / f"{name}.csv")
+    flow = PERIOD in header
+    rows = [line[0] for line in lines]
+    if not rows or rows[-1] != TOTAL:
+        raise Mismatch(f"{name}.csv: the last row is not the total")
+    unpublished = {r for (r, _), n in counts.items() if n and r not in rows}
+    if unpublished:
+        raise Mismatch(f"{name}.csv: the bundle has rows not published: {sorted(unpublished)}")
+    grid = expected_grid(counts, rows[:-1], months, flow)
+    checked = 0
+    for r, line in enumerate(lines):
+        for c, text in enumerate(line[1:]):
+            expected = grid[r][c]
+            where = f"{name}.csv, row '{rows[r]}', column '{header[c + 1]}'"
+            if text == "":
+                continue
+            if not text.isdigit() or int(text) != expected:
+                raise Mismatch(f"{where}: published {text}, the bundle gives {expected}")
+            if table.get("small_cells_suppressed", True) and 0 < expected < threshold:
+                raise Mismatch(f"{where}: {expected} is below the threshold and published")
+            checked += 1
+    return checked
+
+
+def verify(report: Path, bundle: Path) -> str:
+    """One line saying what matched; Mismatch or Unreadable otherwise."""
+    try:
+        publication = json.loads((report / "publication.json").read_text("utf-8"))
+        provenance = publication["provenance"]
+        head_seq, head_hash = int(provenance["head_seq"]), str(provenance["head_hash"])
+        months, threshold = list(publication["months"]), int(provenance["threshold"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Unreadable(f"{report}/publication.json: cannot be read ({exc})") from None
+    entries = list(entries_to_head(bundle, head_seq, head_hash))
+    counts = bundle_counts(entries, months)
+    checked = tables = 0
+    for table in publication["tables"]:
+        if table.get("verified_from_audit_bundle"):
+            checked += check_table(report, table, counts[table["name"]], months, threshold)
+            tables += 1
+    others = [t["name"] for t in publication["tables"] if not t.get("verified_from_audit_bundle")]
+    return (
+        f"OK: {checked} published cells of {tables} tables are the counts of audit entries "
+        f"1..{head_seq} (head {head_hash}); not checkable from the bundle: {', '.join(others)}"
+    )
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR", file=sys.stderr)
+        return 2
+    try:
+        print(verify(Path(argv[0]), Path(argv[1])))
+    except Unreadable as exc:
+        print(f"UNREADABLE: {exc}", file=sys.stderr)
+        return 2
+    except Mismatch as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
