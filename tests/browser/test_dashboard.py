@@ -38,6 +38,12 @@ def _ok(page: Any, pattern: str) -> re.Match[str]:
 def _nominate(dash: Dashboard, page: Any, person_id: str) -> int:
     page.goto(f"{dash.url}/people/{person_id}")
     expect(page.locator("h1")).to_contain_text(person_id)
+    page.click("#nominate a")  # the nomination page: nothing chosen for the officer
+    expect(page.locator("#field-agreement")).to_have_value("")
+    page.select_option("#field-agreement", "sv-2025-offer")
+    page.select_option("#field-pathway", "custody_placement")
+    page.fill("#field-destination", "SV")
+    page.fill("#field-facility", "CECOT")
     page.click("#nominate button[type=submit]")
     return int(_ok(page, r"transfer case (\d+)").group(1))
 
