@@ -114,13 +114,13 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
         approve.locator("select[name=reason]").select_option("facts_verified")  # none chosen
         reviewer.click(f"#case-{case_id} button[name=approve]")
         _ok(reviewer, rf"Case {case_id} approved")
-    expect(reviewer.locator(f"#case-{sv_case} .state")).to_have_text("ready")
+    expect(reviewer.locator(f"#case-{sv_case} .state")).to_have_text("ready", ignore_case=True)
     expect(reviewer.locator(".decision").first).to_contain_text("eligible")
     dash.shot(reviewer, "2-approved")
 
     # the Venezuelan needs written notice naming El Salvador; served 20 days ago
     officer.goto(f"{dash.url}/people/ve-101")
-    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("approved")
+    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("approved", ignore_case=True)
     served = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=20)
     notice = officer.locator(f"#case-{ve_case} form[action$='/notice']")
     notice.locator("input[name=served_on]").fill(served.isoformat())
@@ -128,12 +128,12 @@ def test_nomination_through_boarding(dashboard: Dashboard) -> None:
     notice.locator("button").click()
     # recorded 20 days after service: it counts only once a legal reviewer confirms it
     _ok(officer, "another legal reviewer must confirm it")
-    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("approved")
+    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("approved", ignore_case=True)
     reviewer.goto(f"{dash.url}/people/ve-101")
     reviewer.click(f"form[action='/cases/{ve_case}/notice/confirm'] button")
     _ok(reviewer, rf"Notice confirmed for case {ve_case}")
     officer.goto(f"{dash.url}/people/ve-101")
-    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("ready")
+    expect(officer.locator(f"#case-{ve_case} .state")).to_have_text("ready", ignore_case=True)
     expect(officer.locator("#timeline")).to_contain_text("notices")
 
     # a mission, both passengers on its manifest

@@ -436,7 +436,8 @@ def _list_table(session: Session, list_name: str, cutoff: dt.datetime | None) ->
 
 def docket_fact_tables(session: Session, *, as_known_on: AsKnownOn = None) -> FactTables:
     """Every person's fact tables as Accord knew them, sorted by person_id; set-based SQL.
-    On PostgreSQL the same statements stream out as COPY text into Arrow (snapshot_read)."""
+    On PostgreSQL the same statements stream out by COPY into Arrow (snapshot_read: binary
+    COPY over ADBC, or CSV when that route cannot be used)."""
     cutoff = known_cutoff(as_known_on)
     if session.get_bind().dialect.name == "postgresql":
         from accord.registry.snapshot_read import copy_fact_tables
