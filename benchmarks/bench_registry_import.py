@@ -97,8 +97,9 @@ def load() -> str:
 class Throwaway:
     """CREATE DATABASE accord_bench_<random> on the server; DROP it on exit."""
 
-    def __init__(self, server: str):
+    def __init__(self, server: str, *, keep: bool = False):
         self.server = create_engine(server, isolation_level="AUTOCOMMIT")
+        self.keep = keep  # leave the database for a later run (its URL is printed)
         self.name = f"accord_bench_{uuid.uuid4().hex[:10]}"
         self.url = make_url(server).set(database=self.name).render_as_string(hide_password=False)
 
@@ -108,8 +109,11 @@ class Throwaway:
         return self.url
 
     def __exit__(self, *exc: object) -> None:
-        with self.server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        if self.keep:
+            print(f"kept the registry: {self.url}")
+        else:
+            with self.server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.server.dispose()
 
 

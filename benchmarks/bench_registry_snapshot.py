@@ -217,6 +217,14 @@ def main() -> None:
         help="read this registry (a PostgreSQL URL) instead of importing one; the reads as "
         "known now only",
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the imported registry (its URL is printed) for later runs with --registry",
+    )
+    parser.add_argument(
+        "--import-only", action="store_true", help="import the registry and stop (with --keep)"
+    )
     args = parser.parse_args()
     print(f"{machine()}; {load()}")
     with TemporaryDirectory() as tmp:
@@ -225,7 +233,7 @@ def main() -> None:
             report(engine, None, args.runs, Path(tmp))
             engine.dispose()
         else:
-            with Throwaway(args.server) as url:
+            with Throwaway(args.server, keep=args.keep) as url:
                 engine, officer = _users(url)
                 os.environ.pop("ACCORD_TOKEN", None)  # set by _users for the import's CLI
                 import_s, after_first = build_registry(
@@ -237,7 +245,8 @@ def main() -> None:
                     f"imported {args.persons:,} persons in {args.batches} import(s): "
                     f"{import_s:.1f} s"
                 )
-                report(engine, after_first if args.batches > 1 else None, args.runs, Path(tmp))
+                if not args.import_only:
+                    report(engine, after_first if args.batches > 1 else None, args.runs, Path(tmp))
                 engine.dispose()
     print(load())
 

@@ -41,6 +41,12 @@ LONG_TEXT_MAX = 10_000
 TEXT_PATTERN = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 # Birth dates: not before 1900, not after today (UTC)
 BIRTH_DATE_MIN = dt.date(1900, 1, 1)
+# Days and moments the registry accepts (the API's request models and the dashboard's
+# forms alike): far enough from the calendar's ends that date arithmetic (notice periods,
+# appeal windows) cannot overflow
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+FIRST_MOMENT = dt.datetime(FIRST_DAY.year, 1, 1, tzinfo=dt.UTC)
+LAST_MOMENT = dt.datetime(LAST_DAY.year, 12, 31, tzinfo=dt.UTC)
 # One case file (one JSON Lines record): a real one is a few KB
 CASE_FILE_MAX_BYTES = 1_000_000
 # Items in one list of a request (case ids, persons handed over, facts of one list)

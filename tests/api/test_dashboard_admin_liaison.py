@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from accord.auth.accounts import disable_user, list_tokens, user_rows
+from accord.auth.models import ApiToken
+from accord.auth.users import add_user, issue_token
 from accord.db import AuditEntry, read_session, write_session
 from accord.errors import RegistryConflict
 from accord.operations.models import CensusReport, TransferCase
@@ -119,9 +121,15 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
 
 
 def test_liaison_sees_only_their_own_facility(api: Api) -> None:
-    liam = _login(api, "liam")
-    assert "No facility is assigned to you" in liam.get("/liaison").text  # not yet assigned
+    # the mission's records are dated March 2025: made before any sign-in, which is audited
+    # at the real time (record time never goes back)
     departed_mission(api.registry, [salvadoran(1)], mission="GST-8")  # assigns liam to CECOT
+    with write_session(api.registry.engine) as s:
+        lea = add_user(s, actor=api.registry.users["root"], name="lea", role="receiving_liaison")
+        api.tokens["lea"] = issue_token(s, actor=lea, name="lea")
+    lea_page = _login(api, "lea").get("/liaison").text
+    assert "No facility is assigned to you" in lea_page  # a liaison not yet assigned
+    liam = _login(api, "liam")
     other = liam.get("/liaison?facility=TERMA")
     assert other.status_code in (403, 404)
     officer = _login(api, "olivia")
@@ -285,3 +293,112 @@ def test_the_other_forms_keep_what_was_typed_and_say_what_is_wrong(api: Api) -> 
     assert "There is a problem" in empty.text
     assert 'id="token-error"' in empty.text
     assert "Enter your API token" in empty.text
+
+
+def _csv(text: str) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_tokens_list_filters_sorts_pages_and_downloads_without_secrets(api: Api) -> None:
+    root = _login(api, "root")
+    with write_session(api.registry.engine) as s:
+        disable_user(s, actor=api.registry.users["root"], name="ana")  # revokes ana's token
+    page = root.get("/admin/tokens")
+    assert page.status_code == 200, page.text
+    every = len(api.tokens)  # one token per user of the fixture
+    assert f"Showing 1–{every} of {every}" in page.text
+    assert 'id="tokens"' in page.text
+    revoked = root.get("/admin/tokens", params={"state": "revoked"}).text
+    assert "Showing 1–1 of 1" in revoked
+    assert "Revoke token" not in revoked  # a revoked token has nothing to revoke
+    ana = root.get("/admin/tokens", params={"user": "ana", "state": "active"}).text
+    assert "Showing 0 of 0" in ana
+    assert "No API token matches." in ana
+    by_user = root.get("/admin/tokens", params={"sort": "user"}).text
+    users = re.findall(r'<td><a href="/admin/users/([^"]+)">', by_user)
+    assert users == sorted(users)
+    assert len(users) == every
+    assert root.get("/admin/tokens", params={"user": "nobody"}).status_code == 400
+    assert root.get("/admin/tokens", params={"state": "expired"}).status_code == 400  # none do
+
+    download = root.get("/admin/tokens", params={"format": "csv", "sort": "-user"})
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    rows = _csv(download.text)
+    assert rows[0] == ["Key id", "User", "State", "Issued", "Issued by", "Revoked"]
+    assert [r[1] for r in rows[1:]] == sorted((r[1] for r in rows[1:]), reverse=True)
+    assert {r[2] for r in rows[1:] if r[1] == "ana"} == {"revoked"}
+    with read_session(api.registry.engine) as s:
+        keys = {t.key_id for t in list_tokens(s)}
+        hashes = set(s.scalars(select(ApiToken.secret_hash)))
+    assert {r[0] for r in rows[1:]} == keys
+    assert len(hashes) == every
+    for kept in hashes:  # what Accord keeps of each secret is not shown either
+        assert kept not in download.text
+        assert kept not in page.text
+    for secret in api.tokens.values():  # neither a secret nor its part after the key id
+        assert secret not in download.text
+        assert secret.rsplit("_", 1)[-1] not in download.text
+        assert secret.rsplit("_", 1)[-1] not in page.text
+    assert "argon2" not in download.text
+    assert "argon2" not in page.text
+    monitor = _login(api, "mona")  # users.read: sees the list, not the revoke buttons
+    seen = monitor.get("/admin/tokens").text
+    assert f"of {every}" in seen
+    assert "Revoke token" not in seen
+
+
+def test_a_date_past_the_registry_s_range_is_refused_by_the_form_as_by_the_api(
+    api: Api,
+) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from accord.api.schemas import Day
+    from accord.dashboard.forms import FieldCheck
+    from accord.limits import FIRST_DAY, LAST_DAY
+
+    check = FieldCheck({"a": "2500-01-01", "b": "2199-12-31", "c": "1899-12-31"})
+    assert check.date("a", "Visited on") is None
+    assert check.date("b", "Visited on") == LAST_DAY
+    assert check.date("c", "Visited on") is None
+    assert check.errors["a"] == "Visited on must be between 1900-01-01 and 2199-12-31"
+    day = TypeAdapter(Day)
+    assert day.validate_python(LAST_DAY) == LAST_DAY
+    assert day.validate_python(FIRST_DAY)
+    with pytest.raises(ValidationError):
+        day.validate_python(dt.date(2500, 1, 1))
+
+    monitor = _login(api, "mona")
+    page = monitor.get("/visits").text
+    visit = {"csrf_token": _csrf(page), "facility": "CECOT", "visited_on": "2500-01-01"}
+    visit |= {"summary": "A visit", "severity": [""], "finding": [""], "recommendation": [""]}
+    refused = monitor.post("/visits", data=visit)
+    assert refused.status_code == 400
+    assert (
+        _error_beside(refused.text, "field-visited_on")
+        == "Visited on must be between 1900-01-01 and 2199-12-31"
+    )
+    assert 'value="2500-01-01"' in refused.text
+
+
+def test_the_liaison_and_the_facility_page_show_the_same_census(api: Api) -> None:
+    departed_mission(api.registry, [salvadoran(1)], mission="GST-9")  # assigns liam to CECOT
+    liam = _login(api, "liam")
+    text = liam.get("/liaison").text
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    sent = liam.post(
+        "/liaison/census",
+        data={"csrf_token": _csrf(text), "facility": "CECOT", "day": today, "count": "4"},
+    )
+    assert sent.status_code == 303, sent.text
+    row = re.compile(
+        rf'<tr class="warn"><td>{today}</td><td class="num">4</td><td class="num">0</td>'
+        r'<td class="num">4</td></tr>'
+    )
+    for path in ("/liaison", "/facilities/CECOT"):
+        shown = liam.get(path).text
+        assert "Census reports of CECOT, newest first" in shown, path
+        assert row.search(shown), path

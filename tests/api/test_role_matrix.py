@@ -45,6 +45,8 @@ EXPECTED: dict[tuple[str, str], tuple[Permission, ...]] = {
     ("POST", "/cases/{case_id}/withdraw"): (P.OPS_NOMINATE,),
     ("GET", "/incidents"): (P.OPS_READ, P.OPS_INCIDENTS),
     ("POST", "/incidents/{incident_id}/resolve"): (P.OPS_INCIDENTS,),
+    ("POST", "/incidents/{incident_id}/observations"): (P.OPS_OBSERVE,),
+    ("GET", "/incidents/{incident_id}/observations"): (P.OPS_READ, P.OPS_INCIDENTS),
     ("GET", "/reconcile"): (P.OPS_READ,),
     ("POST", "/missions"): (P.OPS_MISSIONS,),
     ("GET", "/missions/{number}"): (P.OPS_READ,),

@@ -1,7 +1,8 @@
 """The monitor's journey in Chromium, at 1366x768 and at 390x844: Monitoring shows the
-incident of a person missing at the handover; the officer resolves it on its page with a
-coded reason (a monitor reads, writes no case data: no form for them); the monitor sees it
-resolved, verifies the audit chain now and downloads the signed export bundle."""
+incident of a person missing at the handover; the monitor records an urgent observation on
+its page (a monitor writes no case data: no resolution form for them), which the officer
+sees in the alert area and on the page while resolving it with a coded reason; the monitor
+sees it resolved, verifies the audit chain now and downloads the signed export bundle."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from accord.db import write_session
 from case_files import case_file
 
 from .conftest import Dashboard
+from .test_accessibility import _login, _report, _violations
 
 VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 CECOT = {
@@ -116,8 +118,37 @@ def test_monitor_follows_an_incident_and_takes_the_audit_bundle(
     expect(monitor.locator("h1")).to_contain_text(f"Incident {incident}")
     expect(monitor.locator("main")).to_contain_text("GST-701")
     expect(monitor.locator("#resolve-incident")).to_have_count(0)  # monitors do not resolve
+    observe = monitor.locator("#observe-incident")
+    observe.locator("button[type=submit]").click()  # nothing given: errors beside the fields
+    expect(monitor.locator(".error-summary")).to_contain_text("Select concern level")
+    expect(monitor.locator("#field-text-error")).to_be_visible()
+    observe = monitor.locator("#observe-incident")
+    observe.locator("select[name=level]").select_option("urgent")
+    observe.locator("textarea[name=text]").fill("No search of the aircraft hold is recorded")
+    observe.locator("button[type=submit]").click()
+    expect(monitor.locator(".flash.ok")).to_contain_text("Observation recorded")
+    noted = monitor.locator("#observations li.observation").first
+    expect(noted).to_contain_text("Urgent by mona")
+    expect(noted).to_contain_text("No search of the aircraft hold is recorded")
+    expect(monitor.locator(".urgent-alert")).to_have_count(0)  # the alert is for those who act
+    _no_sideways_scroll(monitor, f"/monitoring/incidents/{incident}")
+    checker = _login(dash, "mona", (width, height))  # axe-core, let in past the CSP
+    checker.goto(f"{dash.url}/monitoring/incidents/{incident}")
+    found = _violations(checker)
+    assert not found, _report("the incident page with an observation", found)
+    checker.locator("#observe-incident button[type=submit]").click()
+    expect(checker.locator(".error-summary")).to_be_visible()
+    found = _violations(checker)
+    assert not found, _report("the observation form with its errors", found)
+    checker.context.close()
+    dash.shot(monitor, f"{viewport}-observation")
 
-    officer = dash.page("olivia", start=f"/monitoring/incidents/{incident}", width=width)
+    officer = dash.page("olivia", start="/", width=width)
+    alert = officer.locator(".urgent-alert")
+    expect(alert).to_contain_text("a monitor marked 1 open incident(s) urgent")
+    alert.locator(f"a[href='/monitoring/incidents/{incident}#observations']").click()
+    expect(officer.locator("#observations")).to_contain_text("No search of the aircraft hold")
+    expect(officer.locator("#observe-incident")).to_have_count(0)  # officers resolve instead
     form = officer.locator("#resolve-incident")
     form.locator("button[type=submit]").click()  # nothing chosen: errors beside the fields
     expect(officer.locator(".error-summary")).to_contain_text("Select reason")
@@ -128,6 +159,7 @@ def test_monitor_follows_an_incident_and_takes_the_audit_bundle(
     form.locator("button[type=submit]").click()
     expect(officer.locator(".flash.ok")).to_contain_text(f"Incident {incident} resolved")
     expect(officer.locator("main")).to_contain_text("Received late")
+    expect(officer.locator(".urgent-alert")).to_have_count(0)  # resolved: the alert is gone
 
     monitor.goto(dash.url + "/monitoring/incidents?status=resolved")
     expect(monitor.locator("table.listing tbody tr").first).to_contain_text("Received late")
@@ -158,3 +190,5 @@ def test_monitor_follows_an_incident_and_takes_the_audit_bundle(
     assert any(n.endswith("/verify_bundle.py") for n in names)
     resolved = [json.loads(e) for e in entries if b"operations.incident_resolved" in e]
     assert [e["subject"] for e in resolved] == [f"incident:{incident}"]  # in the bundle
+    observed = [json.loads(e) for e in entries if b"operations.incident_observation" in e]
+    assert [(e["actor"], e["subject"]) for e in observed] == [("mona", f"incident:{incident}")]

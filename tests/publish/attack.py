@@ -85,3 +85,129 @@ def linear_attack(published: Published, *, row_margin: bool, col_margin: bool) -
         if all(matrix[r][j] == 0 for j in range(len(hidden)) if j != col):
             determined.add(hidden[col])
     return determined
+
+
+def _simplex_max(a: list[list[Fraction]], b: list[Fraction], c: list[Fraction]) -> Fraction | None:
+    """max c.x subject to a x = b, x >= 0 (b >= 0, feasible): a fresh two-phase tableau,
+    Bland's rule; None when unbounded. Written apart from suppression.py on purpose."""
+    m, n = len(a), len(c)
+    # columns: x (n), artificials (m); tableau rows [coefficients..., rhs]
+    tableau = [[*a[i], *(Fraction(int(i == k)) for k in range(m)), b[i]] for i in range(m)]
+    basis = [n + i for i in range(m)]
+
+    def run(cost: list[Fraction], columns: int) -> bool:
+        while True:
+            # reduced profit of column j: cost_j - sum over rows of cost(basis) * entry
+            profits = [
+                cost[j] - sum(cost[basis[i]] * tableau[i][j] for i in range(m))
+                for j in range(columns)
+            ]
+            entering = next((j for j in range(columns) if profits[j] > 0), None)
+            if entering is None:
+                return True
+            rows = [i for i in range(m) if tableau[i][entering] > 0]
+            if not rows:
+                return False
+            leave = min(rows, key=lambda i: (tableau[i][-1] / tableau[i][entering], basis[i]))
+            lead = tableau[leave][entering]
+            tableau[leave] = [v / lead for v in tableau[leave]]
+            for i in range(m):
+                if i != leave and tableau[i][entering] != 0:
+                    f = tableau[i][entering]
+                    tableau[i] = [
+                        x - f * y for x, y in zip(tableau[i], tableau[leave], strict=True)
+                    ]
+            basis[leave] = entering
+
+    phase_one = [Fraction(0)] * n + [Fraction(-1)] * m
+    run(phase_one, n + m)
+    for i in range(m):  # an artificial left in the basis at 0: swap it for a real column
+        if basis[i] >= n:
+            j = next((j for j in range(n) if tableau[i][j] != 0), None)
+            if j is not None:
+                lead = tableau[i][j]
+                tableau[i] = [v / lead for v in tableau[i]]
+                for k in range(m):
+                    if k != i and tableau[k][j] != 0:
+                        f = tableau[k][j]
+                        tableau[k] = [
+                            x - f * y for x, y in zip(tableau[k], tableau[i], strict=True)
+                        ]
+                basis[i] = j
+    cost = [*c, *([Fraction(0)] * m)]
+    # a redundant row keeps its artificial at 0: forbid it from growing by never entering
+    if not run(cost, n):
+        return None
+    return sum((cost[basis[i]] * tableau[i][-1] for i in range(m)), Fraction(0))
+
+
+Interval = tuple[Fraction, Fraction | None]
+
+
+def interval_attack(
+    published: Published, *, row_margin: bool, col_margin: bool
+) -> dict[Cell, Interval]:
+    """Each hidden cell's smallest and largest value given the published cells, the
+    equations and that no count is negative (None: no largest)."""
+    found = linked_interval_attack([published], row_margin=row_margin, col_margin=col_margin)
+    return {(r, c): interval for (_, r, c), interval in found.items()}
+
+
+def linked_interval_attack(
+    tables: Sequence[Published], *, row_margin: bool, col_margin: bool = True
+) -> dict[tuple[int, int, int], Interval]:
+    """The same over tables that publish one total row: a hidden total is one unknown in
+    all of them, keyed (0, -1, column). Other keys: (table, row, column)."""
+
+    def unknown(k: int, r: int, c: int) -> tuple[int, int, int]:
+        return (0, -1, c) if len(tables) > 1 and r == len(tables[k]) - 1 else (k, r, c)
+
+    hidden = sorted(
+        {
+            unknown(k, r, c)
+            for k, table in enumerate(tables)
+            for r, row in enumerate(table)
+            for c, value in enumerate(row)
+            if value is None
+        }
+    )
+    index = {cell: i for i, cell in enumerate(hidden)}
+    a: list[list[Fraction]] = []
+    b: list[Fraction] = []
+    for k, table in enumerate(tables):
+        rows, cols = len(table), len(table[0])
+        for line in equations(rows, cols, row_margin=row_margin, col_margin=col_margin):
+            coefficients = [Fraction(0)] * len(hidden)
+            constant = Fraction(0)
+            for (r, c), sign in _signed(line):
+                if table[r][c] is None:
+                    coefficients[index[unknown(k, r, c)]] += sign
+                else:
+                    constant -= sign * table[r][c]  # type: ignore[operator]
+            if any(coefficients):
+                if constant < 0:
+                    coefficients, constant = [-v for v in coefficients], -constant
+                a.append(coefficients)
+                b.append(constant)
+    found: dict[tuple[int, int, int], Interval] = {}
+    for cell, i in index.items():
+        unit = [Fraction(int(j == i)) for j in range(len(hidden))]
+        low = _simplex_max(a, b, [-v for v in unit])
+        assert low is not None
+        found[cell] = (-low, _simplex_max(a, b, unit))
+    return found
+
+
+def interval_disclosures(
+    published: Published, grid: Sequence[Sequence[int]], threshold: int, *, row_margin: bool
+) -> dict[Cell, Interval]:
+    """The hidden cells the interval attack pins to one value, and the small ones (1 to
+    threshold - 1) it shows to be a small non-empty group (neither 0 nor threshold possible)."""
+    found = {}
+    for cell, (low, high) in interval_attack(
+        published, row_margin=row_margin, col_margin=True
+    ).items():
+        small = 0 < grid[cell[0]][cell[1]] < threshold
+        if low == high or (small and low > 0 and high is not None and high < threshold):
+            found[cell] = (low, high)
+    return found

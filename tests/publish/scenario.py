@@ -3,8 +3,9 @@
 Fictional people. March 2025: 14 Salvadorans depart on 15 March, 13 are received on the
 16th, one is missing (an incident, resolved on the 20th); counsel contacts, a monitoring
 visit with findings, consular notifications (none owed for nationals) and March's invoice.
-April: 3 more depart and are received (small cells), 2 of March's are released. Record
-times are injected and only move forward.
+April: 3 more depart and are received (small cells), 2 of March's are released, and a
+court orders one returned (back in U.S. custody on 10 May: 20 days). Record times are
+injected and only move forward.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import datetime as dt
 
 from accord.billing.invoices import invoice_for_month
 from accord.db import write_session
-from accord.operations.care import assign_liaison, log_counsel_access, record_visit
+from accord.operations.care import (
+    assign_liaison,
+    log_counsel_access,
+    open_return,
+    record_visit,
+    update_return,
+)
 from accord.operations.custody import end_custody
 from accord.operations.handover import close_handover, confirm_handover, resolve_incident
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
@@ -25,6 +32,7 @@ from accord.operations.states import (
     CustodyEndReason,
     FindingSeverity,
     ResolutionReason,
+    ReturnStatus,
 )
 from accord.operations.workflow import nominate, review
 from operations.people import load, salvadoran
@@ -122,4 +130,14 @@ def build(registry: Registry) -> dict[str, list[str]]:
     with write_session(registry.engine) as s:
         invoice_for_month(s, actor=registry.users["olivia"], agreement_id="sv-2025-offer",
                           month="2025-03", now=utc(4, 15))  # fmt: skip
+    olivia = registry.users["olivia"]
+    with write_session(registry.engine) as s:
+        ordered = open_return(
+            s, actor=olivia, person_id=march[2], court="D. Md.", order_reference="25-cv-0001",
+            ordered_on=dt.date(2025, 4, 20), now=utc(4, 21),
+        )  # fmt: skip
+        update_return(
+            s, actor=olivia, return_id=ordered.id, status=ReturnStatus.BACK_IN_US_CUSTODY,
+            occurred_on=dt.date(2025, 5, 10), now=utc(5, 10, 18),
+        )  # fmt: skip
     return {"march": march, "april": april}

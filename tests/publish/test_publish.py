@@ -4,6 +4,7 @@ the audit bundle of the head it states."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import shutil
@@ -29,6 +30,7 @@ class Published:
     registry: Registry
     out: Path
     bundle: Path
+    records: Path
     stdout: str
 
 
@@ -41,11 +43,14 @@ def published(
     tmp = tmp_path_factory.mktemp(f"publish-{request.param}")
     registry = _new_registry(request.param, tmp, pg_server)
     build(registry)
-    result = registry.cli("publish", "--period", PERIOD, "--out", tmp / "report", as_user="mona")
+    result = registry.cli(
+        "publish", "--period", PERIOD, "--out", tmp / "report", "--records", tmp / "records",
+        as_user="mona",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     exported = registry.cli("audit", "export", "--out", tmp / "bundle", as_user="mona")
     assert exported.returncode == 0, exported.stderr
-    yield Published(registry, tmp / "report", tmp / "bundle", result.stdout)
+    yield Published(registry, tmp / "report", tmp / "bundle", tmp / "records", result.stdout)
     registry.engine.dispose()
 
 
@@ -75,6 +80,11 @@ def test_the_report_states_the_head_it_was_built_from(published: Published) -> N
     assert hash_ in page
     assert ruleset_hash() in page
     assert "data:image/png;base64," in page
+    # "in time" for a consular notification: the dated law parameter, with its citation
+    assert provenance["consular_deadline_days"] == 3
+    assert "within 3 days of the handover: law parameter consular_notification_days" in page
+    assert "Vienna Convention on Consular Relations, art. 36(1)(b)" in page
+    assert "mandatory" in page  # the bilateral conventions, said not to be applied
     assert f"audit entry {seq}" in published.stdout
 
 
@@ -85,8 +95,11 @@ def test_the_figures_are_the_registrys(published: Published) -> None:
         ["CECOT", "", "", "0", "17"],
         ["total", "", "", "0", "17"],
     ]
-    # held at each month's end: 13 received and 1 found on 16-20 March; 3 in, 2 out in April
-    assert csv_rows(published.out, "held_by_facility")[1] == ["CECOT", "14", "15", "15"]
+    # held at each month's end: 13 received and 1 found on 16-20 March; 3 in, 2 out in April;
+    # 1 returned by court order in May
+    assert csv_rows(published.out, "held_by_facility")[1] == ["CECOT", "14", "15", "14"]
+    returns = {row[0]: row[1:] for row in csv_rows(published.out, "return_cases")}
+    assert returns["back within 30 days of the order"] == ["0", "", "0", ""]  # 1: hidden
     counsel = {row[0]: row[1:] for row in csv_rows(published.out, "counsel_access")}
     assert counsel["call"] == ["", "0", "0", ""]  # 11 calls, hidden with the 1 refusal
     assert counsel["refused"] == ["", "0", "0", ""]
@@ -144,30 +157,119 @@ def test_the_data_package_is_valid_and_loads_into_pandas(published: Published) -
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
-def run_verifier(report: Path, bundle: Path) -> subprocess.CompletedProcess[str]:
+def run_verifier(
+    report: Path, bundle: Path, records: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """verify_bundle.py as a monitor runs it: isolated, without site-packages (-S), so the
     standard library only."""
+    folders = [str(report), str(bundle), *([str(records)] if records else [])]
     return subprocess.run(
-        [sys.executable, "-I", "-S", str(report / "verify_bundle.py"), str(report), str(bundle)],
+        [sys.executable, "-I", "-S", str(report / "verify_bundle.py"), *folders],
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
+def test_verify_bundle_checks_every_table_with_the_records(published: Published) -> None:
+    result = run_verifier(published.out, published.bundle, published.records)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ")
+    assert "of 16 tables" in result.stdout  # 15 count tables and the fees
+    assert "and the records checked against them" in result.stdout
+    assert "with the records folder also" not in result.stdout
+    assert "not checkable offline: rules_failed_most (a decision's audit entry" in result.stdout
+    publication = json.loads((published.out / "publication.json").read_text())
+    assert publication["format_version"] == 2
+    reasons = {t["name"]: t["not_checkable_because"] for t in publication["tables"]}
+    assert [name for name, why in reasons.items() if why] == ["rules_failed_most"]
+    assert "not checkable offline: a decision" in (published.out / "report.html").read_text()
+
+
 def test_verify_bundle_finds_the_published_counts_in_the_bundle(published: Published) -> None:
+    """Without the records: the 8 tables of the entries alone and the fees' invoices and
+    totals; the others named as needing the records folder."""
     result = run_verifier(published.out, published.bundle)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")
-    assert "8 tables" in result.stdout
-    assert "transfers_by_nationality" in result.stdout  # named as not checkable
+    assert "of 9 tables" in result.stdout
+    assert "with the records folder also: transfers_by_pathway" in result.stdout
+    assert "transfers_by_nationality" in result.stdout
+
+
+# a published cell of every table the verifier checks: (file, row, column)
+TAMPERED = [
+    ("transfers_by_pathway", "custody_placement", "period"),
+    ("transfers_by_destination", "SV", "period"),
+    ("transfers_by_facility", "CECOT", "2025-05"),
+    ("transfers_by_nationality", "SV", "period"),
+    ("decisions_by_outcome", "eligible", "period"),
+    ("boarding_strikes", "total", "2025-05"),
+    ("incidents_by_kind", "total", "2025-05"),
+    ("incidents_days_open", "within 1 day", "2025-03"),
+    ("return_cases", "back in 31 to 90 days", "2025-04"),
+    ("consular_notifications", "notified late", "2025-03"),
+    ("counsel_access", "total", "2025-03"),
+    ("monitoring_visits", "CECOT", "2025-03"),
+    ("monitoring_findings", "serious", "2025-04"),
+    ("held_by_facility", "CECOT", "2025-05"),
+    ("held_by_agreement", "sv-2025-offer", "2025-05"),
+    ("fees_against_domestic_alternative", "2025-03", "custody_days_billed"),
+]
+
+
+@pytest.mark.parametrize(("name", "row", "column"), TAMPERED)
+def test_verify_bundle_fails_on_one_tampered_cell_of_any_table(
+    published: Published, tmp_path: Path, name: str, row: str, column: str
+) -> None:
+    report = tmp_path / "report"
+    shutil.copytree(published.out, report)
+    lines = csv_rows(report, name)
+    header = lines[0]
+    (line,) = [line for line in lines if line[0] == row]
+    c = header.index(column)
+    assert line[c] != "", f"{name} {row} {column} is suppressed: choose a published cell"
+    was = int(line[c])
+    line[c] = str(was + 1)
+    with (report / f"{name}.csv").open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(lines)
+    result = run_verifier(report, published.bundle, published.records)
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.strip() == (
+        f"FAILED: {name}.csv, row '{row}', column '{column}': "
+        f"published {was + 1}, the bundle gives {was}"
+    )
+
+
+def test_verify_bundle_fails_on_a_record_that_is_not_the_audited_one(
+    published: Published, tmp_path: Path
+) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(published.records, records)
+    path = records / "nationalities.jsonl"
+    path.write_text(path.read_text().replace('"country": "SV"', '"country": "GT"', 1))
+    result = run_verifier(published.out, published.bundle, records)
+    assert result.returncode == 1
+    assert "nationality rows of entry" in result.stderr
+    assert "do not give its digest" in result.stderr
+    path.write_text((published.records / "nationalities.jsonl").read_text())
+    links = records / "links.jsonl"
+    text = links.read_text()
+    first = json.loads(text.splitlines()[0])
+    moved = dict(first, seq=first["seq"] - 1)
+    links.write_text(
+        text.replace(json.dumps(first, sort_keys=True), json.dumps(moved, sort_keys=True), 1)
+    )
+    result = run_verifier(published.out, published.bundle, records)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"FAILED: records: {first['kind']} {first['id']} is linked")
 
 
 def test_verify_bundle_fails_on_a_tampered_count(published: Published, tmp_path: Path) -> None:
     report = tmp_path / "report"
     shutil.copytree(published.out, report)
     held = report / "held_by_facility.csv"
-    held.write_text(held.read_text().replace("CECOT,14,15,15", "CECOT,14,16,15"))
+    held.write_text(held.read_text().replace("CECOT,14,15,14", "CECOT,14,16,14"))
     result = run_verifier(report, published.bundle)
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -206,3 +308,21 @@ def test_publishing_again_replaces_the_report(published: Published) -> None:
     assert again.returncode == 0, again.stderr
     publication = json.loads((published.out / "publication.json").read_text())
     assert publication["months"] == ["2025-03"]
+
+
+def test_the_shipped_suppression_runs_on_the_standard_library_alone(published: Published) -> None:
+    """suppression.py ships in the folder: a reader reruns the interval audit without Accord."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import suppression as s; "
+        "g = [[0, 33, 33], [12, 2, 14], [3, 0, 3], [0, 3, 3], [15, 38, 53]]; "
+        "print(sorted(s.suppress(g, threshold=11)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, str(published.out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    hidden = set(ast.literal_eval(result.stdout))
+    assert {(2, 0), (1, 1), (3, 1)} <= hidden  # the 3s and the 2, with enough others

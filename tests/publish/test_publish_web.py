@@ -127,3 +127,39 @@ def test_a_period_before_the_cost_model_has_no_domestic_alternative(api: Api) ->
     assert fees["per_diem_usd"] is None
     assert "no ICE detention cost per bed-day is in force" in fees["per_diem_source"]
     assert fees["rows"][-1]["domestic_alternative_usd"] is None
+
+
+def test_the_navigation_shows_publish_to_those_who_may_publish(api: Api) -> None:
+    """Monitors (and the roles that read operations) publish; analysts may not (403 above),
+    so their navigation has no Publish link."""
+    mona = _login(api, "mona").get("/")
+    assert mona.status_code == 200, mona.text
+    assert re.search(r'<a [^>]*href="/publish"[^>]*>Publish</a>', mona.text)
+    ana = _login(api, "ana").get("/")
+    assert ana.status_code == 200, ana.text
+    assert 'href="/publish"' not in ana.text
+
+
+def test_consular_in_time_is_the_dated_law_parameter_with_its_citation(api: Api) -> None:
+    response = api.call("mona", "GET", "/api/v1/publish", params={"period": "2025-03..2025-04"})
+    assert response.status_code == 200, response.text
+    provenance = response.json()["provenance"]
+    assert provenance["consular_deadline_days"] == 3
+    source = provenance["consular_deadline_source"]
+    assert source.startswith("law parameter consular_notification_days (3 days, in force from")
+    assert "Vienna Convention on Consular Relations, art. 36(1)(b)" in source
+    assert "Consular Notification and Access (5th ed., September 2018)" in source
+    tables = {t["name"]: t for t in response.json()["tables"]}
+    assert tables["consular_notifications"]["title"].startswith(
+        "Consular notifications owed, made within 3 days"
+    )
+    chosen = api.call(
+        "mona",
+        "GET",
+        "/api/v1/publish",
+        params={"period": "2025-03..2025-04", "consular_deadline_days": 5},
+    )
+    assert chosen.status_code == 200, chosen.text
+    provenance = chosen.json()["provenance"]
+    assert provenance["consular_deadline_days"] == 5
+    assert provenance["consular_deadline_source"].startswith("set by the publisher, instead of")

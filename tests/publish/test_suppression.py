@@ -8,10 +8,22 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.publish.suppression import suppress, suppress_linked
+from accord.publish.suppression import (
+    equations,
+    feasibility_intervals,
+    linked_system,
+    suppress,
+    suppress_linked,
+)
 from accord.publish.tables import CountTable, FeeTable
 
-from .attack import linear_attack, single_unknown_attack
+from .attack import (
+    interval_attack,
+    interval_disclosures,
+    linear_attack,
+    linked_interval_attack,
+    single_unknown_attack,
+)
 
 # counts as they come: many zeros and small groups, some large ones
 COUNT = st.one_of(st.integers(0, 3), st.integers(0, 15), st.integers(10, 500))
@@ -149,3 +161,101 @@ def test_fees_of_a_month_billed_for_few_persons_are_withheld_with_another() -> N
     assert rows["2025-04"][1:] == [None] * 5
     assert rows["2025-03"][3] == Decimal("1000.00")
     assert rows["2025-03"][4] == Decimal("224976.00")  # 1200 days at 187.48
+
+
+SMALL_TABLES = st.integers(1, 4).flatmap(
+    lambda cols: st.lists(st.lists(COUNT, min_size=cols, max_size=cols), min_size=1, max_size=4)
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(body=SMALL_TABLES, threshold=st.integers(2, 20), flow=st.booleans())
+def test_no_hidden_cell_is_pinned_or_shown_small_by_its_interval(
+    body: list[list[int]], threshold: int, flow: bool
+) -> None:
+    """The interval attack (a linear program per hidden cell, with every count >= 0): no
+    hidden cell takes a single value, and no small cell's interval lies within 1 to
+    threshold - 1. The production intervals are the attacker's, computed apart."""
+    grid = with_margins(body, flow=flow)
+    hidden = suppress(grid, threshold=threshold, row_margin=flow)
+    shown = published(grid, hidden)
+    assert interval_disclosures(shown, grid, threshold, row_margin=flow) == {}
+    attacked = interval_attack(shown, row_margin=flow, col_margin=True)
+    system, values = linked_system([grid], [hidden], row_margin=flow)
+    ours = feasibility_intervals(system, list(values))
+
+    def cell(key: tuple[object, ...]) -> tuple[object, ...]:
+        return (len(grid) - 1, key[1]) if key[0] == "total" else key[1:]
+
+    assert {cell(key): interval for key, interval in ours.items()} == attacked
+
+
+def test_the_interval_attack_finds_a_small_cell_the_equations_alone_do_not() -> None:
+    """What the suppression hid before the interval audit: every equation hides two cells and
+    no combination of them solves one, yet the counts being >= 0 put the 3 persons of row
+    2 between 1 and 6. The audit hides more, and the interval then reaches 0."""
+    grid = with_margins([[0, 33], [12, 2], [3, 0], [0, 3]], flow=True)
+    before = {(1, 0), (1, 1), (2, 0), (2, 2), (3, 1), (3, 2)}
+    shown = published(grid, before)
+    assert linear_attack(shown, row_margin=True, col_margin=True) == set()
+    assert interval_attack(shown, row_margin=True, col_margin=True)[(2, 0)] == (1, 6)
+    assert set(interval_disclosures(shown, grid, 11, row_margin=True)) == {(2, 0), (2, 2)}
+    hidden = suppress(grid, threshold=11)
+    assert before < hidden
+    after = interval_attack(published(grid, hidden), row_margin=True, col_margin=True)
+    assert after[(2, 0)][0] == 0
+    assert interval_disclosures(published(grid, hidden), grid, 11, row_margin=True) == {}
+
+
+def test_the_period_column_is_the_sum_of_the_months() -> None:
+    """A flow table's period column is each row's margin, so a reader can use it: it is one
+    of the equations, and a month hidden alone beside its period is hidden with another."""
+    lines = equations(2, 4, row_margin=True, col_margin=True)
+    assert [(0, 0), (0, 1), (0, 2), (0, 3)] in lines  # three months, then the period
+    grid = with_margins([[5, 40, 60], [30, 0, 50]], flow=True)
+    hidden = suppress(grid, threshold=11)
+    assert (0, 0) in hidden
+    assert len([c for r, c in hidden if r == 0]) >= 2
+
+
+def _shared_totals(parts: list[list[list[int]]]) -> list[list[list[int]]]:
+    """Tables whose bodies split the same monthly totals: the first table's column sums."""
+    months = [sum(column) for column in zip(*parts[0], strict=True)]
+    grids = []
+    for body in parts:
+        rest = [*(list(row) for row in body[:-1])]
+        last = (
+            [max(0, m - sum(col)) for m, col in zip(months, zip(*rest, strict=True), strict=True)]
+            if rest
+            else months
+        )
+        grids.append(with_margins([*rest, last], flow=True))
+    return grids
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tables=st.integers(1, 3).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.lists(COUNT, min_size=cols, max_size=cols), min_size=1, max_size=3),
+            min_size=2,
+            max_size=3,
+        )
+    ),
+    threshold=st.integers(2, 15),
+)
+def test_linked_tables_read_together_show_no_small_cell(
+    tables: list[list[list[int]]], threshold: int
+) -> None:
+    """A reader combines tables that publish one total row (a hidden total is one unknown in
+    all): the joint interval attack pins nothing and shows no small cell as small."""
+    grids = _shared_totals(tables)
+    if len({tuple(g[-1]) for g in grids}) != 1:
+        return  # a later table's rows exceed the first's totals: not a real set of tables
+    hidden = suppress_linked(grids, threshold=threshold)
+    shown = [published(grid, cells) for grid, cells in zip(grids, hidden, strict=True)]
+    for (k, r, c), (low, high) in linked_interval_attack(shown, row_margin=True).items():
+        value = grids[k][r][c]
+        assert low != high, (k, r, c)
+        if 0 < value < threshold:
+            assert low == 0 or high is None or high >= threshold, (k, r, c, low, high)

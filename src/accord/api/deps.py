@@ -40,7 +40,6 @@ from starlette.templating import Jinja2Templates
 
 from accord import limits
 from accord.api.auth_budget import AuthBudget
-from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.api.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -58,6 +57,7 @@ from accord.api.settings import ApiSettings
 from accord.auth import Permission, User, can, mask_person_id, require_permission
 from accord.db import append_audit, read_session, write_session
 from accord.errors import AuthenticationFailed, InputError
+from accord.limits import FIRST_DAY, LAST_DAY
 
 PERMISSIONS_ATTRIBUTE = "__accord_permissions__"
 _mask_key: ContextVar[bytes | None] = ContextVar("accord_mask_key", default=None)

@@ -2,16 +2,20 @@
 
 Users have no passwords in the registry; they log in with their API token. The
 login form itself carries a signed CSRF token (against login CSRF). See
-security.py for the cookie and the CSRF rule of every later request.
+security.py for the cookie and the CSRF rule of every later request. Sign-in,
+refused sign-in (at most once per account per minute, never the secret) and
+sign-out are audited (auth/sign_ins.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from accord.api.auth_budget import BudgetRefusal
@@ -20,11 +24,18 @@ from accord.api.security import (
     CSRF_COOKIE,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    Identity,
     digest,
-    end_session,
     same_token,
-    start_session,
 )
+from accord.auth.sign_ins import (
+    RefusedSignIns,
+    record_refused_sign_in,
+    record_sign_in,
+    record_sign_out,
+    refused_account,
+)
+from accord.db import read_session, write_session
 from accord.errors import AuthenticationFailed
 
 router = APIRouter(tags=["login"], include_in_schema=False)
@@ -36,6 +47,33 @@ def _safe_next(target: str) -> str:
     if target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/"
+
+
+def _refused_sign_ins(request: Request) -> RefusedSignIns:
+    """This app's throttle of refused sign-in entries (made on the event loop's thread)."""
+    throttle = getattr(request.app.state, "refused_sign_ins", None)
+    if not isinstance(throttle, RefusedSignIns):
+        throttle = RefusedSignIns()
+        request.app.state.refused_sign_ins = throttle
+    return throttle
+
+
+def _audit_refusal(engine: Engine, throttle: RefusedSignIns, token: str) -> None:
+    """A refused sign-in's entry, unless its account already has one this minute."""
+    with read_session(engine) as session:
+        account, key_id = refused_account(session, token)
+    refusals = throttle.admit(account, dt.datetime.now(dt.UTC))
+    if refusals is None:
+        return
+    with write_session(engine) as session:
+        record_refused_sign_in(session, account=account, key_id=key_id, refusals=refusals)
+
+
+def _start_session(engine: Engine, identity: Identity, *, max_age_s: int) -> str:
+    with write_session(engine) as session:
+        return record_sign_in(
+            session, user=identity.user(), key_id=identity.key_id, max_age_s=max_age_s
+        )
 
 
 def _page(request: Request, *, next_path: str, error: str = "", status: int = 200) -> Response:
@@ -86,6 +124,8 @@ async def login(
             verified=state.auth_cache.verified,
         )
     except AuthenticationFailed:
+        throttle = _refused_sign_ins(request)
+        await run_in_threadpool(partial(_audit_refusal, state.engine, throttle, token.strip()))
         return _page(request, next_path=target, error="That API token is not valid.", status=401)
     except BudgetRefusal as refused:
         error = "The server is busy; try again shortly."
@@ -96,7 +136,7 @@ async def login(
         return page
     max_age_s = state.settings.session_max_age_s
     session_id = await run_in_threadpool(
-        partial(start_session, state.engine, identity, max_age_s=max_age_s)
+        partial(_start_session, state.engine, identity, max_age_s=max_age_s)
     )
     value, csrf = state.sessions.dumps(identity, session_id)
     response = RedirectResponse(target, status_code=303)
@@ -113,9 +153,10 @@ async def login(
 
 
 @router.post("/logout")
-def logout(request: Request, _ctx: Annotated[Ctx, Depends(require())]) -> Response:
+def logout(request: Request, ctx: Annotated[Ctx, Depends(require())]) -> Response:
     """End the session on the server (a copied cookie no longer works) and in this
-    process's cache at once; a bearer caller has no session, and nothing ends."""
+    process's cache at once, audited as a sign-out; a bearer caller has no session, and
+    nothing ends."""
     state = app_state(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     data = (
@@ -124,7 +165,10 @@ def logout(request: Request, _ctx: Annotated[Ctx, Depends(require())]) -> Respon
         else None
     )
     if cookie and data is not None:
-        end_session(state.engine, data)
+        session_id = data.get("s")
+        if isinstance(session_id, str):
+            with write_session(state.engine) as session:
+                record_sign_out(session, user=ctx.user, session_id=session_id)
         state.auth_cache.evict("s:" + digest(cookie))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

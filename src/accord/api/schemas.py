@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from accord.casefile.models import unstorable_character_in
+from accord.limits import FIRST_DAY, FIRST_MOMENT, LAST_DAY, LAST_MOMENT
 
 
 def _unstorable_character_at(value: Any, path: str) -> str | None:
@@ -62,14 +63,9 @@ class Out(BaseModel):
     model_config = ConfigDict(frozen=True, from_attributes=True)
 
 
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
-# Days and moments the registry accepts: far enough from the calendar's ends that date
-# arithmetic (notice periods, appeal windows) cannot overflow
+# Days and moments the registry accepts (limits.py: the dashboard's forms use the same)
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
-Moment = Annotated[
-    AwareDatetime,
-    Field(ge=dt.datetime(1900, 1, 1, tzinfo=dt.UTC), le=dt.datetime(2199, 12, 31, tzinfo=dt.UTC)),
-]
+Moment = Annotated[AwareDatetime, Field(ge=FIRST_MOMENT, le=LAST_MOMENT)]
 
 
 class Done(Out):

@@ -46,8 +46,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import make_transient_to_detached
 
 from accord.auth import User, VerifiedSecrets, authenticate_token, token_credential
-from accord.auth.credentials import end_login_session, login_session_user, start_login_session
-from accord.db import read_session, write_session
+from accord.auth.credentials import login_session_user
+from accord.db import read_session
 from accord.errors import AuthenticationFailed, PermissionDenied
 
 SESSION_COOKIE = "accord_session"
@@ -192,22 +192,6 @@ def verify_session(engine: Engine, data: dict[str, Any]) -> Identity:
         if live_key != key_id:
             raise failed
         return _identity(user, key_id)
-
-
-def start_session(engine: Engine, identity: Identity, *, max_age_s: int) -> str:
-    """Record a new dashboard session of `identity` on the server; its id for the cookie."""
-    with write_session(engine) as session:
-        return start_login_session(
-            session, user=identity.user(), key_id=identity.key_id, max_age_s=max_age_s
-        )
-
-
-def end_session(engine: Engine, data: dict[str, Any]) -> None:
-    """End the session a (verified) cookie names, on the server: logout."""
-    session_id = data.get("s")
-    if isinstance(session_id, str):
-        with write_session(engine) as session:
-            end_login_session(session, session_id=session_id)
 
 
 class SessionCodec:

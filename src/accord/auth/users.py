@@ -69,6 +69,9 @@ class Permission(StrEnum):
     OPS_VISITS = "operations.visits"  # record monitoring visits, findings, recommendations
     OPS_READ = "operations.read"  # read cases, missions, incidents, reconcile
     OPS_LIAISONS = "operations.liaisons"  # assign a receiving liaison to its facility
+    # a monitor's observation on an incident (note, concern, urgent): its voice on the record,
+    # never a resolution; only monitors hold it, so it stays the independent observer's
+    OPS_OBSERVE = "monitoring.observe"
     # Billing (accord.billing): issuing is final, so only officers issue; monitors audit the
     # bills, analysts read them with person identifiers masked.
     BILLING_ISSUE = "billing.issue"  # issue a closed month's invoice; issue credit notes
@@ -100,10 +103,11 @@ GRANTS: dict[str, frozenset[Permission]] = {
         | {P.OPS_COUNSEL}
     ),
     # replays decisions to check them, but records none (a monitor writes no case data);
-    # it records its own visits and findings, which are not case facts
+    # it records its own visits and findings, and observations on incidents (never a
+    # resolution), which are not case facts
     "monitor": frozenset(
         {P.FACTS_READ, P.USERS_READ, P.AUDIT_VERIFY, P.AUDIT_EXPORT, P.DECISIONS_READ}
-        | {P.OPS_READ, P.OPS_VISITS, P.BILLING_READ, P.LAW_READ}
+        | {P.OPS_READ, P.OPS_VISITS, P.OPS_OBSERVE, P.BILLING_READ, P.LAW_READ}
     ),
     "analyst": frozenset({P.FACTS_READ_MASKED, P.BILLING_READ, P.LAW_READ}),
     # manages users; never writes or reads case facts (it must not act as another role)

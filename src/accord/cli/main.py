@@ -25,10 +25,12 @@ from accord.cli.billing import billing_app
 from accord.cli.decisions import decide_in_registry, decisions_app
 from accord.cli.docket import open_docket
 from accord.cli.impact import impact_command
+from accord.cli.incident_observations import register_incident_observations
 from accord.cli.law import court_orders_app
+from accord.cli.law_due import register_law_due
 from accord.cli.law_entries import law_app
 from accord.cli.login import login_command, logout_command, register_credential_commands
-from accord.cli.operations import register_operations
+from accord.cli.operations import incidents_app, register_operations
 from accord.cli.publish import publish_command
 from accord.cli.registry import (
     audit_app,
@@ -55,6 +57,7 @@ app.add_typer(agreements_app, name="agreements")
 app.add_typer(rules_app, name="rules")
 app.add_typer(court_orders_app, name="court-orders")
 app.add_typer(law_app, name="law")
+register_law_due(law_app)
 app.add_typer(import_app, name="import")
 app.add_typer(registry_app, name="registry")
 app.add_typer(users_app, name="users")
@@ -73,6 +76,7 @@ app.command("restore")(restore_command)
 app.command("impact")(impact_command)
 app.command("publish")(publish_command)
 register_operations(app)
+register_incident_observations(incidents_app)
 register_audit_checkpoints(audit_app)
 
 out = Console()

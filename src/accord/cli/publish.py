@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from accord.publish.period import CONSULAR_DEADLINE_DAYS, DEFAULT_THRESHOLD
+from accord.publish.period import DEFAULT_THRESHOLD
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -36,14 +36,23 @@ def publish_command(
         ),
     ] = DEFAULT_THRESHOLD,
     consular_days: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--consular-deadline-days",
             min=0,
             max=90,
-            help="Days after a handover within which a consular notification counts as in time",
+            help="Days after a handover within which a consular notification counts as in time "
+            "(default: the law parameter consular_notification_days, with its citation)",
         ),
-    ] = CONSULAR_DEADLINE_DAYS,
+    ] = None,
+    records_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--records",
+            help="Also write the records folder verify_bundle.py checks the other tables with "
+            "(names persons: for the audit bundle's holders, never for publication)",
+        ),
+    ] = None,
 ) -> None:
     """Publish the transparency report of a period: aggregate tables per month with small cells
     suppressed, as CSV, a Frictionless data package and an HTML page with charts, stating the
@@ -58,6 +67,7 @@ def publish_command(
         is_publication,
         record_publication,
         write_publication,
+        write_records,
     )
 
     chosen = parse_period(period)
@@ -89,6 +99,9 @@ def publish_command(
         )
         bar.update(task, description="writing the report")
         digests = write_publication(publication, out_dir)
+        if records_dir is not None:
+            bar.update(task, description="writing the records")
+            write_records(session, publication, records_dir)
     with write_session(engine) as session:
         seq = record_publication(session, actor=user, publication=publication, digests=digests)
     provenance = publication.provenance

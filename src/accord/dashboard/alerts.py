@@ -1,7 +1,10 @@
 """The court-order alert every dashboard page shows a legal reviewer (and an officer, who
 resolves incidents): persons an order entered in the registry protects who were in the air,
 with an incident or return case still open (operations/law_change.py). Counts only, no
-person named: the list is the /alerts page (views_alerts.py), whose reads are audited."""
+person named: the list is the /alerts page (views_alerts.py), whose reads are audited.
+
+A second, small source: open incidents on which a monitor recorded an `urgent` observation
+(operations/incident_observations.py), shown to the same users until each is resolved."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from dataclasses import dataclass
 
 from accord.api.deps import Ctx
 from accord.auth import Permission, can
+from accord.operations.incident_observations import urgent_open_incidents
 from accord.operations.law_change_open import open_acts
 
 P = Permission
@@ -39,3 +43,17 @@ def law_alert(ctx: Ctx) -> LawAlert | None:
         incidents=sum(a.what == "incident" for a in acts),
         return_cases=sum(a.what == "return case" for a in acts),
     )
+
+
+@dataclass(frozen=True)
+class UrgentObservationAlert:
+    incident_ids: tuple[int, ...]  # open incidents a monitor marked urgent, oldest first
+
+
+def urgent_observation_alert(ctx: Ctx) -> UrgentObservationAlert | None:
+    """Open incidents with an urgent observation, or None when none or not shown to the user."""
+    if not sees_law_alerts(ctx):
+        return None
+    with ctx.read() as session:
+        ids = urgent_open_incidents(session)
+    return UrgentObservationAlert(incident_ids=tuple(ids)) if ids else None

@@ -37,6 +37,7 @@ from fastapi.responses import Response
 
 from accord.api.deps import Ctx
 from accord.errors import AccordError, InputError
+from accord.limits import FIRST_DAY, LAST_DAY
 
 
 class FormError(InputError):
@@ -172,8 +173,8 @@ class FieldCheck:
         except ValueError:
             self.fail(name, f"{label} must be a real date, for example 2026-03-27")
             return None
-        if not dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):
-            self.fail(name, f"{label} must be between 1900-01-01 and 2999-12-31")
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.fail(name, f"{label} must be between {FIRST_DAY} and {LAST_DAY}")
             return None
         return day
 

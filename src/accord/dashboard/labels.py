@@ -86,6 +86,7 @@ VIOLATIONS: dict[str, str] = {
     "quota_exceeded": "the agreement's quota at the facility is exceeded",
     "unresolved_incident": "an incident is still open",
     "court_order_return_open": "a court-ordered return is still open",
+    "court_order_not_acted": "a court order in force has not acted yet (accord law act-due)",
     "unaccounted": "a departed person is neither received, returned nor in an incident",
     "count_mismatch": "the kept counts differ from the cases",
 }

@@ -14,7 +14,8 @@ How a list page uses it (the SQL does the filtering, sorting and paging):
         page_size=50,
     )
 
-    statement = select(TransferCase.id.label("id"), ...)   # labelled columns, one per key
+    statement = labelled(TransferCase.id, TransferCase.person_id, ...,  # one per key
+                         nominated_by=User.name).join(...)
     if wants_csv(request.query_params):
         return CASES.csv_response(ctx, statement, request.query_params, filename="cases.csv",
                                   audit=("read.dashboard_cases_csv", "transfer cases"))
@@ -56,35 +57,35 @@ the cell's href. Masked columns (person ids) are shown masked to analysts, in th
 in the CSV, and are neither filtered nor sorted for them (an order or a prefix would tell
 the ids). The CSV is the whole filtered list in the page's order, streamed from one read
 transaction, each text cell that starts with = + - @ (or a tab or carriage return) prefixed
-with a quote so that a spreadsheet does not run it as a formula.
+with a quote so that a spreadsheet does not run it as a formula; on PostgreSQL by COPY when
+the cells allow (listing_csv.py).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import anyio
 from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, DateTime, Select, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import Label
+from starlette.concurrency import run_in_threadpool
 
 from accord.api.deps import Ctx
+from accord.dashboard import listing_csv
 from accord.dashboard.labels import label
 from accord.errors import InputError
 
 TEXT_MAX = 128  # characters of a text filter
-CSV_BATCH = 2000  # rows fetched at a time while streaming
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_FORMULA_START = frozenset({"=", "+", "-", "@", "\t", "\r"})
-Masker = Callable[[str], str]
+Masker = listing_csv.Masker
 AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
 
 
@@ -407,27 +408,26 @@ class Listing:
         pid: Masker,
         masked: bool,
     ) -> Iterator[str]:
-        """The whole filtered list as CSV text, a batch of lines at a time (Core rows
-        streamed from a server-side cursor; each column's cells made by one function)."""
+        """The whole filtered list as CSV text: the header row at once, then the rows a batch
+        at a time, by PostgreSQL's COPY where it writes them as Python would, else from a
+        server-side cursor (listing_csv.py)."""
+        columns = [c for c in self.columns if c.csv and not c.hidden]
+        yield listing_csv.header([c.label for c in columns])
         _without_jit(session)
-        if session.get_bind().dialect.name == "postgresql":  # sort the list in memory
-            session.execute(text("SET LOCAL work_mem = '64MB'"))
         where = self.filtered(statement, self.filters(params, masked=masked))
         ordered = self.ordered(where, self.sort(params, masked=masked))
-        columns = [c for c in self.columns if c.csv and not c.hidden]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([c.label for c in columns])
-        result = session.connection().execute(ordered.execution_options(stream_results=True))
-        keys = list(result.keys())
-        cells = [(keys.index(c.key), _csv_text(pid) if c.mask else _csv_value) for c in columns]
-        for batch in result.partitions(CSV_BATCH):
-            writer.writerows([[cell(row[i]) for i, cell in cells] for row in batch])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        if buffer.tell():
-            yield buffer.getvalue()
+        keys = [c.key for c in columns]
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            session.execute(text("SET LOCAL work_mem = '64MB'"))  # sort the list in memory
+            unmasked = not masked or not any(c.mask for c in columns)
+            copied = listing_csv.copy_statement(ordered, keys) if unmasked else None
+            if copied is not None:
+                session.execute(text("SET LOCAL DateStyle = 'ISO, YMD'"))
+                yield from listing_csv.copy_rows(connection, copied)
+                return
+        masks = [c.mask for c in columns]
+        yield from listing_csv.python_rows(connection, ordered, keys, masks, pid)
 
     def csv_response(
         self,
@@ -440,7 +440,8 @@ class Listing:
         audit_details: Mapping[str, Any] | None = None,
     ) -> StreamingResponse:
         """The download: checked and audited before the first byte, then streamed from one
-        read transaction (the generator holds it open until the last row)."""
+        read transaction (held open until the last row, or closed at once when the client
+        goes away)."""
         from accord.dashboard.pages import masker
 
         pid = masker(ctx)
@@ -450,18 +451,31 @@ class Listing:
             details = {**(audit_details or {}), **filters}
             ctx.audit_read(audit[0], audit[1], format="csv", **details)
 
-        def stream() -> Iterator[str]:
+        def rows() -> Generator[str]:
             with ctx.read() as session:
                 yield from self.csv_rows(session, statement, params, pid=pid, masked=ctx.masked)
 
         return StreamingResponse(
-            stream(),
+            _closed_when_done(rows()),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{filename}"',
                 "Cache-Control": "no-store",
             },
         )
+
+
+async def _closed_when_done(chunks: Generator[str]) -> AsyncIterator[str]:
+    """`chunks` (a blocking generator holding a read transaction) pulled in worker threads,
+    and closed as soon as the download ends, also when the client goes away mid-file: its
+    read (a COPY still sending, a cursor) ends then, not when the garbage collector finds
+    the abandoned generator, and its connection goes back to the pool."""
+    try:
+        while (chunk := await run_in_threadpool(next, chunks, None)) is not None:
+            yield chunk
+    finally:
+        with anyio.CancelScope(shield=True):  # a cancelled download closes it too
+            await run_in_threadpool(chunks.close)
 
 
 def _without_jit(session: Session) -> None:
@@ -478,6 +492,19 @@ def _counted(statement: AnySelect) -> Any:
     if getattr(statement, "_group_by_clauses", ()) or getattr(statement, "_distinct", False):
         return select(func.count()).select_from(statement.order_by(None).subquery())
     return statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
+def labelled(
+    *attributes: QueryableAttribute[Any],
+    **expressions: ColumnElement[Any] | QueryableAttribute[Any],
+) -> AnySelect:
+    """SELECT of a list's columns, each labelled by its key, so that a list states each
+    column once: a mapped attribute by its own name (`TransferCase.id` as "id"), any other
+    expression by its keyword (`nominated_by=User.name`, `status=case(...)`)."""
+    return select(
+        *(attribute.label(attribute.key) for attribute in attributes),
+        *(expression.label(key) for key, expression in expressions.items()),
+    )
 
 
 def wants_csv(params: Mapping[str, str]) -> bool:
@@ -518,23 +545,3 @@ def _page_number(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 10_000_000:
         raise InputError(f"page '{raw[:20]}': a whole number from 1")
     return int(raw)
-
-
-def _csv_value(value: Any) -> Any:
-    """A cell of the CSV: dates and times in ISO 8601, a text that a spreadsheet would run
-    as a formula (= + - @, a tab, a carriage return first) behind a quote."""
-    kind = type(value)
-    if kind is str:
-        return "'" + value if value[:1] in _FORMULA_START else value
-    if value is None:
-        return ""
-    if kind is dt.datetime:
-        return value.astimezone(dt.UTC).isoformat()
-    if kind is dt.date:
-        return value.isoformat()
-    return _csv_value(str(value)) if isinstance(value, str) else value
-
-
-def _csv_text(pid: Masker) -> Callable[[Any], Any]:
-    """The cell of a masked column (a person id): masked for analysts, then as any text."""
-    return lambda value: "" if value is None else _csv_value(pid(str(value)))

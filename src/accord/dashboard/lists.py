@@ -1,22 +1,33 @@
 """The dashboard's long lists as listing.Listing definitions with their SELECT statements.
 
-Each statement selects labelled columns, one per column key; the listing filters, sorts
+Each statement selects labelled columns, one per column key (listing.labelled: a mapped
+attribute by its name, an expression by its keyword); the listing filters, sorts
 and pages it in SQL. People: registry/search.py's statement (name, date of birth,
 nationality, latest case), searched when the user typed something.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy import Numeric, case, cast, func, select
 from sqlalchemy.orm import aliased
 
 from accord.agreements import bundled_agreements
 from accord.auth import User
+from accord.auth.models import ApiToken
 from accord.billing.models import CreditNote, Invoice
 from accord.dashboard.labels import options
-from accord.dashboard.listing import AnySelect, Choice, Column, DateRange, Listing, Text
+from accord.dashboard.listing import (
+    AnySelect,
+    Choice,
+    Column,
+    DateRange,
+    Listing,
+    Text,
+    labelled,
+)
 from accord.law_entries.models import LawEntryRecord
 from accord.operations.models import (
     Mission,
@@ -109,16 +120,16 @@ CASES = Listing(
 
 
 def cases_statement() -> AnySelect:
-    return select(
-        TransferCase.id.label("id"),
-        TransferCase.person_id.label("person_id"),
-        TransferCase.state.label("state"),
-        TransferCase.agreement_id.label("agreement_id"),
-        TransferCase.pathway.label("pathway"),
-        TransferCase.destination.label("destination"),
-        TransferCase.facility_id.label("facility_id"),
-        TransferCase.nominated_at.label("nominated_at"),
-        User.name.label("nominated_by"),
+    return labelled(
+        TransferCase.id,
+        TransferCase.person_id,
+        TransferCase.state,
+        TransferCase.agreement_id,
+        TransferCase.pathway,
+        TransferCase.destination,
+        TransferCase.facility_id,
+        TransferCase.nominated_at,
+        nominated_by=User.name,
     ).join(User, User.id == TransferCase.nominated_by_id)
 
 
@@ -163,18 +174,18 @@ def missions_statement() -> AnySelect:
         )
         .scalar_subquery()
     )
-    return select(
-        Mission.mission_number.label("mission_number"),
-        Mission.carrier.label("carrier"),
-        Mission.agreement_id.label("agreement_id"),
-        Mission.pathway.label("pathway"),
-        Mission.facility_id.label("facility_id"),
-        Mission.planned_departure.label("planned_departure"),
-        Mission.seats.label("seats"),
-        on_manifest.label("on_manifest"),
-        _mission_events("departed").label("departed"),
-        _mission_events("handover_received").label("received"),
-        Mission.state.label("state"),
+    return labelled(
+        Mission.mission_number,
+        Mission.carrier,
+        Mission.agreement_id,
+        Mission.pathway,
+        Mission.facility_id,
+        Mission.planned_departure,
+        Mission.seats,
+        Mission.state,
+        on_manifest=on_manifest,
+        departed=_mission_events("departed"),
+        received=_mission_events("handover_received"),
     )
 
 
@@ -205,19 +216,19 @@ def invoices_statement() -> AnySelect:
         .where(CreditNote.invoice_id == Invoice.id)
         .scalar_subquery()
     )
-    return select(
-        Invoice.id.label("id"),
-        Invoice.agreement_id.label("agreement_id"),
-        Invoice.agreement_version.label("agreement_version"),
-        Invoice.month.label("month"),
-        Invoice.period_start.label("period_start"),
-        Invoice.period_end.label("period_end"),
-        Invoice.line_count.label("line_count"),
-        Invoice.currency.label("currency"),
-        Invoice.total.label("total"),
-        credited.label("credited"),
-        Invoice.issued_at.label("issued_at"),
-        User.name.label("issued_by"),
+    return labelled(
+        Invoice.id,
+        Invoice.agreement_id,
+        Invoice.agreement_version,
+        Invoice.month,
+        Invoice.period_start,
+        Invoice.period_end,
+        Invoice.line_count,
+        Invoice.currency,
+        Invoice.total,
+        Invoice.issued_at,
+        credited=credited,
+        issued_by=User.name,
     ).join(User, User.id == Invoice.issued_by_id)
 
 
@@ -243,15 +254,15 @@ LAW_ENTRIES = Listing(
 
 
 def law_entries_statement() -> AnySelect:
-    return select(
-        LawEntryRecord.id.label("id"),
-        LawEntryRecord.kind.label("kind"),
-        LawEntryRecord.subject.label("subject"),
-        LawEntryRecord.effective_on.label("effective_on"),
-        User.name.label("entered_by"),
-        LawEntryRecord.recorded_at.label("recorded_at"),
-        LawEntryRecord.source_document_name.label("source_document_name"),
-        LawEntryRecord.source_document_sha256.label("source_document_sha256"),
+    return labelled(
+        LawEntryRecord.id,
+        LawEntryRecord.kind,
+        LawEntryRecord.subject,
+        LawEntryRecord.effective_on,
+        LawEntryRecord.recorded_at,
+        LawEntryRecord.source_document_name,
+        LawEntryRecord.source_document_sha256,
+        entered_by=User.name,
     ).join(User, User.id == LawEntryRecord.recorded_by_id)
 
 
@@ -276,15 +287,52 @@ def visits_statement() -> AnySelect:
         .where(MonitoringFinding.visit_id == MonitoringVisit.id)
         .scalar_subquery()
     )
-    return select(
-        MonitoringVisit.id.label("id"),
-        MonitoringVisit.facility_id.label("facility_id"),
-        MonitoringVisit.visited_on.label("visited_on"),
-        MonitoringVisit.summary.label("summary"),
-        findings.label("findings"),
-        User.name.label("recorded_by"),
-        MonitoringVisit.recorded_at.label("recorded_at"),
+    return labelled(
+        MonitoringVisit.id,
+        MonitoringVisit.facility_id,
+        MonitoringVisit.visited_on,
+        MonitoringVisit.summary,
+        MonitoringVisit.recorded_at,
+        findings=findings,
+        recorded_by=User.name,
     ).join(User, User.id == MonitoringVisit.recorded_by_id)
+
+
+TOKEN_STATES = [("active", "Active"), ("revoked", "Revoked")]  # a token does not expire
+
+
+def tokens_listing(user_names: Sequence[str]) -> Listing:
+    """The API tokens (admin), newest first: by their public key id, never a secret; the
+    user filter offers the registry's users (so it is made per request)."""
+    return Listing(
+        columns=(
+            Column("key_id", "Key id", filter=Text(prefix=True)),
+            Column("user", "User", filter=Choice([(n, n) for n in user_names])),
+            Column("state", "State", filter=Choice(TOKEN_STATES)),
+            Column("created_at", "Issued", filter=DateRange()),
+            Column("created_by", "Issued by"),
+            Column("revoked_at", "Revoked"),
+        ),
+        default_sort="-created_at",
+        unique="key_id",
+    )
+
+
+def tokens_statement() -> AnySelect:
+    issuer = aliased(User)
+    revoked = ApiToken.revoked_at.is_not(None)
+    return (
+        labelled(
+            ApiToken.key_id,
+            ApiToken.created_at,
+            ApiToken.revoked_at,
+            user=User.name,
+            state=case((revoked, "revoked"), else_="active"),
+            created_by=issuer.name,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .join(issuer, issuer.id == ApiToken.created_by_id)
+    )
 
 
 __all__ = [
@@ -295,10 +343,13 @@ __all__ = [
     "PEOPLE",
     "PEOPLE_FOUND",
     "PEOPLE_MASKED",
+    "TOKEN_STATES",
     "VISITS",
     "cases_statement",
     "invoices_statement",
     "law_entries_statement",
     "missions_statement",
+    "tokens_listing",
+    "tokens_statement",
     "visits_statement",
 ]

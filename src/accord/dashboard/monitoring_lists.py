@@ -14,7 +14,16 @@ from sqlalchemy.orm import aliased
 
 from accord.auth import User
 from accord.dashboard.labels import options
-from accord.dashboard.listing import AnySelect, Choice, Column, DateRange, Exact, Listing, Text
+from accord.dashboard.listing import (
+    AnySelect,
+    Choice,
+    Column,
+    DateRange,
+    Exact,
+    Listing,
+    Text,
+    labelled,
+)
 from accord.operations.models import (
     ConsularCompletion,
     ConsularTask,
@@ -70,17 +79,17 @@ INCIDENTS = Listing(
 def incidents_statement() -> AnySelect:
     resolution = aliased(IncidentResolution)
     return (
-        select(
-            Incident.id.label("id"),
-            case((resolution.id.is_(None), "open"), else_="resolved").label("status"),
-            Incident.kind.label("kind"),
-            Mission.mission_number.label("mission_number"),
-            Incident.case_id.label("case_id"),
-            Incident.person_id.label("person_id"),
-            Incident.description.label("description"),
-            Incident.opened_at.label("opened_at"),
-            resolution.reason_code.label("resolution"),
-            resolution.resolved_at.label("resolved_at"),
+        labelled(
+            Incident.id,
+            Incident.kind,
+            Mission.mission_number,
+            Incident.case_id,
+            Incident.person_id,
+            Incident.description,
+            Incident.opened_at,
+            resolution.resolved_at,
+            status=case((resolution.id.is_(None), "open"), else_="resolved"),
+            resolution=resolution.reason_code,
         )
         .outerjoin(resolution, resolution.incident_id == Incident.id)
         .outerjoin(Mission, Mission.id == Incident.mission_id)
@@ -114,16 +123,16 @@ def consular_statement(now: dt.datetime) -> AnySelect:
     overdue = ConsularTask.created_at < now - CONSULAR_DUE
     urgency = case((done, 2), (overdue, 0), else_=1)
     status = case((done, "notified"), (overdue, "overdue"), else_="open")
-    return select(
-        urgency.label("urgency"),
-        ConsularTask.id.label("id"),
-        status.label("status"),
-        ConsularTask.case_id.label("case_id"),
-        ConsularTask.person_id.label("person_id"),
-        ConsularTask.country.label("country"),
-        ConsularTask.facility_id.label("facility_id"),
-        ConsularTask.created_at.label("created_at"),
-        ConsularCompletion.notified_on.label("notified_on"),
+    return labelled(
+        ConsularTask.id,
+        ConsularTask.case_id,
+        ConsularTask.person_id,
+        ConsularTask.country,
+        ConsularTask.facility_id,
+        ConsularTask.created_at,
+        ConsularCompletion.notified_on,
+        urgency=urgency,
+        status=status,
     ).outerjoin(ConsularCompletion, ConsularCompletion.task_id == ConsularTask.id)
 
 
@@ -145,14 +154,14 @@ COUNSEL = Listing(
 
 
 def counsel_statement() -> AnySelect:
-    return select(
-        CounselAccess.id.label("id"),
-        CounselAccess.person_id.label("person_id"),
-        CounselAccess.counsel.label("counsel"),
-        CounselAccess.kind.label("kind"),
-        CounselAccess.occurred_at.label("occurred_at"),
-        CounselAccess.note.label("note"),
-        User.name.label("recorded_by"),
+    return labelled(
+        CounselAccess.id,
+        CounselAccess.person_id,
+        CounselAccess.counsel,
+        CounselAccess.kind,
+        CounselAccess.occurred_at,
+        CounselAccess.note,
+        recorded_by=User.name,
     ).join(User, User.id == CounselAccess.recorded_by_id)
 
 
@@ -186,13 +195,13 @@ RETURNS = Listing(
 
 
 def returns_statement() -> AnySelect:
-    return select(
-        ReturnCase.id.label("id"),
-        return_status().label("status"),
-        ReturnCase.person_id.label("person_id"),
-        ReturnCase.case_id.label("case_id"),
-        ReturnCase.court.label("court"),
-        ReturnCase.order_reference.label("order_reference"),
-        ReturnCase.ordered_on.label("ordered_on"),
-        ReturnCase.opened_at.label("opened_at"),
+    return labelled(
+        ReturnCase.id,
+        ReturnCase.person_id,
+        ReturnCase.case_id,
+        ReturnCase.court,
+        ReturnCase.order_reference,
+        ReturnCase.ordered_on,
+        ReturnCase.opened_at,
+        status=return_status(),
     )

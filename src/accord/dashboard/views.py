@@ -18,7 +18,6 @@ from fastapi.responses import Response
 
 from accord.agreements import bundled_agreements
 from accord.api.deps import NO_NUL, PERSON_ID_PATTERN, Ctx, require
-from accord.api.schemas import FIRST_DAY, LAST_DAY
 from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.dashboard import (
@@ -35,6 +34,7 @@ from accord.dashboard.forms import FieldCheck, render_form_errors
 from accord.dashboard.listing import wants_csv
 from accord.dashboard.pages import PageRoute, render
 from accord.errors import InputError
+from accord.limits import FIRST_DAY, LAST_DAY
 from accord.operations.custody import census_count
 from accord.operations.events import check_facility_scope
 from accord.operations.reconcile import reconcile as run_reconcile

@@ -1,5 +1,6 @@
 """The admin's pages (issue 21): users (add, change role, new enrolment code, disable), what
-each role grants, liaison facilities, and API tokens (issue your own, shown once; revoke).
+each role grants, liaison facilities, and API tokens (issue your own, shown once; revoke;
+the list filtered, sorted, paged and downloaded as CSV as every list is: listing.py).
 
 Each form calls the auth services the CLI and the API use (auth/users.py, credentials.py,
 accounts.py; operations/care.py for liaisons), which audit every write. A secret (an
@@ -10,6 +11,7 @@ error beside its field (forms.py). Monitors (users.read) see the lists, without 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -21,8 +23,9 @@ from accord.auth import GRANTS, ROLES, Permission, add_user, issue_token
 from accord.auth.accounts import disable_user, list_tokens, user_rows
 from accord.auth.credentials import change_role, create_enrolment, revoke_token
 from accord.auth.users import get_user
-from accord.dashboard import reads
+from accord.dashboard import lists, reads
 from accord.dashboard.forms import FieldCheck, FormError, field_error, render_form_errors
+from accord.dashboard.listing import Listing, wants_csv
 from accord.dashboard.pages import PageRoute, act, render
 from accord.errors import InputError
 from accord.limits import USER_NAME_MAX, USER_NAME_PATTERN
@@ -120,27 +123,40 @@ def add_user_form(
         with ctx.write() as session:
             added = add_user(session, actor=ctx.user, name=user_name, role=chosen)
             code = create_enrolment(session, actor=ctx.user, name=added.name)
+    except InputError as exc:  # a refused field, a bad or taken name
+        again = field_error(exc, "name", values)
+        return _again(request, ctx, "admin_users.html", again, **_users_context(ctx))
+    return _shown_once(request, ctx, "admin_users.html", user_name, code, _users_context(ctx))
+
+
+def _shown_once(
+    request: Request, ctx: Ctx, template: str, who: str, code: str, context: dict[str, Any]
+) -> Response:
+    """The page with a secret (an enrolment code, a new token) shown this once: in the
+    page the POST answers, never in a redirect or a cookie (render sends no-store)."""
+    return render(request, ctx, template, secret={"who": who, "code": code}, **context)
+
+
+def _act_or_again(
+    request: Request,
+    ctx: Ctx,
+    *,
+    back: str,
+    work: Callable[[], str],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> Response:
+    """A form's POST: `work` done, then back to `back` with its message (pages.act); or
+    `template` again with each error beside its field and what was typed (HTTP 400)."""
+    try:
+        return act(back, work)
     except FormError as exc:
-        return _users_again(request, ctx, exc)
-    except InputError as exc:  # a bad or taken name
-        return _users_again(request, ctx, field_error(exc, "name", values))
-    return render(
-        request,
-        ctx,
-        "admin_users.html",
-        secret={"who": user_name, "code": code},
-        **_users_context(ctx),
-    )
+        return _again(request, ctx, template, exc, **context())
 
 
-def _users_again(request: Request, ctx: Ctx, exc: FormError) -> Response:
+def _again(request: Request, ctx: Ctx, template: str, exc: FormError, **context: Any) -> Response:
     return render_form_errors(
-        request,
-        ctx,
-        "admin_users.html",
-        errors=exc.errors,
-        values=exc.values,
-        **_users_context(ctx),
+        request, ctx, template, errors=exc.errors, values=exc.values, **context
     )
 
 
@@ -187,17 +203,14 @@ def role_form(
         app_state(request).auth_cache.clear()  # their sessions end here at once
         return f"{user.name} is now {ROLE_WORDS.get(user.role, user.role)}; their sessions ended."
 
-    try:
-        return act(f"/admin/users/{name}", work)
-    except FormError as exc:
-        return render_form_errors(
-            request,
-            ctx,
-            "admin_user.html",
-            errors=exc.errors,
-            values=exc.values,
-            **_user_context(ctx, name),
-        )
+    return _act_or_again(
+        request,
+        ctx,
+        back=f"/admin/users/{name}",
+        work=work,
+        template="admin_user.html",
+        context=lambda: _user_context(ctx, name),
+    )
 
 
 @router.post("/admin/users/{name}/enrol")
@@ -207,13 +220,7 @@ def enrol_form(
     """A new one-time enrolment code for the user (to enable them again), shown once."""
     with ctx.write() as session:
         code = create_enrolment(session, actor=ctx.user, name=name)
-    return render(
-        request,
-        ctx,
-        "admin_user.html",
-        secret={"who": name, "code": code},
-        **_user_context(ctx, name),
-    )
+    return _shown_once(request, ctx, "admin_user.html", name, code, _user_context(ctx, name))
 
 
 @router.post("/admin/users/{name}/disable")
@@ -306,32 +313,41 @@ def assign_form(
         app_state(request).auth_cache.clear()
         return f"{who} now acts for {where}."
 
-    try:
-        return act("/admin/liaisons", work)
-    except FormError as exc:
-        return render_form_errors(
-            request,
-            ctx,
-            "admin_liaisons.html",
-            errors=exc.errors,
-            values=exc.values,
-            **_liaisons_context(ctx),
-        )
+    return _act_or_again(
+        request,
+        ctx,
+        back="/admin/liaisons",
+        work=work,
+        template="admin_liaisons.html",
+        context=lambda: _liaisons_context(ctx),
+    )
 
 
 # --- API tokens ---
 
 
-def _tokens_context(ctx: Ctx) -> dict[str, Any]:
+def _tokens_listing(ctx: Ctx) -> Listing:
     with ctx.read() as session:
-        tokens = list_tokens(session)
-    return {"tokens": tokens, **_common()}
+        names = sorted(reads.user_names(session).values())
+    return lists.tokens_listing(names)
+
+
+def _tokens_context(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Any]:
+    """The tokens list (listing.py: filtered by user, state, key id and date, sorted, paged
+    with the total); its rows hold key ids and names, never a secret or its hash."""
+    page = _tokens_listing(ctx).page(ctx, lists.tokens_statement(), params)
+    return {"page": page, **_common()}
 
 
 @router.get("/admin/tokens")
 def admin_tokens(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))]) -> Response:
-    """Every API token by its public key id (never a secret), newest first."""
-    return render(request, ctx, "admin_tokens.html", **_tokens_context(ctx))
+    """Every API token by its public key id (never a secret), newest first; `?format=csv`
+    downloads the filtered list."""
+    if wants_csv(request.query_params):
+        return _tokens_listing(ctx).csv_response(
+            ctx, lists.tokens_statement(), request.query_params, filename="api-tokens.csv"
+        )
+    return render(request, ctx, "admin_tokens.html", **_tokens_context(ctx, request.query_params))
 
 
 @router.post("/admin/tokens")
@@ -339,13 +355,8 @@ def issue_form(request: Request, ctx: Annotated[Ctx, Depends(require(P.USERS_MAN
     """A new API token for yourself (a token is issued only to its own user), shown once."""
     with ctx.write() as session:
         token = issue_token(session, actor=ctx.user, name=ctx.user.name)
-    return render(
-        request,
-        ctx,
-        "admin_tokens.html",
-        secret={"who": ctx.user.name, "code": token},
-        **_tokens_context(ctx),
-    )
+    context = _tokens_context(ctx, {})
+    return _shown_once(request, ctx, "admin_tokens.html", ctx.user.name, token, context)
 
 
 @router.post("/admin/tokens/{key_id}/revoke")
@@ -353,9 +364,7 @@ def revoke_form(
     request: Request,
     ctx: Annotated[Ctx, Depends(require(P.USERS_MANAGE))],
     key_id: KeyIdPath,
-    back: Annotated[
-        str, Form(max_length=200, pattern=r"^/admin[A-Za-z0-9/._@-]*$")
-    ] = "/admin/tokens",
+    back: BackPath = "/admin/tokens",
 ) -> Response:
     """Revoke a token; the sessions logged in with it end (yours too, if it is yours)."""
 

@@ -1,5 +1,6 @@
-"""The Monitoring pages: a hub and the monitor's lists, an incident with its resolution form,
-and the audit chain (verify now, download the export bundle).
+"""The Monitoring pages: a hub and the monitor's lists, an incident with its resolution form
+(for those who resolve) and its observations (monitors record them), and the audit chain
+(verify now, download the export bundle).
 
 Every list filters, sorts, pages and downloads as CSV (listing.py); every page that names
 persons appends a `read.dashboard_*` audit entry. Resolving an incident calls the same
@@ -30,6 +31,11 @@ from accord.dashboard.listing import AnySelect, Listing, wants_csv
 from accord.dashboard.pages import PageRoute, act, render
 from accord.errors import AccordError, PermissionDenied, UnknownOperationsRecord
 from accord.limits import LONG_TEXT_MAX
+from accord.operations.incident_observations import (
+    ObservationLevel,
+    list_observations,
+    record_observation,
+)
 from accord.operations.models import (
     ConsularCompletion,
     ConsularTask,
@@ -146,6 +152,7 @@ def _incident(ctx: Ctx, incident_id: int) -> dict[str, Any]:
             select(IncidentResolution).where(IncidentResolution.incident_id == incident_id)
         ).first()
         found["note"] = resolution.note if resolution is not None else ""
+        found["observations"] = list_observations(session, incident_id=incident_id)
     return found
 
 
@@ -158,6 +165,7 @@ def _incident_page(request: Request, ctx: Ctx, incident_id: int, **context: Any)
         "monitoring_incident.html",
         incident=incident,
         reasons=options("resolution_reason"),
+        levels=[(level.value, level.value.capitalize()) for level in ObservationLevel],
         **context,
     )
 
@@ -209,6 +217,47 @@ def resolve(
         except AccordError as exc:
             raise field_error(exc, "reason", values) from exc
         return f"Incident {incident_id} resolved: {chosen.description}."
+
+    try:
+        return act(target, work)
+    except FormError as exc:
+        return _incident_page(
+            request, ctx, incident_id, errors=exc.errors, values=exc.values, status=400
+        )
+
+
+@router.post("/monitoring/incidents/{incident_id}/observe")
+def observe(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(require(P.OPS_OBSERVE))],
+    incident_id: IncidentId,
+    level: Annotated[str, Form(max_length=64, pattern=NO_NUL)] = "",
+    text: FormText = "",
+) -> Response:
+    """A monitor's observation (note, concern, urgent) on the incident; it resolves nothing."""
+    values = {"level": level, "text": text}
+    target = f"/monitoring/incidents/{incident_id}"
+
+    def work() -> str:
+        check = FieldCheck(values)
+        code = check.choice("level", "Concern level", [c.value for c in ObservationLevel])
+        said = check.text("text", "What you observed", required=True, max_length=LONG_TEXT_MAX)
+        check.done()
+        chosen = ObservationLevel(str(code))
+        try:
+            with ctx.write() as session:
+                record_observation(
+                    session,
+                    actor=ctx.user,
+                    incident_id=incident_id,
+                    level=chosen,
+                    text=said or "",
+                )
+        except PermissionDenied:
+            raise
+        except AccordError as exc:
+            raise field_error(exc, "text", values) from exc
+        return f"Observation recorded on incident {incident_id} ({chosen.value})."
 
     try:
         return act(target, work)

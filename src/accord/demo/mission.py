@@ -5,8 +5,9 @@ files (24 Venezuelans, 6 Salvadorans), nomination, review by another user, third
 notice, a manifest, the boarding check that strikes the one Salvadoran whose 2019
 withholding grant surfaces on the morning of the flight, departure, a handover with one
 person missing (an incident: reconcile fails) until the incident is resolved (reconcile
-passes), the census, and the manifest as CSV, HTML and PDF. Record times are injected
-(March 2025), so every run writes the same registry.
+passes), the census, and the manifest as CSV, HTML and PDF. Before the flight, a nomination
+the workflow refuses (demo/refusal.py: a U.S. citizen from the synthetic case files).
+Record times are injected (March 2025), so every run writes the same registry.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from accord.casefile.models import V2_LISTS
+from accord.demo.refusal import attempt_refused_nomination
+from accord.operations.nomination import Nomination
 from accord.operations.results import BoardingResult, HandoverClose, ReconcileReport
 
 AGREEMENT = {"agreement": "sv-2025-offer", "pathway": "custody_placement", "destination": "SV"}
@@ -55,6 +58,7 @@ class MissionDemo:
     database: Path
     users: dict[str, str]
     tokens: dict[str, str]  # each demo user's API token, to log in to the dashboard
+    refused_nomination: Nomination  # a U.S. citizen from the synthetic case files: refused
     refused: BoardingResult  # the first departure: the boarding check struck someone
     departed: BoardingResult
     handover: HandoverClose
@@ -302,6 +306,15 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
             highlight=False,
         )
 
+        refused_nomination = attempt_refused_nomination(
+            engine,
+            actor=olivia,
+            agreement=AGREEMENT,
+            facility=FACILITY,
+            console=console,
+            now=at(14, 12),
+        )
+
         with write_session(engine) as s:  # the grant surfaces on the morning of the flight
             record_list(
                 s,
@@ -425,6 +438,7 @@ def run_mission_demo(*, out_dir: Path, console: Console) -> MissionDemo:
         database=database,
         users=dict(USERS),
         tokens=tokens,
+        refused_nomination=refused_nomination,
         refused=refused,
         departed=departed,
         handover=handover,

@@ -149,6 +149,12 @@ def _scalar(name: str, as_of: dt.date, law: LawSet) -> ParameterValue:
     return ParameterValue(name, v["from"], v["value"], v["source"])
 
 
+def parameter_on(name: str, as_of: dt.date) -> ParameterValue:
+    """A bundled scalar parameter's value in force on `as_of`, with its source (for readers
+    outside the rules, e.g. the transparency report's consular_notification_days)."""
+    return _scalar(name, as_of, bundled_law())
+
+
 def _notice(as_of: dt.date, profile: str) -> ParameterValue:
     """The regulation's or agency's terms of the period: under `agency_policy` the agency's
     where the period has one, otherwise the most protective of the period's values. (Court

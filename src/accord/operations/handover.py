@@ -57,6 +57,7 @@ from accord.operations.handover_reads import (
     read_subjects,
 )
 from accord.operations.law_change_open import check_not_in_class
+from accord.operations.law_due import due_acts_first
 from accord.operations.models import (
     ConsularTask,
     Incident,
@@ -204,6 +205,8 @@ def confirm_handover(
     """
     if commit is None:
         commit = for_one_service_call(session)
+    # an order in force from today acts first (then under the lock: the locked path below)
+    due_acts_first(session, actor=actor, now=now)
 
     def read_first() -> Snapshot[HandoverReads]:
         seen, reads = read_for_handover_pg(
@@ -283,6 +286,7 @@ def close_handover(
     mission = get_mission(session, mission_number)
     check_facility_scope(session, actor, mission.facility_id)
     require_mission_step(mission, "close the handover")
+    due_acts_first(session, actor=actor, now=at)  # an order in force from today acts first
     departed = list(
         session.scalars(
             select(TransferCase)

@@ -20,6 +20,9 @@ earlier day (a late record), is checked the same way once recorded (`act_on_depa
 no protected person is on a departed mission without an open incident and return case.
 Reconcile fails while any of them is open (reconcile.py, law_change_open.py); legal
 reviewers and officers see an alert on every dashboard page (dashboard/alerts.py).
+
+An entry that takes effect on a later day than its entry acts on that day, and one entered
+after its effective day acts at once on the persons it reached since (law_due.py).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from accord.law.court_orders import BARS_TITLE_8, CourtOrder, OrderState
 from accord.law.law_set import LawSet
 from accord.law_entries.models import LawEntryRecord
 from accord.law_entries.service import law_as_of_entries, registry_law
-from accord.operations.care import open_return
+from accord.operations.care import open_return, return_status
 from accord.operations.events import open_incident, record_event
 from accord.operations.models import (
     IncidentResolution,
@@ -49,7 +52,7 @@ from accord.operations.models import (
     OperationsEvent,
     TransferCase,
 )
-from accord.operations.states import CaseState, IncidentKind, MissionState
+from accord.operations.states import CaseState, IncidentKind, MissionState, ReturnStatus
 
 ORDER_ENTRY_KINDS = ("court_order", "court_order_event")
 # the profile the boarding check decides under (DecisionRequest's default; a test checks they
@@ -131,7 +134,9 @@ def case_request(case: TransferCase, day: dt.date, law: LawSet, profile: str) ->
 
 
 def _acted(session: Session, case_id: int, order_id: str) -> bool:
-    """An incident for this case and order is open already (acting twice opens nothing)."""
+    """An incident or a return case opened for this case and order is open already (acting
+    twice opens nothing): a person handed over after their incident was resolved is still
+    owed the return case opened then."""
     events = session.scalars(
         select(OperationsEvent).where(
             OperationsEvent.case_id == case_id, OperationsEvent.kind == ACTED
@@ -147,6 +152,11 @@ def _acted(session: Session, case_id: int, order_id: str) -> bool:
         ).first()
         if done is None:
             return True
+        returned = event.details.get("return_case")
+        if returned is not None and (
+            return_status(session, int(returned)) != ReturnStatus.BACK_IN_US_CUSTODY
+        ):
+            return True
     return False
 
 
@@ -160,24 +170,29 @@ def _in_the_air(
     entry_id: int | None,
     found: str,
     decision_record_id: int,
+    situation: str | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[int, int | None]:
-    """The incident (and, for a class member, the return case) of a person in the air."""
+    """The incident (and, for a class member, the return case) of a person in the air, or
+    of one the order reached in the air or on departure and since handed over: `situation`
+    then says where they are, and `as_of` the day they were decided as of (law_due.py)."""
     order = state.order
     mission = session.get(Mission, case.mission_id) if case.mission_id else None
     flight = f"mission {mission.mission_number}" if mission else "a departed mission"
+    where = situation or f"is in the air on {flight} to {case.destination}"
     entered = f"law entry {entry_id}" if entry_id is not None else "the bundled law data"
     about = {"order": order.id, "law_entry": entry_id, "decision_record_id": decision_record_id}
     if found == "in_class":
         kind = IncidentKind.COURT_ORDER_IN_TRANSIT
         text = (
-            f"{case.person_id} is in the air on {flight} to {case.destination}, and "
+            f"{case.person_id} {where}, and "
             f"{order.title} ({order.court}, {order.docket}; {entered}) protects them: "
             f"it {state.effect.words() if state.effect else 'bars the removal'}; return them"
         )
     else:
         kind = IncidentKind.COURT_ORDER_CLASS_UNKNOWN
         text = (
-            f"{case.person_id} is in the air on {flight} to {case.destination}; whether "
+            f"{case.person_id} {where}; whether "
             f"{order.title} ({order.court}, {order.docket}; {entered}) protects them cannot "
             "be told from the facts recorded: a legal reviewer must establish it"
         )
@@ -203,7 +218,13 @@ def _in_the_air(
         at=at,
         case=case,
         decision_record_id=decision_record_id,
-        details={**about, "membership": found, "incident": incident, "return_case": returned},
+        details={
+            **about,
+            "membership": found,
+            "incident": incident,
+            "return_case": returned,
+            **({"as_of": as_of.isoformat()} if as_of is not None else {}),
+        },
     )
     return incident, returned
 
@@ -242,7 +263,7 @@ def act_on_law_entry(
             session, actor=actor, record=record, state=state, law=after, at=at, profile=used
         )
     previous = before.orders.get(order_id)
-    append_audit(
+    entry = append_audit(
         session,
         actor=actor,
         action="operations.law_change",
@@ -255,6 +276,17 @@ def act_on_law_entry(
         },
         now=at,
     )
+    # entered on its effective day, it has acted as of that day; entered later, it acts now
+    # on the persons it reached since that day (handed over too); entered earlier, it acts
+    # on that day (law_due.py: the operations that move a case, `accord law act-due`)
+    from accord.operations import law_due  # law_due builds on this module
+
+    if record.effective_on == day:
+        law_due.record_acted(session, actor=actor, record=record, at=at, audit_seq=entry.seq)
+    elif record.effective_on < day:
+        law_due.act_as_of_effective_day(
+            session, actor=actor, record=record, law=after, at=at, profile=used, hold=False
+        )
     return acts
 
 
@@ -267,7 +299,10 @@ def _act(
     law: LawSet,
     at: dt.datetime,
     profile: str,
+    in_the_air: bool = True,
 ) -> LawChangeActs:
+    """`in_the_air=False`: the cases before departure only (law_due.py decides the departed
+    as of the day the order reached them)."""
     effect = state.effect
     assert effect is not None
     day = at.date()
@@ -278,6 +313,8 @@ def _act(
     incidents: list[int] = []
     returns: list[int] = []
     for case in _active_cases(session, destinations):
+        if case.state == CaseState.DEPARTED.value and not in_the_air:
+            continue
         if case.state == CaseState.DEPARTED.value:
             decision, decision_record = decide_from_registry(
                 session,

@@ -97,8 +97,10 @@ def check_not_in_class(
     session: Session, *, incident: Incident, actor: User, at: dt.datetime
 ) -> None:
     """Resolving a court-order incident as `not_in_class`: the engine must agree, under the
-    registry's law on the day the incident was opened and the facts recorded now, that the
-    order does not protect the person (RuleOfLawBlock says what it finds instead)."""
+    registry's law on the day the person was decided as of when it was opened (the day the
+    incident was opened, or the day a late entry reached them: law_due.py) and the facts
+    recorded now, that the order does not protect the person (RuleOfLawBlock says what it
+    finds instead)."""
     if incident.kind not in ORDER_INCIDENTS:
         raise RuleOfLawBlock(
             f"incident {incident.id} is {incident.kind}: not_in_class resolves an incident "
@@ -115,9 +117,11 @@ def check_not_in_class(
         raise RuleOfLawBlock(f"incident {incident.id} names no order to check")
     law = registry_law(session)
     order = law.order(str(mine[0].details["order"]))
+    decided = mine[0].details.get("as_of")
+    day = dt.date.fromisoformat(str(decided)) if decided else incident.opened_at.date()
     decision, _ = decide_from_registry(
         session,
-        request=case_request(case, incident.opened_at.date(), law, OPERATIONS_PROFILE),
+        request=case_request(case, day, law, OPERATIONS_PROFILE),
         person_id=case.person_id,
         actor=actor,
         now=at,
@@ -127,6 +131,6 @@ def check_not_in_class(
         words = "in its class" if found == "in_class" else "possibly in its class (not known)"
         raise RuleOfLawBlock(
             f"{case.person_id} is {words} under {order.title} ({order.court}, {order.docket}) "
-            f"on {incident.opened_at.date()}, with the facts recorded now: record the facts "
+            f"on {day}, with the facts recorded now: record the facts "
             "that settle it, or resolve the incident by where the person is"
         )

@@ -34,6 +34,7 @@ from accord.operations.events import (
     transition,
 )
 from accord.operations.law_change import act_on_departure, law_known_at
+from accord.operations.law_due import due_acts_first
 from accord.operations.models import Mission, MissionLeg, OperationsEvent, TransferCase
 from accord.operations.nomination import case_request
 from accord.operations.results import BoardingResult, Struck
@@ -281,6 +282,7 @@ def check_mission(
     at = begin(session, now)
     mission = get_mission(session, mission_number)
     require_mission_step(mission, "run the boarding check")
+    due_acts_first(session, actor=actor, now=at)  # an order in force from today acts first
     cleared, struck = _check(
         session,
         mission,
@@ -321,6 +323,7 @@ def depart_mission(
         )
     mission = get_mission(session, mission_number)
     require_mission_step(mission, "depart")
+    due_acts_first(session, actor=actor, now=at)  # an order in force from today acts first
     if not passengers(session, mission):  # a departure of nobody is not a departure
         raise IllegalTransition(
             subject=f"mission {mission.mission_number}",

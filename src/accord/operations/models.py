@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 import accord.decisions.models  # noqa: F401  (decision_records, which events reference)
+import accord.law_entries.models as _law_entries  # noqa: F401  (law_entry_acts references it)
 from accord.db import Base, BigId, UTCDateTime
 from accord.registry import PERSON_ID_LENGTH
 
@@ -264,6 +265,38 @@ class LiaisonFacility(Base):
     audit_seq: Mapped[int] = mapped_column(BigId)
 
 
+class IncidentObservation(Base):
+    """A monitor's observation on an incident (note, concern or urgent): append-only, like
+    the incidents themselves (migration 0018's triggers). A monitor writes no case data and
+    resolves nothing; this is its voice on the record, beside the incident."""
+
+    __tablename__ = "incident_observations"
+    __table_args__ = (Index("ix_incident_observations_incident", "incident_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    level: Mapped[str] = mapped_column(String(CODE))
+    text: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    audit_seq: Mapped[int] = mapped_column(BigId)
+
+
+class LawEntryAct(Base):
+    """A court-order law entry that has acted on operations as of its own effective day
+    (operations/law_due.py): at its entry when entered on or after that day, else by the
+    first due acts on or after it. One row per entry (the primary key): two processes
+    running due acts at once cannot both act (migration 0019; append-only)."""
+
+    __tablename__ = "law_entry_acts"
+
+    law_entry_id: Mapped[int] = mapped_column(ForeignKey("law_entries.id"), primary_key=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    acted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    acted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    audit_seq: Mapped[int] = mapped_column(BigId)
+
+
 OPERATIONS_APPEND_ONLY: tuple[str, ...] = (
     "mission_legs",
     "operations_events",
@@ -278,4 +311,5 @@ OPERATIONS_APPEND_ONLY: tuple[str, ...] = (
     "monitoring_visits",
     "monitoring_findings",
     "liaison_facilities",
+    "incident_observations",  # migration 0018
 )

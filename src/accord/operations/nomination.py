@@ -18,7 +18,9 @@ exception) raises RuleOfLawBlock, and its caller's rollback writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +42,7 @@ from accord.operations.models import TransferCase
 from accord.operations.states import CaseState
 from accord.registry import person_case_file
 
+P = ParamSpec("P")
 NOTICE_RULE = "third_country_notice"
 # Failed rules a later step of the workflow completes, and how: they do not refuse a
 # nomination nor an approval; the boarding check decides them again as of departure.
@@ -245,31 +248,19 @@ def nominate_with_decision(
     return Nomination(person_id, case, decision, record.id)
 
 
-def nominate(
-    session: Session,
-    *,
-    actor: User,
-    person_id: str,
-    agreement: str,
-    pathway: str,
-    destination: str,
-    facility: str | None = None,
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> TransferCase:
-    """nominate_with_decision for code that wants the case or an exception: a refusal
-    raises RuleOfLawBlock (the caller's rollback then keeps nothing of it)."""
-    done = nominate_with_decision(
-        session,
-        actor=actor,
-        person_id=person_id,
-        agreement=agreement,
-        pathway=pathway,
-        destination=destination,
-        facility=facility,
-        note=note,
-        now=now,
-    )
-    done.raise_if_refused()
-    assert done.case is not None
-    return done.case
+def _case_or_refusal(nominating: Callable[P, Nomination]) -> Callable[P, TransferCase]:
+    """`nominating` with the same arguments (one signature to keep), returning the case."""
+
+    def nominate(*args: P.args, **kwargs: P.kwargs) -> TransferCase:
+        """nominate_with_decision (the same arguments) for code that wants the case or an
+        exception: a refusal raises RuleOfLawBlock (the caller's rollback then keeps nothing
+        of it)."""
+        done = nominating(*args, **kwargs)
+        done.raise_if_refused()
+        assert done.case is not None
+        return done.case
+
+    return nominate
+
+
+nominate = _case_or_refusal(nominate_with_decision)

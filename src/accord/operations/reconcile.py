@@ -17,6 +17,7 @@ from accord.operations.custody import census_count, occupancy
 from accord.operations.events import CUSTODY_IN
 from accord.operations.handover import list_incidents
 from accord.operations.law_change_open import open_acts
+from accord.operations.law_due import waiting_entries
 from accord.operations.models import (
     CensusReport,
     FacilityCount,
@@ -156,6 +157,18 @@ def reconcile(session: Session, *, now: dt.datetime | None = None) -> ReconcileR
                     f"({entry}) is open until the person is back in U.S. custody",
                 )
             )
+    # an order in force that has not acted (nobody ran `accord law act-due`): law_due.py
+    for waiting in waiting_entries(session, day=moment.date()):
+        law_entry = waiting.record
+        out.append(
+            Violation(
+                "court_order_not_acted",
+                f"law_entry:{law_entry.id}",
+                f"court order {law_entry.subject} (law entry {law_entry.id}, {law_entry.kind}) "
+                f"took effect on {law_entry.effective_on} and has not acted on operations: "
+                f"{waiting.cases} case(s) waiting; run `accord law act-due`",
+            )
+        )
     for case in cases.values():
         if case.state == CaseState.MISSING.value and case.id not in open_cases:
             out.append(

@@ -11,13 +11,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from accord.api.deps import Ctx, PersonIdIn, RecordId, require
 from accord.api.problems import PROBLEM_RESPONSES, problem
-from accord.api.schemas import Done
+from accord.api.schemas import Done, In, Out
 from accord.auth import Permission
-from accord.errors import RuleOfLawBlock
+from accord.errors import RuleOfLawBlock, UnknownOperationsRecord
+from accord.limits import LongText
+from accord.operations.events import check_facility_scope
 from accord.operations.handover import resolve_incident
+from accord.operations.incident_observations import (
+    ObservationLevel,
+    list_observations,
+    record_observation,
+)
+from accord.operations.models import Incident, Mission
 from accord.operations.reconcile import reconcile as run_reconcile
 from accord.operations.schemas import (
     CaseDetailOut,
@@ -206,6 +215,63 @@ def resolve(
             occurred_at=body.occurred_at,
         )
     return Done(message=f"incident {incident_id} resolved ({body.reason.value})")
+
+
+class ObservationIn(In):
+    level: ObservationLevel
+    text: Annotated[LongText, Field(min_length=1)]
+
+
+class ObservationOut(Out):
+    id: int
+    incident_id: int
+    level: ObservationLevel
+    text: str
+    recorded_at: str
+    recorded_by: str
+
+
+@router.post("/incidents/{incident_id}/observations", status_code=201)
+def observe(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_OBSERVE))],
+    incident_id: RecordId,
+    body: ObservationIn,
+) -> Done:
+    """A monitor's observation on an incident (note, concern, urgent); it resolves nothing.
+    An urgent one on an open incident alerts officers and legal reviewers."""
+    with ctx.write() as session:
+        observation = record_observation(
+            session, actor=ctx.user, incident_id=incident_id, level=body.level, text=body.text
+        )
+        observation_id = observation.id
+    return Done(message=f"observation {observation_id} on incident {incident_id} recorded")
+
+
+@router.get("/incidents/{incident_id}/observations")
+def observations(
+    ctx: Annotated[Ctx, Depends(require(P.OPS_READ, P.OPS_INCIDENTS))], incident_id: RecordId
+) -> list[ObservationOut]:
+    """An incident's observations, newest first, with who recorded each and when (a
+    receiving liaison: of its facility's incidents, those it resolves)."""
+    with ctx.read() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise UnknownOperationsRecord(f"no incident {incident_id}")
+        mission = session.get(Mission, incident.mission_id) if incident.mission_id else None
+        check_facility_scope(session, ctx.user, mission.facility_id if mission else None)
+        out = [
+            ObservationOut(
+                id=o.id,
+                incident_id=o.incident_id,
+                level=ObservationLevel(o.level),
+                text=o.text,
+                recorded_at=o.recorded_at.isoformat(),
+                recorded_by=o.recorded_by,
+            )
+            for o in list_observations(session, incident_id=incident_id)
+        ]
+    ctx.audit_read("read.incident_observations", f"incident:{incident_id}", count=len(out))
+    return out
 
 
 @router.get("/reconcile")

@@ -50,6 +50,13 @@ def _resource(name: str, title: str, description: str, schema: dict[str, Any]) -
     }
 
 
+def _consular(provenance: Any) -> str:
+    return (
+        f" In time: within {provenance.consular_deadline_days} days of the handover; "
+        f"{provenance.consular_deadline_source}."
+    )
+
+
 def datapackage(publication: Publication) -> dict[str, Any]:
     provenance = publication.provenance
     suppression = (
@@ -62,7 +69,8 @@ def datapackage(publication: Publication) -> dict[str, Any]:
             t.name,
             t.title,
             f"{t.title}, per month (UTC) of {provenance.period}, in {t.unit}. "
-            + (suppression if t.suppressed else "Not suppressed: no person is counted."),
+            + (suppression if t.suppressed else "Not suppressed: no person is counted.")
+            + (_consular(provenance) if t.name == "consular_notifications" else ""),
             t.schema(),
         )
         for t in publication.tables

@@ -11,7 +11,7 @@ from accord.errors import InputError
 MAX_MONTHS = 120  # ten years: a report's tables have one column a month
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
 DEFAULT_THRESHOLD = 11
-CONSULAR_DEADLINE_DAYS = 3  # an assumption: art. 36 says "without delay" (docs/publish.md)
+CONSULAR_PARAMETER = "consular_notification_days"  # law/data/parameters.yaml
 THRESHOLD_RANGE = (2, 1000)
 
 

@@ -89,6 +89,8 @@ def html_table(table: CountTable) -> dict[str, Any]:
         "rows": list(zip([*table.rows, TOTAL], table.published(), strict=True)),
         "suppressed": len(table.hidden),
         "verified": table.verified,
+        "records": table.records,
+        "not_checkable": table.not_checkable,
     }
 
 

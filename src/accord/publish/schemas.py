@@ -16,6 +16,9 @@ class ProvenanceOut(BaseModel):
     period: str
     threshold: int = Field(description="No cell of 1 to threshold - 1 persons is published")
     consular_deadline_days: int
+    consular_deadline_source: str = Field(
+        description="The law parameter and its citation, or that the publisher set the days"
+    )
     backend: str
 
 
@@ -30,6 +33,10 @@ class TableOut(BaseModel):
     small_cells_suppressed: bool = Field(description="False for counts of no person")
     suppressed_cells: int
     verified_from_audit_bundle: bool
+    verified_with_records: bool = Field(
+        description="verify_bundle.py checks it with the audit bundle and the records folder"
+    )
+    not_checkable_because: str | None
 
 
 class LimitOut(BaseModel):

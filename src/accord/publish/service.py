@@ -28,17 +28,22 @@ from accord.db import append_audit
 from accord.db.audit import chain_head, format_time, utc_now
 from accord.errors import InputError
 from accord.law.catalogue import ruleset_hash
+from accord.law.parameters import parameter_on
 from accord.operations.states import CounselAccessKind, FindingSeverity, IncidentKind, StrikeReason
 from accord.publish import queries as q
 from accord.publish.datapackage import datapackage
-from accord.publish.period import CONSULAR_DEADLINE_DAYS, Period
+from accord.publish.period import CONSULAR_PARAMETER, Period
 from accord.publish.suppression import suppress_linked
 from accord.publish.tables import CountTable, FeeTable, ordered_rows, top_rows
 
 FORMAT = "accord-transparency-report"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: tables say verified_with_records and not_checkable_because
 LARGEST_GROUPS = 10  # nationalities and rules named; the rest are "other"
 PER_DIEM = "ice_detention_bed_day"  # billing/data/costs.yaml
+RULES_NOT_CHECKABLE = (
+    "a decision's audit entry records its outcome, the ruleset's hash and the digest of its "
+    "inputs, not the rules it failed; recomputing them needs the rules engine and the facts"
+)
 Progress = Callable[[int, int, str], None]
 
 
@@ -52,6 +57,7 @@ class Provenance:
     period: str
     threshold: int
     consular_deadline_days: int
+    consular_deadline_source: str  # the law parameter and its citation, or the override
     backend: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -125,11 +131,14 @@ def build_publication(
     *,
     period: Period,
     threshold: int,
-    consular_deadline_days: int = CONSULAR_DEADLINE_DAYS,
+    consular_deadline_days: int | None = None,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> Publication:
-    """Every table of the period, suppressed, with the provenance of the head read."""
+    """Every table of the period, suppressed, with the provenance of the head read.
+    `consular_deadline_days` None: the law parameter consular_notification_days in force on
+    the period's last day; a number overrides it (and the report says so)."""
+    deadline, deadline_source = consular_deadline(period, consular_deadline_days)
     head = chain_head(session)
     at = head.recorded_at or dt.datetime.min.replace(tzinfo=dt.UTC)
     seq = head.seq
@@ -146,9 +155,7 @@ def build_publication(
         ("return cases", lambda: q.return_cases(session, period, seq)),
         (
             "consular notifications",
-            lambda: q.consular_notifications(
-                session, period, seq, deadline_days=consular_deadline_days
-            ),
+            lambda: q.consular_notifications(session, period, seq, deadline_days=deadline),
         ),
         ("counsel access", lambda: q.counsel_access(session, period, seq)),
         ("monitoring visits", lambda: q.monitoring_visits(session, period, seq)),
@@ -164,7 +171,7 @@ def build_publication(
         results[what] = run()
     if progress is not None:
         progress(len(steps), len(steps), "suppressing small cells")
-    tables = _tables(period, results, consular_deadline_days)
+    tables = _tables(period, results, deadline)
     _suppress(tables, threshold)
     fees = _fees(period, results["fees"])
     fees.suppress(threshold)
@@ -176,10 +183,23 @@ def build_publication(
         published_at=format_time(now or utc_now()),
         period=period.text,
         threshold=threshold,
-        consular_deadline_days=consular_deadline_days,
+        consular_deadline_days=deadline,
+        consular_deadline_source=deadline_source,
         backend=session.get_bind().dialect.name,
     )
     return Publication(period, provenance, tables, fees, _limits())
+
+
+def consular_deadline(period: Period, override: int | None) -> tuple[int, str]:
+    """Days within which a consular notification counts as in time, and where that comes from."""
+    parameter = parameter_on(CONSULAR_PARAMETER, period.end.date() - dt.timedelta(days=1))
+    cited = (
+        f"law parameter {CONSULAR_PARAMETER} ({parameter.value} days, in force from "
+        f"{parameter.effective_from.isoformat()}): {parameter.source}"
+    )
+    if override is None:
+        return int(parameter.value), cited
+    return override, f"set by the publisher, instead of the {cited}"
 
 
 def _tables(period: Period, r: dict[str, Any], deadline: int) -> list[CountTable]:
@@ -187,10 +207,10 @@ def _tables(period: Period, r: dict[str, Any], deadline: int) -> list[CountTable
     return [
         _table("transfers_by_pathway", "Persons transferred, by pathway", "pathway",
                "the legal pathway of the transfer", "persons", period,
-               r["transfers by pathway"], **transfers),
+               r["transfers by pathway"], records=True, **transfers),
         _table("transfers_by_destination", "Persons transferred, by destination country",
                "destination", "ISO 3166-1 alpha-2 code of the receiving country", "persons",
-               period, r["transfers by destination"], **transfers),
+               period, r["transfers by destination"], records=True, **transfers),
         _table("transfers_by_facility", "Persons transferred, by receiving facility",
                "facility", "the receiving facility's id in the agreement", "persons", period,
                r["transfers by facility"], verified=True, **transfers),
@@ -198,13 +218,15 @@ def _tables(period: Period, r: dict[str, Any], deadline: int) -> list[CountTable
                f"Persons transferred, by nationality (the {LARGEST_GROUPS} largest groups)",
                "nationality", "ISO 3166-1 alpha-2 code of the first nationality on record; "
                "'other' groups the rest", "persons", period,
-               top_rows(r["transfers by nationality"], LARGEST_GROUPS), **transfers),
+               top_rows(r["transfers by nationality"], LARGEST_GROUPS), records=True,
+               **transfers),
         _table("decisions_by_outcome", "Decisions recorded, by outcome", "outcome",
                "eligible, ineligible or undetermined", "decisions", period, r["decisions"],
                ["eligible", "ineligible", "undetermined"], verified=True),
         _table("rules_failed_most", f"Rules failed most ({LARGEST_GROUPS} named)", "rule",
                "the rule's id (accord rules show RULE); 'other' groups the rest",
-               "rule failures", period, top_rows(r["rules failed"], LARGEST_GROUPS)),
+               "rule failures", period, top_rows(r["rules failed"], LARGEST_GROUPS),
+               not_checkable=RULES_NOT_CHECKABLE),
         _table("boarding_strikes", "Persons struck at boarding, by reason", "reason",
                "the coded reason of the strike", "persons", period, r["boarding strikes"],
                [s.value for s in StrikeReason], verified=True),
@@ -213,14 +235,15 @@ def _tables(period: Period, r: dict[str, Any], deadline: int) -> list[CountTable
                verified=True, group="incidents"),
         _table("incidents_days_open", "Incidents opened, by how long they stayed open",
                "time_open", "from opening to resolution", "incidents", period,
-               r["incidents open"], q.DAYS_OPEN, group="incidents"),
+               r["incidents open"], q.DAYS_OPEN, records=True, group="incidents"),
         _table("return_cases", "Court-ordered return cases opened, by time to return",
                "outcome", "from the order to the person back in U.S. custody", "persons",
-               period, r["return cases"], q.RETURN_OUTCOMES),
+               period, r["return cases"], q.RETURN_OUTCOMES, records=True),
         _table("consular_notifications",
                f"Consular notifications owed, made within {deadline} days or not", "outcome",
                f"notified within {deadline} days of the handover (in time) or not",
-               "notifications", period, r["consular notifications"], q.CONSULAR_OUTCOMES),
+               "notifications", period, r["consular notifications"], q.CONSULAR_OUTCOMES,
+               records=True),
         _table("counsel_access", "Contacts with counsel, by kind", "kind",
                "in person, call, correspondence, or access refused", "contacts", period,
                r["counsel access"], [k.value for k in CounselAccessKind], verified=True),
@@ -235,7 +258,7 @@ def _tables(period: Period, r: dict[str, Any], deadline: int) -> list[CountTable
                period, r["held by facility"], flow=False, verified=True, group="held"),
         _table("held_by_agreement", "Persons held at the end of the month, by agreement",
                "agreement", "the agreement (quota: facility_limits.csv)", "persons", period,
-               r["held by agreement"], flow=False, group="held"),
+               r["held by agreement"], flow=False, records=True, group="held"),
     ]  # fmt: skip
 
 
@@ -296,7 +319,8 @@ def publication_files(publication: Publication) -> dict[str, bytes]:
     written["publication.json"] = _json(publication.as_dict())
     written["datapackage.json"] = _json(datapackage(publication))
     written.update(render_report(publication))
-    written["verify_bundle.py"] = (files("accord.publish") / "verify_bundle.py").read_bytes()
+    for script in ("verify_bundle.py", "verify_records.py", "suppression.py"):  # stdlib only
+        written[script] = (files("accord.publish") / script).read_bytes()
     return written
 
 
@@ -321,6 +345,32 @@ def write_publication(publication: Publication, out: Path) -> dict[str, str]:
         for name, data in written.items():
             (tmp / name).write_bytes(data)
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(written.items())}
+
+
+def write_records(session: Session, publication: Publication, out: Path) -> int:
+    """The records folder of the report (records.py), atomically, read in `session`: the
+    transaction the report was built in. Returns the number of files."""
+    from accord.publish.records import RECORDS_FORMAT, publication_records
+
+    provenance = publication.provenance
+    written = publication_records(
+        session,
+        period=publication.period,
+        head_seq=provenance.head_seq,
+        head_hash=provenance.head_hash,
+    )
+
+    def is_records(path: Path) -> bool:
+        try:
+            found = json.loads((path / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(found, dict) and found.get("format") == RECORDS_FORMAT
+
+    with output_folder(out, is_own=is_records, what="a records folder") as tmp:
+        for name, data in written.items():
+            (tmp / name).write_bytes(data)
+    return len(written)
 
 
 def record_publication(

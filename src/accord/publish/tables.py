@@ -36,6 +36,8 @@ class CountTable:
     flow: bool = True  # events in a month (a period column), not a stock at its end
     suppressed: bool = True  # counts that concern persons
     verified: bool = False  # verify_bundle.py recomputes it from the audit bundle
+    records: bool = False  # ... from the audit bundle and the records folder (records.py)
+    not_checkable: str | None = None  # why verify_bundle.py cannot check it
     group: str | None = None  # tables that publish the same total row
     hidden: set[Cell] = field(default_factory=set)
 
@@ -109,6 +111,8 @@ class CountTable:
             "small_cells_suppressed": self.suppressed,
             "suppressed_cells": len(self.hidden),
             "verified_from_audit_bundle": self.verified,
+            "verified_with_records": self.records,
+            "not_checkable_because": self.not_checkable,
         }
 
 

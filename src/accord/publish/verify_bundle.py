@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check an Accord transparency report against the offline audit bundle of its head.
 
-    python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR
+    python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR [RECORDS_DIR]
 
 Standard library only (Python 3.10+), one file. The report's `publication.json` names
 the audit chain's head it was built from (sequence and hash). This script:
@@ -10,14 +10,21 @@ the audit chain's head it was built from (sequence and hash). This script:
    hash (the algorithm of the bundle's VERIFY.md), and requires the head's hash to be the
    one the report states;
 2. recomputes, from those entries alone, every table the report marks as verifiable
-   (transfers by facility, decisions by outcome, boarding strikes, incidents by kind,
-   counsel access, monitoring visits and findings, persons held at each facility);
-3. requires every published cell of those tables to be the count the entries give, and
-   every cell of 1 to threshold - 1 persons to be suppressed.
+   from the bundle (transfers by facility, decisions by outcome, boarding strikes,
+   incidents by kind, counsel access, monitoring visits and findings, persons held at each
+   facility, and the invoices and fees invoiced of the fee table);
+3. with the records folder of the same head (RECORDS_DIR, or the bundle's `records/`,
+   written by `accord publish --records`; records.py in Accord says what each holds),
+   checks each record against the audit entry it belongs to (by digest, or by agreeing
+   with the entry that names it) and recomputes the tables that rest on them: transfers by
+   pathway, destination and nationality, incidents by days open, return cases, consular
+   notifications, persons held by agreement, and persons and days billed;
+4. requires every published cell of those tables to be the count they give, and every cell
+   of 1 to threshold - 1 persons to be suppressed.
 
-The other tables (nationality, pathway, destination, rules failed, returns, consular
-notifications, fees) rest on registry rows whose audit entries hold digests, not the
-values counted: they are listed as not checkable from the bundle.
+One table cannot be checked offline, and the report says why: the rules failed most (a
+decision's entry records its outcome and the digest of its inputs, not the rules it failed;
+recomputing them needs the rules engine and the facts).
 
 Exit status 0: every check passed. 1: a check failed (the first line says which table,
 row, column and both figures). 2: a folder or file cannot be read.
@@ -25,9 +32,6 @@ row, column and both figures). 2: a folder or file cannot be read.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import hashlib
 import json
 import sys
 from collections import Counter
@@ -35,30 +39,41 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+if __package__:  # inside Accord
+    from accord.publish.verify_records import (
+        _CANONICAL,
+        CUSTODY_IN,
+        CUSTODY_OUT,
+        Mismatch,
+        Unreadable,
+        _read_csv,
+        _sha256,
+        _utc_month,
+        check_fees,
+        fee_figures,
+        read_records,
+        record_counts,
+    )
+else:  # run as a script in a report folder: the file beside this one (even with -I)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from verify_records import (  # type: ignore[import-not-found,no-redef]
+        _CANONICAL,
+        CUSTODY_IN,
+        CUSTODY_OUT,
+        Mismatch,
+        Unreadable,
+        _read_csv,
+        _sha256,
+        _utc_month,
+        check_fees,
+        fee_figures,
+        read_records,
+        record_counts,
+    )
+
 GENESIS = "0" * 64
-UTC = dt.timezone(dt.timedelta(0))  # dt.UTC is Python 3.11+
 NONE = "(none)"
 TOTAL, PERIOD = "total", "period"
-CUSTODY_IN = {"operations.handover_received"}
-CUSTODY_OUT = {
-    "operations.released",
-    "operations.transferred",
-    "operations.returned",
-    "operations.died",
-}
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-class Unreadable(Exception):
-    """A folder or file that cannot be read (exit status 2)."""
-
-
-class Mismatch(Exception):
-    """A published figure the bundle does not give (exit status 1)."""
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _entry_hash(entry: dict[str, Any]) -> str:
@@ -107,14 +122,6 @@ def entries_to_head(bundle: Path, head_seq: int, head_hash: str) -> Iterator[dic
         raise Mismatch(
             f"entry {head_seq} of the bundle has hash {prev}, the report states {head_hash}"
         )
-
-
-def _utc_month(text: str) -> str:
-    """YYYY-MM in UTC of an ISO 8601 time with an offset."""
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def bundle_counts(entries: list[dict[str, Any]], months: list[str]) -> dict[str, Counter[Any]]:
@@ -185,17 +192,6 @@ def expected_grid(
     return [*body, [sum(cells[j] for cells in body) for j in range(width)]]
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        raise Unreadable(f"{path}: {exc.strerror or exc}") from None
-    if not rows:
-        raise Unreadable(f"{path}: empty")
-    return rows[0], rows[1:]
-
-
 def check_table(
     report: Path, table: dict[str, Any], counts: Counter[Any], months: list[str], threshold: int
 ) -> int:
@@ -225,35 +221,65 @@ def check_table(
     return checked
 
 
-def verify(report: Path, bundle: Path) -> str:
+def verify(report: Path, bundle: Path, records_dir: Path | None = None) -> str:
     """One line saying what matched; Mismatch or Unreadable otherwise."""
     try:
         publication = json.loads((report / "publication.json").read_text("utf-8"))
         provenance = publication["provenance"]
         head_seq, head_hash = int(provenance["head_seq"]), str(provenance["head_hash"])
         months, threshold = list(publication["months"]), int(provenance["threshold"])
+        deadline = int(provenance.get("consular_deadline_days", 3))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise Unreadable(f"{report}/publication.json: cannot be read ({exc})") from None
     entries = list(entries_to_head(bundle, head_seq, head_hash))
     counts = bundle_counts(entries, months)
+    if records_dir is None and (bundle / "records").is_dir():
+        records_dir = bundle / "records"
+    records = None if records_dir is None else read_records(records_dir, head_seq, head_hash)
+    if records is not None:
+        counts.update(record_counts(entries, records, months, deadline))
     checked = tables = 0
+    waiting, never = [], []
     for table in publication["tables"]:
-        if table.get("verified_from_audit_bundle"):
-            checked += check_table(report, table, counts[table["name"]], months, threshold)
+        name = table["name"]
+        if table.get("verified_from_audit_bundle") or (
+            records is not None and table.get("verified_with_records")
+        ):
+            checked += check_table(report, table, counts[name], months, threshold)
             tables += 1
-    others = [t["name"] for t in publication["tables"] if not t.get("verified_from_audit_bundle")]
-    return (
+        elif table.get("verified_with_records"):
+            waiting.append(name)
+        else:
+            never.append(f"{name} ({table.get('not_checkable_because') or 'not checkable'})")
+    fees = publication.get("fees")
+    if isinstance(fees, dict) and "name" in fees:
+        rows, _ = fee_figures(entries, records, months)
+        checked += check_fees(report, fees, rows, records is not None, threshold)
+        tables += 1
+        if records is None:
+            waiting.append(f"{fees['name']} (persons, days and the domestic alternative)")
+    said = (
         f"OK: {checked} published cells of {tables} tables are the counts of audit entries "
-        f"1..{head_seq} (head {head_hash}); not checkable from the bundle: {', '.join(others)}"
+        f"1..{head_seq} (head {head_hash})"
+        + (" and the records checked against them" if records is not None else "")
     )
+    if waiting:
+        said += f"; with the records folder also: {', '.join(waiting)}"
+    if never:
+        said += f"; not checkable offline: {'; '.join(never)}"
+    return said
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print(
+            "usage: python3 verify_bundle.py REPORT_DIR AUDIT_BUNDLE_DIR [RECORDS_DIR]",
+            file=sys.stderr,
+        )
         return 2
     try:
-        print(verify(Path(argv[0]), Path(argv[1])))
+        records = Path(argv[2]) if len(argv) == 3 else None
+        print(verify(Path(argv[0]), Path(argv[1]), records))
     except Unreadable as exc:
         print(f"UNREADABLE: {exc}", file=sys.stderr)
         return 2

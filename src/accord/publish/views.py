@@ -17,12 +17,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from accord.api.deps import Ctx, require
 from accord.api.problems import PROBLEM_RESPONSES
 from accord.auth import Permission
-from accord.publish.period import (
-    CONSULAR_DEADLINE_DAYS,
-    DEFAULT_THRESHOLD,
-    THRESHOLD_RANGE,
-    parse_period,
-)
+from accord.publish.period import DEFAULT_THRESHOLD, THRESHOLD_RANGE, parse_period
 from accord.publish.schemas import PublicationOut
 from accord.publish.service import (
     Publication,
@@ -37,11 +32,14 @@ PeriodQuery = Annotated[
     str, Query(max_length=32, examples=["2025-03..2025-12"], description="YYYY-MM..YYYY-MM")
 ]
 ThresholdQuery = Annotated[int, Query(ge=THRESHOLD_RANGE[0], le=THRESHOLD_RANGE[1])]
-DeadlineQuery = Annotated[int, Query(ge=0, le=90)]
+DeadlineQuery = Annotated[
+    int | None,
+    Query(ge=0, le=90, description="Default: the law parameter consular_notification_days"),
+]
 
 
 def publish(
-    ctx: Ctx, period: str, threshold: int, deadline: int
+    ctx: Ctx, period: str, threshold: int, deadline: int | None
 ) -> tuple[Publication, dict[str, bytes], int]:
     """Build, render and record a publication (what every route here does first)."""
     chosen = parse_period(period)
@@ -61,7 +59,7 @@ def publish_json(
     ctx: Annotated[Ctx, Depends(require(P.OPS_READ))],
     period: PeriodQuery,
     threshold: ThresholdQuery = DEFAULT_THRESHOLD,
-    consular_deadline_days: DeadlineQuery = CONSULAR_DEADLINE_DAYS,
+    consular_deadline_days: DeadlineQuery = None,
 ) -> PublicationOut:
     """The transparency report of a period: every table with small cells suppressed (null),
     and the audit chain head it was built from."""
@@ -78,7 +76,7 @@ def publish_zip(
     ctx: Annotated[Ctx, Depends(require(P.OPS_READ))],
     period: PeriodQuery,
     threshold: ThresholdQuery = DEFAULT_THRESHOLD,
-    consular_deadline_days: DeadlineQuery = CONSULAR_DEADLINE_DAYS,
+    consular_deadline_days: DeadlineQuery = None,
 ) -> Response:
     """Every file of the report folder (`accord publish --out`) as one ZIP archive."""
     publication, files, _ = publish(ctx, period, threshold, consular_deadline_days)
