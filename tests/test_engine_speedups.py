@@ -15,8 +15,7 @@ import pytest
 
 from accord.engine import DecisionRequest, FactStore, decide_person, screen_table
 from accord.engine.compiler import compile_rules
-from accord.engine.store import _sorted_by_person
-from accord.facts.snapshot import write_snapshot
+from accord.facts.snapshot import sorted_by_person, write_snapshot
 from accord.facts.tables import TABLE_NAMES, FactTables
 from accord.law.framework import latest_on
 from accord.synthetic import synthetic_docket
@@ -45,7 +44,7 @@ REQUEST = DecisionRequest.build(
 )
 def test_person_order_is_checked_as_duckdb_orders(ids: list[str | None], expected: bool) -> None:
     table = pa.table({"person_id": pa.array(ids, type=pa.string())})
-    assert _sorted_by_person(table) is expected
+    assert sorted_by_person(table) is expected
     if None not in ids:
         con = duckdb.connect()
         con.register("ids", table)
@@ -78,7 +77,7 @@ def test_a_store_out_of_person_order_still_finds_every_row_of_a_person() -> None
     facts = synthetic_docket(400, seed=3)
     ordered = FactStore.from_tables(facts)
     shuffled = _shuffled_store(facts)
-    assert not _sorted_by_person(shuffled.arrow("SELECT person_id FROM removal_orders_all"))
+    assert not sorted_by_person(shuffled.arrow("SELECT person_id FROM removal_orders_all"))
     ids = facts.tables["persons"].column("person_id").to_pylist()
     for person_id in [*ids[::37], ids[-1]]:
         a, b = ordered.person_facts(person_id), shuffled.person_facts(person_id)
@@ -99,7 +98,7 @@ def test_a_snapshot_store_needs_no_sort_and_finds_the_same_rows(tmp_path: Path) 
     write_snapshot(facts, path)
     store = FactStore.from_snapshot(path, load=True)
     for name in TABLE_NAMES:  # written in person order and read back in it
-        assert _sorted_by_person(store.arrow(f"SELECT * FROM {name}_all"))
+        assert sorted_by_person(store.arrow(f"SELECT * FROM {name}_all"))
     reference = FactStore.from_tables(facts)
     for person_id in facts.tables["persons"].column("person_id").to_pylist()[::29]:
         got, want = store.person_facts(person_id), reference.person_facts(person_id)

@@ -8,9 +8,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from accord.facts.snapshot import fill_value, snapshot_tables
+from accord.facts.snapshot import fill_value, snapshot_tables, sorted_by_person
 from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
 from accord.law.calendar import LAW_TABLES, law_table_data
 
@@ -92,7 +91,7 @@ class FactStore:
             self._sorted = {}
             for name in TABLE_NAMES:
                 table = self.arrow(f"SELECT * FROM {name}_all")
-                if not _sorted_by_person(table):
+                if not sorted_by_person(table):
                     table = self.arrow(f"SELECT * FROM {name}_all ORDER BY person_id")
                 ids = table.column("person_id").to_numpy(zero_copy_only=False)
                 self._sorted[name] = (table, ids)
@@ -108,14 +107,3 @@ class FactStore:
 
     def close(self) -> None:
         self.con.close()
-
-
-def _sorted_by_person(table: pa.Table) -> bool:
-    """True if the person ids never decrease (compared as DuckDB's ORDER BY does: by bytes)."""
-    ids = table.column("person_id")
-    if ids.null_count:
-        return False
-    if len(ids) < 2:
-        return True
-    decreasing = pc.less(ids.slice(1), ids.slice(0, len(ids) - 1))
-    return not pc.any(decreasing).as_py()
