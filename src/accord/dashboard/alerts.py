@@ -4,16 +4,23 @@ with an incident or return case still open (operations/law_change.py). Counts on
 person named: the list is the /alerts page (views_alerts.py), whose reads are audited.
 
 A second, small source: open incidents on which a monitor recorded an `urgent` observation
-(operations/incident_observations.py), shown to the same users until each is resolved."""
+(operations/incident_observations.py), shown to the same users until each is resolved.
+
+A third: court orders in effect that have not yet acted on operations (an entry made before
+its effective day acts on that day: operations/law_due.py). The first operation that moves a
+case runs them, and a daily `accord law act-due`; until then reconcile fails, and this banner
+says so to the same users, with a button for those who may run them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from accord.api.deps import Ctx
 from accord.auth import Permission, can
 from accord.operations.incident_observations import urgent_open_incidents
 from accord.operations.law_change_open import open_acts
+from accord.operations.law_due import due_entries
 
 P = Permission
 
@@ -57,3 +64,23 @@ def urgent_observation_alert(ctx: Ctx) -> UrgentObservationAlert | None:
     with ctx.read() as session:
         ids = urgent_open_incidents(session)
     return UrgentObservationAlert(incident_ids=tuple(ids)) if ids else None
+
+
+@dataclass(frozen=True)
+class DueLawAlert:
+    entries: tuple[tuple[int, str, dt.date], ...]  # (law entry, order, effective day), oldest
+    can_act: bool  # the user may run the due acts (what `accord law act-due` needs)
+
+
+def due_law_alert(ctx: Ctx) -> DueLawAlert | None:
+    """Order entries in effect today that have not acted, or None when none or not shown."""
+    if not sees_law_alerts(ctx):
+        return None
+    with ctx.read() as session:
+        due = due_entries(session, day=dt.datetime.now(dt.UTC).date())
+    if not due:
+        return None
+    return DueLawAlert(
+        entries=tuple((r.id, r.subject, r.effective_on) for r in due),
+        can_act=can(ctx.user, P.OPS_RETURNS),
+    )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from accord.api.deps import Ctx, require
 from accord.auth import Permission
-from accord.dashboard.pages import PageRoute, render
+from accord.dashboard.pages import PageRoute, act, render
 from accord.operations.law_change_open import open_acts
 from accord.operations.models import Mission
 
@@ -42,3 +42,25 @@ def alerts(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) 
     ]
     ctx.audit_read("read.dashboard_law_alerts", "operations", count=len(rows))
     return render(request, ctx, "alerts.html", rows=rows)
+
+
+@router.post("/alerts/act-due")
+def act_due(ctx: Annotated[Ctx, Depends(require(P.OPS_RETURNS))]) -> Response:
+    """What `accord law act-due` does, from the banner: every order in effect that has not
+    acted acts now (operations/law_due.py), audited; running it twice opens nothing twice."""
+    from accord.operations.law_due import act_on_due_law
+
+    def work() -> str:
+        with ctx.write() as session:
+            done = act_on_due_law(session, actor=ctx.user)
+        if not done:
+            return "No court order in effect was waiting to act."
+        incidents = sum(len(a.incidents) for a in done)
+        returns = sum(len(a.return_cases) for a in done)
+        held = sorted({m for a in done for m in a.held_missions})
+        return (
+            f"{len(done)} law entr{'y' if len(done) == 1 else 'ies'} acted: {incidents} "
+            f"incident(s), {returns} return case(s), missions held: {', '.join(held) or 'none'}."
+        )
+
+    return act("/alerts", work)
