@@ -4,8 +4,9 @@ Fictional people. March 2025: 14 Salvadorans depart on 15 March, 13 are received
 16th, one is missing (an incident, resolved on the 20th); counsel contacts, a monitoring
 visit with findings, consular notifications (none owed for nationals) and March's invoice.
 April: 3 more depart and are received (small cells), 2 of March's are released, and a
-court orders one returned (back in U.S. custody on 10 May: 20 days). Record times are
-injected and only move forward.
+court orders one returned (back in U.S. custody on 10 May: 20 days). May: 12 Salvadorans
+granted withholding of removal as to El Salvador are decided ineligible (the rules failed
+most). Record times are injected and only move forward.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime as dt
 
 from accord.billing.invoices import invoice_for_month
 from accord.db import write_session
+from accord.decisions.service import decide_from_registry
+from accord.engine.request import DecisionRequest
 from accord.operations.care import (
     assign_liaison,
     log_counsel_access,
@@ -35,7 +38,7 @@ from accord.operations.states import (
     ReturnStatus,
 )
 from accord.operations.workflow import nominate, review
-from operations.people import load, salvadoran
+from operations.people import load, protected_salvadoran, salvadoran
 
 from .conftest import Registry
 
@@ -140,4 +143,20 @@ def build(registry: Registry) -> dict[str, list[str]]:
             s, actor=olivia, return_id=ordered.id, status=ReturnStatus.BACK_IN_US_CUSTODY,
             occurred_on=dt.date(2025, 5, 10), now=utc(5, 10, 18),
         )  # fmt: skip
+    protected = [
+        protected_salvadoran(n) | {"name": f"Ana Ejemplo {n}", "birth_date": f"1970-01-{n - 290}"}
+        for n in range(301, 313)  # not sv-2..: "sv-2025-offer" holds it
+    ]
+    load(registry, protected, utc(5, 12))
+    request = DecisionRequest(
+        agreement_id=CECOT["agreement"], pathway=CECOT["pathway"],
+        destination=CECOT["destination"], as_of=dt.date(2025, 5, 13), facility_id="CECOT",
+    )  # fmt: skip
+    with write_session(registry.engine) as s:
+        for n, person in enumerate(protected):
+            decision, _ = decide_from_registry(
+                s, request=request, person_id=person["person_id"], actor=olivia,
+                now=utc(5, 13, 9, n),
+            )  # fmt: skip
+            assert decision.outcome == "ineligible", decision.failed
     return {"march": march, "april": april}

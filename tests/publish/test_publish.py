@@ -127,7 +127,7 @@ def test_no_published_person_count_is_below_the_threshold(published: Published) 
 
 def test_no_identifier_name_or_birth_date_appears(published: Published) -> None:
     people = published.registry.sql("SELECT person_id, name, birth_date FROM fact_person")
-    assert len(people) == 17
+    assert len(people) == 29  # 17 transferred, 12 decided ineligible
     needles = set()
     for person_id, name, birth_date in people:
         needles |= {person_id, name, str(birth_date)[:10]}
@@ -175,24 +175,26 @@ def test_verify_bundle_checks_every_table_with_the_records(published: Published)
     result = run_verifier(published.out, published.bundle, published.records)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")
-    assert "of 16 tables" in result.stdout  # 15 count tables and the fees
+    assert "of 17 tables" in result.stdout  # 16 count tables and the fees
     assert "and the records checked against them" in result.stdout
     assert "with the records folder also" not in result.stdout
-    assert "not checkable offline: rules_failed_most (a decision's audit entry" in result.stdout
+    assert "not checkable offline" not in result.stdout
     publication = json.loads((published.out / "publication.json").read_text())
     assert publication["format_version"] == 2
     reasons = {t["name"]: t["not_checkable_because"] for t in publication["tables"]}
-    assert [name for name, why in reasons.items() if why] == ["rules_failed_most"]
-    assert "not checkable offline: a decision" in (published.out / "report.html").read_text()
+    assert [name for name, why in reasons.items() if why] == []
+    rules = next(t for t in publication["tables"] if t["name"] == "rules_failed_most")
+    assert rules["verified_from_audit_bundle"] is True
+    assert "not checkable offline" not in (published.out / "report.html").read_text()
 
 
 def test_verify_bundle_finds_the_published_counts_in_the_bundle(published: Published) -> None:
-    """Without the records: the 8 tables of the entries alone and the fees' invoices and
+    """Without the records: the 9 tables of the entries alone and the fees' invoices and
     totals; the others named as needing the records folder."""
     result = run_verifier(published.out, published.bundle)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")
-    assert "of 9 tables" in result.stdout
+    assert "of 10 tables" in result.stdout
     assert "with the records folder also: transfers_by_pathway" in result.stdout
     assert "transfers_by_nationality" in result.stdout
 
@@ -203,7 +205,8 @@ TAMPERED = [
     ("transfers_by_destination", "SV", "period"),
     ("transfers_by_facility", "CECOT", "2025-05"),
     ("transfers_by_nationality", "SV", "period"),
-    ("decisions_by_outcome", "eligible", "period"),
+    ("decisions_by_outcome", "total", "period"),
+    ("rules_failed_most", "no_withholding", "2025-05"),
     ("boarding_strikes", "total", "2025-05"),
     ("incidents_by_kind", "total", "2025-05"),
     ("incidents_days_open", "within 1 day", "2025-03"),
@@ -299,6 +302,99 @@ def test_verify_bundle_fails_on_another_head_or_a_broken_chain(
     result = run_verifier(published.out, bundle)
     assert result.returncode == 1
     assert result.stderr.strip() == "FAILED: entry 6: its hash does not match its fields"
+
+
+def test_rules_failed_most_counts_the_decisions_failures(published: Published) -> None:
+    # the 12 protected Salvadorans decided in May each fail the withholding rule
+    assert csv_rows(published.out, "rules_failed_most") == [
+        ["rule", "2025-03", "2025-04", "2025-05", "period"],
+        ["no_withholding", "0", "0", "12", "12"],
+        ["total", "0", "0", "12", "12"],
+    ]
+
+
+def _rechained(bundle: Path, head_seq: int, strip: str) -> str:
+    """The bundle's audit.jsonl with `strip` taken out of every decision.record change and
+    the chain hashed again (entries as written before the key was audited); the new hash
+    of entry `head_seq`."""
+    from accord.publish.verify_bundle import GENESIS, _entry_hash
+    from accord.publish.verify_records import _CANONICAL, _sha256
+
+    path = bundle / "audit.jsonl"
+    prev, head_hash, lines = GENESIS, "", []
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        if entry["action"] == "decision.record":
+            change = json.loads(entry["change"])
+            del change[strip]
+            entry["change"] = _CANONICAL.encode(change)
+            entry["change_digest"] = _sha256(entry["change"])
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = _entry_hash(entry)
+        if entry["seq"] == head_seq:
+            head_hash = prev
+        lines.append(json.dumps(entry))
+    path.write_text("\n".join(lines) + "\n")
+    return head_hash
+
+
+def test_verify_bundle_says_rules_failed_are_not_checkable_without_them_audited(
+    published: Published, tmp_path: Path
+) -> None:
+    """Decision entries that do not name the rules failed (written before they were
+    audited): the table is said to be not checkable, its figures neither passed nor failed."""
+    report, bundle = tmp_path / "report", tmp_path / "bundle"
+    shutil.copytree(published.out, report)
+    shutil.copytree(published.bundle, bundle)
+    publication = json.loads((report / "publication.json").read_text())
+    head_seq = publication["provenance"]["head_seq"]
+    publication["provenance"]["head_hash"] = _rechained(bundle, head_seq, "failed_rules")
+    (report / "publication.json").write_text(json.dumps(publication))
+    shutil.rmtree(bundle / "records", ignore_errors=True)
+    result = run_verifier(report, bundle)
+    assert result.returncode == 0, result.stderr
+    assert "of 9 tables" in result.stdout
+    assert (
+        "not checkable offline: rules_failed_most (decisions recorded before failed rules "
+        "were audited: " in result.stdout
+    )
+
+
+def test_a_decision_audited_without_its_failed_rules_makes_the_table_not_checkable(
+    published: Published,
+) -> None:
+    """The publisher's side: one decision of the period whose entry does not name the rules
+    it failed (as entries written before they were audited), in a transaction rolled back."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from accord.db import append_audit
+    from accord.decisions.models import DecisionRecord
+    from accord.publish.period import parse_period
+    from accord.publish.queries import decisions_without_failed_rules
+    from accord.publish.service import build_publication
+    from accord.publish.verify_bundle import RULES_NOT_AUDITED
+
+    period = parse_period(PERIOD)
+    with Session(published.registry.engine) as session:
+        built = build_publication(session, period=period, threshold=11)
+        (rules,) = [t for t in built.tables if t.name == "rules_failed_most"]
+        assert (rules.verified, rules.not_checkable) == (True, None)
+        kept = session.scalars(select(DecisionRecord).order_by(DecisionRecord.id.desc())).first()
+        assert kept is not None
+        change = {"outcome": kept.outcome, "inputs_digest": kept.inputs_digest}
+        entry = append_audit(
+            session, actor=published.registry.users["olivia"], action="decision.record",
+            subject=f"person:{kept.person_id}", change=change,
+        )  # fmt: skip
+        values = {c.key: getattr(kept, c.key) for c in DecisionRecord.__table__.columns}
+        session.add(DecisionRecord(**(values | {"id": None, "audit_seq": entry.seq})))
+        session.flush()
+        assert decisions_without_failed_rules(session, period, int(entry.seq)) == 1
+        built = build_publication(session, period=period, threshold=11)
+        (rules,) = [t for t in built.tables if t.name == "rules_failed_most"]
+        assert (rules.verified, rules.not_checkable) == (False, RULES_NOT_AUDITED)
+        session.rollback()
 
 
 def test_publishing_again_replaces_the_report(published: Published) -> None:

@@ -234,6 +234,8 @@ def _add_record(
             "ruleset_hash": decision.ruleset["hash"],
             "agreement_digest": decision.agreement["digest"],
             "outcome": decision.outcome,
+            # rule ids only: the transparency report's rules failed most is checked from these
+            "failed_rules": sorted(r.rule for r in decision.failed),
         },
         at=decided_at,
         trusted=True,  # strings, integers and None only: no float to refuse

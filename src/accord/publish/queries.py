@@ -136,6 +136,29 @@ def failed_rules(session: Session, period: Period, head: int) -> Counts:
     return _counts(rows)
 
 
+_UNAUDITED_RULES_PG = """
+SELECT count(*) FROM decision_records d JOIN audit_log a ON a.seq = d.audit_seq
+WHERE d.audit_seq <= :head AND d.decided_at >= :start AND d.decided_at < :end
+AND (a.change::json -> 'failed_rules') IS NULL
+"""
+_UNAUDITED_RULES_SQLITE = """
+SELECT count(*) FROM decision_records d JOIN audit_log a ON a.seq = d.audit_seq
+WHERE d.audit_seq <= :head AND d.decided_at >= :start AND d.decided_at < :end
+AND json_type(a.change, '$.failed_rules') IS NULL
+"""
+
+
+def decisions_without_failed_rules(session: Session, period: Period, head: int) -> int:
+    """The decisions `failed_rules` counts whose audit entry does not name the rules they
+    failed (recorded before it did): while any is, the table cannot be checked offline."""
+    statement = text(_UNAUDITED_RULES_PG if _is_pg(session) else _UNAUDITED_RULES_SQLITE)
+    statement = statement.bindparams(
+        bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
+    )
+    found = session.execute(statement, {"head": head, "start": period.start, "end": period.end})
+    return int(found.scalar_one())
+
+
 def _events(session: Session, period: Period, head: int, kind: str, by: Any) -> Counts:
     e = OperationsEvent
     month = month_of(session, e.occurred_at)

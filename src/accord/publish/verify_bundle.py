@@ -10,9 +10,9 @@ the audit chain's head it was built from (sequence and hash). This script:
    hash (the algorithm of the bundle's VERIFY.md), and requires the head's hash to be the
    one the report states;
 2. recomputes, from those entries alone, every table the report marks as verifiable
-   from the bundle (transfers by facility, decisions by outcome, boarding strikes,
-   incidents by kind, counsel access, monitoring visits and findings, persons held at each
-   facility, and the invoices and fees invoiced of the fee table);
+   from the bundle (transfers by facility, decisions by outcome, rules failed most,
+   boarding strikes, incidents by kind, counsel access, monitoring visits and findings,
+   persons held at each facility, and the invoices and fees invoiced of the fee table);
 3. with the records folder of the same head (RECORDS_DIR, or the bundle's `records/`,
    written by `accord publish --records`; records.py in Accord says what each holds),
    checks each record against the audit entry it belongs to (by digest, or by agreeing
@@ -22,9 +22,9 @@ the audit chain's head it was built from (sequence and hash). This script:
 4. requires every published cell of those tables to be the count they give, and every cell
    of 1 to threshold - 1 persons to be suppressed.
 
-One table cannot be checked offline, and the report says why: the rules failed most (a
-decision's entry records its outcome and the digest of its inputs, not the rules it failed;
-recomputing them needs the rules engine and the facts).
+The rules failed most are checked from the rule ids each decision's entry names
+(`failed_rules`). Entries written before Accord recorded them do not name them: if any
+decision of the period is one, the table is said to be not checkable, never guessed.
 
 Exit status 0: every check passed. 1: a check failed (the first line says which table,
 row, column and both figures). 2: a folder or file cannot be read.
@@ -48,6 +48,7 @@ if __package__:  # inside Accord
         Unreadable,
         _read_csv,
         _sha256,
+        _top,
         _utc_month,
         check_fees,
         fee_figures,
@@ -64,6 +65,7 @@ else:  # run as a script in a report folder: the file beside this one (even with
         Unreadable,
         _read_csv,
         _sha256,
+        _top,
         _utc_month,
         check_fees,
         fee_figures,
@@ -74,6 +76,11 @@ else:  # run as a script in a report folder: the file beside this one (even with
 GENESIS = "0" * 64
 NONE = "(none)"
 TOTAL, PERIOD = "total", "period"
+RULES_TABLE = "rules_failed_most"
+RULES_NOT_AUDITED = (
+    "decisions recorded before failed rules were audited: their audit entries name the "
+    "outcome and the digest of the inputs, not the rules failed"
+)
 
 
 def _entry_hash(entry: dict[str, Any]) -> str:
@@ -182,6 +189,23 @@ def bundle_counts(entries: list[dict[str, Any]], months: list[str]) -> dict[str,
     return found
 
 
+def failed_rule_counts(entries: list[dict[str, Any]], months: list[str]) -> Counter[Any] | None:
+    """Rules failed most, keyed (rule, month): each rule a decision of the period failed,
+    the largest named and the rest `other`; None if a decision's entry does not name them."""
+    first, last = months[0], months[-1]
+    found: Counter[Any] = Counter()
+    for entry in entries:
+        month = entry["recorded_at"][:7]
+        if entry["action"] != "decision.record" or not first <= month <= last:
+            continue
+        rules = entry["change"].get("failed_rules")
+        if not isinstance(rules, list):
+            return None
+        for rule in rules:
+            found[(rule, month)] += 1
+    return _top(found)
+
+
 def expected_grid(
     counts: Counter[Any], rows: list[str], months: list[str], flow: bool
 ) -> list[list[int]]:
@@ -238,11 +262,16 @@ def verify(report: Path, bundle: Path, records_dir: Path | None = None) -> str:
     records = None if records_dir is None else read_records(records_dir, head_seq, head_hash)
     if records is not None:
         counts.update(record_counts(entries, records, months, deadline))
+    rules = failed_rule_counts(entries, months)
+    if rules is not None:
+        counts[RULES_TABLE] = rules
     checked = tables = 0
     waiting, never = [], []
     for table in publication["tables"]:
         name = table["name"]
-        if table.get("verified_from_audit_bundle") or (
+        if name == RULES_TABLE and rules is None:  # whatever the report says of it
+            never.append(f"{name} ({RULES_NOT_AUDITED})")
+        elif table.get("verified_from_audit_bundle") or (
             records is not None and table.get("verified_with_records")
         ):
             checked += check_table(report, table, counts[name], months, threshold)
