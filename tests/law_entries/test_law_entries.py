@@ -182,6 +182,34 @@ def test_a_parameter_value_applies_from_its_effective_date(registry: Registry) -
     assert f"law entry {entry_id}" in adult["source"]
 
 
+def test_the_consular_deadline_an_admin_enters_is_the_one_the_report_applies(
+    registry: Registry,
+) -> None:
+    """consular_notification_days is read by `accord publish` alone: a value entered in the
+    registry counts for a period whose last day it is in force on, cited with its entry."""
+    from accord.publish.period import parse_period
+    from accord.publish.service import consular_deadline
+
+    two_days = {
+        "effective_from": "2025-04-01",
+        "value": 2,
+        "source": "Fictitious reading of 'without delay' as 48 hours (TEST ONLY)",
+    }
+    entry_id = _enter(registry, "root", "parameter_value", "consular_notification_days", two_days)
+    with read_session(registry.engine) as session:
+        law = registry_law(session)
+    march = consular_deadline(parse_period("2025-03..2025-03"), None, law)
+    april = consular_deadline(parse_period("2025-04..2025-04"), None, law)
+    assert march[0] == 3
+    assert "Vienna Convention" in march[1]
+    assert april[0] == 2
+    assert f"law entry {entry_id}" in april[1]
+    assert consular_deadline(parse_period("2025-04..2025-04"), 5, law)[0] == 5  # an override
+    with pytest.raises(InputError, match="from 0 to 30"):
+        _enter(registry, "root", "parameter_value", "consular_notification_days",
+               {**two_days, "value": 31})  # fmt: skip
+
+
 def test_an_agreement_amendment_applies_from_its_effective_date(registry: Registry) -> None:
     record_case(registry, VE, T1)
     _enter(registry, "root", "agreement_amendment", "sv-2025-offer", AMENDMENT)

@@ -353,7 +353,7 @@ class Listing:
         search box) to carry in the sort, pager and CSV links."""
         filters = self.filters(params, masked=masked)
         sort = self.sort(params, masked=masked)
-        number = _page_number(params.get("page", ""))
+        number = page_number(params.get("page", ""))
         _without_jit(session)
         where = self.filtered(statement, filters)
         # the page's keys first, selecting only what the sort needs; then every column for
@@ -539,7 +539,7 @@ def _bound(expr: ColumnElement[Any], value: str, *, end: bool) -> dt.date | dt.d
     return day
 
 
-def _page_number(raw: str) -> int:
+def page_number(raw: str) -> int:
     if not raw:
         return 1
     if not raw.isdigit() or not 1 <= int(raw) <= 10_000_000:

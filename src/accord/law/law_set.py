@@ -45,6 +45,7 @@ SCALAR_PARAMETERS: dict[str, tuple[int, int]] = {
     "appeal_period_days": (0, 365),
     "adult_age_years": (14, 21),
     "transfer_min_remaining_months": (0, 120),
+    "consular_notification_days": (0, 30),  # read by `accord publish` only, no rule
 }
 
 

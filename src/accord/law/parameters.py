@@ -149,10 +149,11 @@ def _scalar(name: str, as_of: dt.date, law: LawSet) -> ParameterValue:
     return ParameterValue(name, v["from"], v["value"], v["source"])
 
 
-def parameter_on(name: str, as_of: dt.date) -> ParameterValue:
-    """A bundled scalar parameter's value in force on `as_of`, with its source (for readers
-    outside the rules, e.g. the transparency report's consular_notification_days)."""
-    return _scalar(name, as_of, bundled_law())
+def parameter_on(name: str, as_of: dt.date, law: LawSet | None = None) -> ParameterValue:
+    """A scalar parameter's value in force on `as_of`, with its source (for readers outside
+    the rules, e.g. the transparency report's consular_notification_days): under `law` (a
+    registry's, with its entered values) or the bundled law."""
+    return _scalar(name, as_of, law if law is not None else bundled_law())
 
 
 def _notice(as_of: dt.date, profile: str) -> ParameterValue:

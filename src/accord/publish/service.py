@@ -28,7 +28,9 @@ from accord.db import append_audit
 from accord.db.audit import chain_head, format_time, utc_now
 from accord.errors import InputError
 from accord.law.catalogue import ruleset_hash
+from accord.law.law_set import LawSet
 from accord.law.parameters import parameter_on
+from accord.law_entries.service import registry_law
 from accord.operations.states import CounselAccessKind, FindingSeverity, IncidentKind, StrikeReason
 from accord.publish import queries as q
 from accord.publish.datapackage import datapackage
@@ -135,7 +137,8 @@ def build_publication(
     """Every table of the period, suppressed, with the provenance of the head read.
     `consular_deadline_days` None: the law parameter consular_notification_days in force on
     the period's last day; a number overrides it (and the report says so)."""
-    deadline, deadline_source = consular_deadline(period, consular_deadline_days)
+    law = registry_law(session)  # a value an admin entered in the registry counts
+    deadline, deadline_source = consular_deadline(period, consular_deadline_days, law)
     head = chain_head(session)
     at = head.recorded_at or dt.datetime.min.replace(tzinfo=dt.UTC)
     seq = head.seq
@@ -188,9 +191,14 @@ def build_publication(
     return Publication(period, provenance, tables, fees, _limits())
 
 
-def consular_deadline(period: Period, override: int | None) -> tuple[int, str]:
-    """Days within which a consular notification counts as in time, and where that comes from."""
-    parameter = parameter_on(CONSULAR_PARAMETER, period.end.date() - dt.timedelta(days=1))
+def consular_deadline(
+    period: Period, override: int | None, law: LawSet | None = None
+) -> tuple[int, str]:
+    """Days within which a consular notification counts as in time, and where that comes
+    from: the value in force on the period's last day under `law` (the registry's: the
+    bundled law and the values entered), or the publisher's override."""
+    last_day = period.end.date() - dt.timedelta(days=1)
+    parameter = parameter_on(CONSULAR_PARAMETER, last_day, law)
     cited = (
         f"law parameter {CONSULAR_PARAMETER} ({parameter.value} days, in force from "
         f"{parameter.effective_from.isoformat()}): {parameter.source}"
