@@ -32,38 +32,9 @@ class LawAlert:
     return_cases: int
 
 
-def sees_law_alerts(ctx: Ctx) -> bool:
-    user = ctx.user
-    return can(user, P.OPS_READ) and (can(user, P.LAW_ORDERS) or can(user, P.OPS_INCIDENTS))
-
-
-def law_alert(ctx: Ctx) -> LawAlert | None:
-    """The banner's counts, or None when there is nothing open or the user does not see it."""
-    if not sees_law_alerts(ctx):
-        return None
-    with ctx.read() as session:
-        acts = open_acts(session)
-    if not acts:
-        return None
-    return LawAlert(
-        persons=len({a.person_id for a in acts}),
-        incidents=sum(a.what == "incident" for a in acts),
-        return_cases=sum(a.what == "return case" for a in acts),
-    )
-
-
 @dataclass(frozen=True)
 class UrgentObservationAlert:
     incident_ids: tuple[int, ...]  # open incidents a monitor marked urgent, oldest first
-
-
-def urgent_observation_alert(ctx: Ctx) -> UrgentObservationAlert | None:
-    """Open incidents with an urgent observation, or None when none or not shown to the user."""
-    if not sees_law_alerts(ctx):
-        return None
-    with ctx.read() as session:
-        ids = urgent_open_incidents(session)
-    return UrgentObservationAlert(incident_ids=tuple(ids)) if ids else None
 
 
 @dataclass(frozen=True)
@@ -72,15 +43,44 @@ class DueLawAlert:
     can_act: bool  # the user may run the due acts (what `accord law act-due` needs)
 
 
-def due_law_alert(ctx: Ctx) -> DueLawAlert | None:
-    """Order entries in effect today that have not acted, or None when none or not shown."""
+@dataclass(frozen=True)
+class Banners:
+    """What every page shows the user above its content (None: nothing to show)."""
+
+    law: LawAlert | None = None  # a court order acted: persons to account for
+    urgent: UrgentObservationAlert | None = None  # a monitor marked an incident urgent
+    due: DueLawAlert | None = None  # an order in effect has not acted yet
+
+
+def sees_law_alerts(ctx: Ctx) -> bool:
+    user = ctx.user
+    return can(user, P.OPS_READ) and (can(user, P.LAW_ORDERS) or can(user, P.OPS_INCIDENTS))
+
+
+def banners(ctx: Ctx) -> Banners:
+    """The three banners, read in one transaction (every page of these users pays it)."""
     if not sees_law_alerts(ctx):
-        return None
+        return Banners()
     with ctx.read() as session:
+        acts = open_acts(session)
+        urgent = urgent_open_incidents(session)
         due = due_entries(session, day=dt.datetime.now(dt.UTC).date())
-    if not due:
-        return None
-    return DueLawAlert(
-        entries=tuple((r.id, r.subject, r.effective_on) for r in due),
-        can_act=can(ctx.user, P.OPS_RETURNS),
+    law = (
+        LawAlert(
+            persons=len({a.person_id for a in acts}),
+            incidents=sum(a.what == "incident" for a in acts),
+            return_cases=sum(a.what == "return case" for a in acts),
+        )
+        if acts
+        else None
+    )
+    return Banners(
+        law=law,
+        urgent=UrgentObservationAlert(incident_ids=tuple(urgent)) if urgent else None,
+        due=DueLawAlert(
+            entries=tuple((r.id, r.subject, r.effective_on) for r in due),
+            can_act=can(ctx.user, P.OPS_RETURNS),
+        )
+        if due
+        else None,
     )

@@ -32,7 +32,7 @@ from accord.api.deps import Ctx, app_state, authenticate, route_permissions
 from accord.api.problems import TITLES
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE, Identity
 from accord.auth import GRANTS, ROLES, Permission, User, can, mask_person_id
-from accord.dashboard.alerts import due_law_alert, law_alert, urgent_observation_alert
+from accord.dashboard.alerts import banners
 from accord.dashboard.forms import FormError
 from accord.dashboard.labels import describe, label_filter
 from accord.db import read_session
@@ -110,6 +110,12 @@ def _read_flash(request: Request) -> dict[str, str] | None:
     return {"kind": str(data.get("kind", "ok")), "text": str(data.get("text", ""))}
 
 
+def banner_context(ctx: Ctx) -> dict[str, Any]:
+    """The banners above every page (alerts.py), as base.html names them."""
+    shown = banners(ctx)
+    return {"law_alert": shown.law, "urgent_alert": shown.urgent, "due_law_alert": shown.due}
+
+
 def render(
     request: Request, ctx: Ctx, template: str, *, status: int = 200, **context: Any
 ) -> Response:
@@ -128,9 +134,7 @@ def render(
             "pid": masker(ctx),
             "can": lambda permission: can(ctx.user, permission),
             "P": Permission,
-            "law_alert": law_alert(ctx),  # a court order acted: legal reviewers see it
-            "urgent_alert": urgent_observation_alert(ctx),  # a monitor marked an incident urgent
-            "due_law_alert": due_law_alert(ctx),  # an order in effect has not acted yet
+            **banner_context(ctx),
             # a form's field errors and typed values (forms.py; page_again leaves them here)
             "errors": getattr(request.state, "form_errors", {}),
             "values": getattr(request.state, "form_values", {}),
