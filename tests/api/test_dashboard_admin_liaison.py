@@ -20,26 +20,9 @@ from accord.errors import RegistryConflict
 from accord.operations.models import CensusReport, TransferCase
 from operations.people import departed_mission, salvadoran
 
-from .conftest import Api
+from .conftest import Api, csrf_of
 
 pytestmark = pytest.mark.parametrize("registry", ["sqlite"], indirect=True)
-
-
-def _login(api: Api, user: str) -> TestClient:
-    client = TestClient(api.app, follow_redirects=False)
-    form = client.get("/login?next=/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    token = api.tokens[user]
-    response = client.post("/login", data={"token": token, "csrf_token": csrf[1], "next": "/"})
-    assert response.status_code == 303
-    return client
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None
-    return found[1]
 
 
 def _actions(api: Api, action: str) -> list[AuditEntry]:
@@ -57,7 +40,7 @@ def _error_beside(page: str, field_id: str) -> str:
 
 def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) -> None:
     cases = departed_mission(api.registry, [salvadoran(1), salvadoran(2)], mission="GST-7")
-    liam = _login(api, "liam")
+    liam = api.browser("liam")
     page = liam.get("/liaison")
     assert page.status_code == 200, page.text
     text = page.text
@@ -72,7 +55,7 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
     # nothing ticked: the page again, the error beside the list, nothing written
     refused = liam.post(
         "/liaison/missions/GST-7/handover",
-        data={"csrf_token": _csrf(text), "facility": "CECOT", "outcome": "received"},
+        data={"csrf_token": csrf_of(text), "facility": "CECOT", "outcome": "received"},
     )
     assert refused.status_code == 400
     assert "There is a problem" in refused.text
@@ -81,7 +64,7 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
     done = liam.post(
         "/liaison/missions/GST-7/handover",
         data={
-            "csrf_token": _csrf(text),
+            "csrf_token": csrf_of(text),
             "facility": "CECOT",
             "person_id": ["sv-001"],
             "outcome": "received",
@@ -96,7 +79,7 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
     # a census with a negative count: the error beside the count, the typed values kept
     bad = liam.post(
         "/liaison/census",
-        data={"csrf_token": _csrf(text), "facility": "CECOT", "day": "2025-03-16", "count": "-3"},
+        data={"csrf_token": csrf_of(text), "facility": "CECOT", "day": "2025-03-16", "count": "-3"},
     )
     assert bad.status_code == 400
     assert _error_beside(bad.text, "census-count") == "Number of persons held must be 0 or more"
@@ -105,7 +88,7 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
     today = dt.datetime.now(dt.UTC).date().isoformat()  # the handover was recorded now
     good = liam.post(
         "/liaison/census",
-        data={"csrf_token": _csrf(text), "facility": "CECOT", "day": today, "count": "1"},
+        data={"csrf_token": csrf_of(text), "facility": "CECOT", "day": today, "count": "1"},
     )
     assert good.status_code == 303, good.text
     with read_session(api.registry.engine) as s:
@@ -113,7 +96,7 @@ def test_liaison_checks_identity_confirms_handover_and_reports_census(api: Api) 
         assert (report.reported_count, report.registry_count) == (1, 1)
 
     closed = liam.post(
-        "/liaison/missions/GST-7/close", data={"csrf_token": _csrf(text), "facility": "CECOT"}
+        "/liaison/missions/GST-7/close", data={"csrf_token": csrf_of(text), "facility": "CECOT"}
     )
     assert closed.status_code == 303
     after = liam.get(closed.headers["location"]).text
@@ -127,12 +110,12 @@ def test_liaison_sees_only_their_own_facility(api: Api) -> None:
     with write_session(api.registry.engine) as s:
         lea = add_user(s, actor=api.registry.users["root"], name="lea", role="receiving_liaison")
         api.tokens["lea"] = issue_token(s, actor=lea, name="lea")
-    lea_page = _login(api, "lea").get("/liaison").text
+    lea_page = api.browser("lea").get("/liaison").text
     assert "No facility is assigned to you" in lea_page  # a liaison not yet assigned
-    liam = _login(api, "liam")
+    liam = api.browser("liam")
     other = liam.get("/liaison?facility=TERMA")
     assert other.status_code in (403, 404)
-    officer = _login(api, "olivia")
+    officer = api.browser("olivia")
     forbidden = officer.get("/liaison")
     assert forbidden.status_code == 403
     assert "operations.handover" in forbidden.text
@@ -141,24 +124,24 @@ def test_liaison_sees_only_their_own_facility(api: Api) -> None:
 
 
 def test_admin_adds_a_user_changes_role_and_disables(api: Api) -> None:
-    root = _login(api, "root")
+    root = api.browser("root")
     page = root.get("/admin").text
     assert "liam" in page
     assert "Receiving liaison" in page
     # a taken name: the error beside the field, what was typed kept, nothing written
     taken = root.post(
-        "/admin/users", data={"csrf_token": _csrf(page), "name": "liam", "role": "officer"}
+        "/admin/users", data={"csrf_token": csrf_of(page), "name": "liam", "role": "officer"}
     )
     assert taken.status_code == 400
     assert "already exists" in _error_beside(taken.text, "field-name")
     assert 'value="liam"' in taken.text
     assert re.search(r'<option value="officer" selected>', taken.text)
-    missing = root.post("/admin/users", data={"csrf_token": _csrf(page), "name": "", "role": ""})
+    missing = root.post("/admin/users", data={"csrf_token": csrf_of(page), "name": "", "role": ""})
     assert _error_beside(missing.text, "field-name") == "Enter user name"
     assert _error_beside(missing.text, "field-role") == "Select role"
 
     added = root.post(
-        "/admin/users", data={"csrf_token": _csrf(page), "name": "nora", "role": "officer"}
+        "/admin/users", data={"csrf_token": csrf_of(page), "name": "nora", "role": "officer"}
     )
     assert added.status_code == 200
     code = re.search(r'<code id="secret" class="secret">(enrol_[^<]+)</code>', added.text)
@@ -169,13 +152,17 @@ def test_admin_adds_a_user_changes_role_and_disables(api: Api) -> None:
     nora_token = redeemed.json()["token"]
     assert api.client.get("/api/v1/users", headers={"Authorization": f"Bearer {nora_token}"})
 
-    role = root.post("/admin/users/nora/role", data={"csrf_token": _csrf(page), "role": "monitor"})
+    role = root.post(
+        "/admin/users/nora/role", data={"csrf_token": csrf_of(page), "role": "monitor"}
+    )
     assert role.status_code == 303
-    same = root.post("/admin/users/nora/role", data={"csrf_token": _csrf(page), "role": "monitor"})
+    same = root.post(
+        "/admin/users/nora/role", data={"csrf_token": csrf_of(page), "role": "monitor"}
+    )
     assert same.status_code == 400
     assert "already monitor" in _error_beside(same.text, "field-role")
 
-    disabled = root.post("/admin/users/nora/disable", data={"csrf_token": _csrf(page)})
+    disabled = root.post("/admin/users/nora/disable", data={"csrf_token": csrf_of(page)})
     assert disabled.status_code == 303
     refused = api.client.get("/api/v1/cases", headers={"Authorization": f"Bearer {nora_token}"})
     assert refused.status_code == 401
@@ -185,9 +172,9 @@ def test_admin_adds_a_user_changes_role_and_disables(api: Api) -> None:
 
 
 def test_admin_issues_a_token_once_and_revokes_it(api: Api) -> None:
-    root = _login(api, "root")
+    root = api.browser("root")
     page = root.get("/admin/tokens").text
-    issued = root.post("/admin/tokens", data={"csrf_token": _csrf(page)})
+    issued = root.post("/admin/tokens", data={"csrf_token": csrf_of(page)})
     assert issued.status_code == 200
     token = re.search(r'<code id="secret" class="secret">(accord_[^<]+)</code>', issued.text)
     assert token is not None
@@ -196,38 +183,38 @@ def test_admin_issues_a_token_once_and_revokes_it(api: Api) -> None:
     assert root.get("/admin/tokens").text.count(token[1]) == 0  # shown once only
     headers = {"Authorization": f"Bearer {token[1]}"}
     assert api.client.get("/api/v1/users", headers=headers).status_code == 200
-    revoked = root.post(f"/admin/tokens/{key_id}/revoke", data={"csrf_token": _csrf(page)})
+    revoked = root.post(f"/admin/tokens/{key_id}/revoke", data={"csrf_token": csrf_of(page)})
     assert revoked.status_code == 303
     assert api.client.get("/api/v1/users", headers=headers).status_code == 401
     assert _actions(api, "user.token_revoke")
 
 
 def test_admin_assigns_a_liaison_and_sees_the_roles(api: Api) -> None:
-    root = _login(api, "root")
+    root = api.browser("root")
     page = root.get("/admin/liaisons").text
     wrong = root.post(
-        "/admin/liaisons", data={"csrf_token": _csrf(page), "user_name": "liam", "facility": ""}
+        "/admin/liaisons", data={"csrf_token": csrf_of(page), "user_name": "liam", "facility": ""}
     )
     assert wrong.status_code == 400
     assert _error_beside(wrong.text, "field-facility") == "Select facility"
     assert re.search(r'<option value="liam" selected>', wrong.text)
     done = root.post(
         "/admin/liaisons",
-        data={"csrf_token": _csrf(page), "user_name": "liam", "facility": "CECOT"},
+        data={"csrf_token": csrf_of(page), "user_name": "liam", "facility": "CECOT"},
     )
     assert done.status_code == 303, done.text
     assert "CECOT" in root.get("/admin/liaisons").text
     assert _actions(api, "operations.liaison_assigned")
     roles = root.get("/admin/roles").text
     assert "report the daily census of their facility" in roles
-    monitor = _login(api, "mona")  # users.read: the lists, not the forms
+    monitor = api.browser("mona")  # users.read: the lists, not the forms
     listed = monitor.get("/admin").text
     assert "Add a user" not in listed
     assert "liam" in listed
 
 
 def test_friendly_not_found_pages_and_problem_json_for_the_api(api: Api) -> None:
-    officer = _login(api, "olivia")
+    officer = api.browser("olivia")
     page = officer.get("/no/such/page", headers={"Accept": "text/html"})
     assert page.status_code == 404
     assert "Page not found" in page.text
@@ -258,9 +245,9 @@ def test_disable_user_service_refuses_self_and_the_already_disabled(api: Any) ->
 
 
 def test_the_other_forms_keep_what_was_typed_and_say_what_is_wrong(api: Api) -> None:
-    monitor = _login(api, "mona")
+    monitor = api.browser("mona")
     page = monitor.get("/visits").text
-    visit = {"csrf_token": _csrf(page), "facility": "CECOT", "visited_on": "2025-02-30"}
+    visit = {"csrf_token": csrf_of(page), "facility": "CECOT", "visited_on": "2025-02-30"}
     visit |= {"summary": "", "severity": ["", ""], "finding": ["Cells at capacity", ""]}
     visit |= {"recommendation": ["Open a wing", ""]}
     refused = monitor.post("/visits", data=visit)
@@ -272,7 +259,7 @@ def test_the_other_forms_keep_what_was_typed_and_say_what_is_wrong(api: Api) -> 
     assert 'value="Open a wing"' in refused.text
     assert re.search(r'<option value="CECOT" selected>', refused.text)
 
-    analyst = _login(api, "ana")
+    analyst = api.browser("ana")
     sim = analyst.get("/simulator?scenario=nope&draws=0&seed=7")
     assert sim.status_code == 400
     assert _error_beside(sim.text, "field-scenario") == "Select scenario from the list"
@@ -280,7 +267,7 @@ def test_the_other_forms_keep_what_was_typed_and_say_what_is_wrong(api: Api) -> 
     assert 'value="7"' in sim.text
     assert 'value="0"' in sim.text
 
-    reviewer = _login(api, "lena")
+    reviewer = api.browser("lena")
     impact = reviewer.get("/impact?order=jop-v-dhs&in_force_from=2025-13-01")
     assert impact.status_code == 400
     assert _error_beside(impact.text, "order-in_force_from").startswith("In force from must be")
@@ -288,7 +275,7 @@ def test_the_other_forms_keep_what_was_typed_and_say_what_is_wrong(api: Api) -> 
 
     anonymous = TestClient(api.app, follow_redirects=False)
     form = anonymous.get("/login?next=/").text
-    empty = anonymous.post("/login", data={"token": "", "csrf_token": _csrf(form), "next": "/"})
+    empty = anonymous.post("/login", data={"token": "", "csrf_token": csrf_of(form), "next": "/"})
     assert empty.status_code == 400
     assert "There is a problem" in empty.text
     assert 'id="token-error"' in empty.text
@@ -303,7 +290,7 @@ def _csv(text: str) -> list[list[str]]:
 
 
 def test_the_tokens_list_filters_sorts_pages_and_downloads_without_secrets(api: Api) -> None:
-    root = _login(api, "root")
+    root = api.browser("root")
     with write_session(api.registry.engine) as s:
         disable_user(s, actor=api.registry.users["root"], name="ana")  # revokes ana's token
     page = root.get("/admin/tokens")
@@ -348,7 +335,7 @@ def test_the_tokens_list_filters_sorts_pages_and_downloads_without_secrets(api: 
         assert after_key_id not in page.text
     assert "argon2" not in download.text
     assert "argon2" not in page.text
-    monitor = _login(api, "mona")  # users.read: sees the list, not the revoke buttons
+    monitor = api.browser("mona")  # users.read: sees the list, not the revoke buttons
     seen = monitor.get("/admin/tokens").text
     assert f"of {every}" in seen
     assert "Revoke token" not in seen
@@ -374,9 +361,9 @@ def test_a_date_past_the_registry_s_range_is_refused_by_the_form_as_by_the_api(
     with pytest.raises(ValidationError):
         day.validate_python(dt.date(2500, 1, 1))
 
-    monitor = _login(api, "mona")
+    monitor = api.browser("mona")
     page = monitor.get("/visits").text
-    visit = {"csrf_token": _csrf(page), "facility": "CECOT", "visited_on": "2500-01-01"}
+    visit = {"csrf_token": csrf_of(page), "facility": "CECOT", "visited_on": "2500-01-01"}
     visit |= {"summary": "A visit", "severity": [""], "finding": [""], "recommendation": [""]}
     refused = monitor.post("/visits", data=visit)
     assert refused.status_code == 400
@@ -389,12 +376,12 @@ def test_a_date_past_the_registry_s_range_is_refused_by_the_form_as_by_the_api(
 
 def test_the_liaison_and_the_facility_page_show_the_same_census(api: Api) -> None:
     departed_mission(api.registry, [salvadoran(1)], mission="GST-9")  # assigns liam to CECOT
-    liam = _login(api, "liam")
+    liam = api.browser("liam")
     text = liam.get("/liaison").text
     today = dt.datetime.now(dt.UTC).date().isoformat()
     sent = liam.post(
         "/liaison/census",
-        data={"csrf_token": _csrf(text), "facility": "CECOT", "day": today, "count": "4"},
+        data={"csrf_token": csrf_of(text), "facility": "CECOT", "day": today, "count": "4"},
     )
     assert sent.status_code == 303, sent.text
     row = re.compile(

@@ -8,37 +8,18 @@ page tells the users who deal with court orders, and reconcile fails."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from fastapi.testclient import TestClient
 
 from accord.db import read_session
 from accord.operations.handover import list_incidents
 from operations.people import at, venezuelan
 from operations.test_law_due import depart, enter_the_order, plan, ready
 
-from .conftest import Api
+from .conftest import Api, csrf_of
 
 pytestmark = pytest.mark.parametrize("registry", ["sqlite", "postgresql"], indirect=True)
 
 BANNER = "Court order in effect, not yet acted on"
-
-
-def _login(api: Api, user: str) -> TestClient:
-    client = TestClient(api.app, follow_redirects=False)
-    form = client.get("/login?next=/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    done = client.post("/login", data={"token": api.tokens[user], "csrf_token": csrf[1]})
-    assert done.status_code == 303
-    return client
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None
-    return found[1]
 
 
 def test_an_order_in_effect_that_has_not_acted_is_on_every_page_until_it_acts(api: Api) -> None:
@@ -49,16 +30,16 @@ def test_an_order_in_effect_that_has_not_acted_is_on_every_page_until_it_acts(ap
     assert depart(registry, "GST-7", at(14, 23)).departed
 
     # records above are dated March 2025; sign-ins (audited at the real time) come after
-    lena = _login(api, "lena")
+    lena = api.browser("lena")
     page = lena.get("/").text
     assert BANNER in page
     assert f"ve-v-test (law entry {entry}, in effect from 2025-03-15)" in page
     assert "Act on it now" in page
-    mona = _login(api, "mona")  # a monitor neither sees court-order banners nor acts
+    mona = api.browser("mona")  # a monitor neither sees court-order banners nor acts
     assert BANNER not in mona.get("/").text
-    assert mona.post("/alerts/act-due", data={"csrf_token": _csrf(page)}).status_code == 403
+    assert mona.post("/alerts/act-due", data={"csrf_token": csrf_of(page)}).status_code == 403
 
-    acted = lena.post("/alerts/act-due", data={"csrf_token": _csrf(page)})
+    acted = lena.post("/alerts/act-due", data={"csrf_token": csrf_of(page)})
     assert acted.status_code == 303
     after = lena.get(acted.headers["location"]).text
     assert "1 law entry acted: 1 incident(s), 1 return case(s)" in after
@@ -67,7 +48,7 @@ def test_an_order_in_effect_that_has_not_acted_is_on_every_page_until_it_acts(ap
         kinds = [(i.kind, i.person_id) for i, _ in list_incidents(s)]
     assert kinds == [("court_order_in_transit", "ve-007")]
 
-    again = lena.post("/alerts/act-due", data={"csrf_token": _csrf(page)})
+    again = lena.post("/alerts/act-due", data={"csrf_token": csrf_of(page)})
     assert (
         "No court order in effect was waiting to act." in lena.get(again.headers["location"]).text
     )

@@ -32,20 +32,46 @@ def test_a_legal_reviewer_weighs_an_entry_and_an_order(entry_id: int, dashboard:
     expect(page.locator("#impact-requests")).to_contain_text("no_class_order_bar: 2")
     states = page.locator("#impact-states")
     expect(states.locator("tr", has_text="departed, in the air")).to_contain_text("2")
+    expect(page.locator("#impact-persons")).to_contain_text("ve-001")
+    expect(page.locator("#impact-persons tbody tr")).to_have_count(2)
+    dashboard.shot(page, "entry")
+    # the transfer cases touched: their own list, the change kept in its links
+    page.click("#impact-cases-link a")
     cases = page.locator("#impact-cases tbody tr")
     expect(cases).to_have_count(2)
     expect(page.locator("#impact-cases")).to_contain_text("GST-1")
-    expect(page.locator(".impact-persons")).to_contain_text("ve-001")
-    dashboard.shot(page, "entry")
+    page.locator("a", has_text="Back to the impact").click()
+    expect(page.locator("#impact-persons tbody tr")).to_have_count(2)
     # a known order in force from a day that it stands already: said, and nothing changes
     page.select_option("#impact-order select[name=order]", "jop-v-dhs")
     page.fill("#impact-order input[name=in_force_from]", "2025-03-15")
     page.click("#impact-order button[type=submit]")
     expect(result).to_contain_text("already")
-    expect(page.locator("#impact-cases")).to_have_count(0)
+    expect(page.locator("#impact-cases-link")).to_contain_text("No transfer case is touched")
     # an analyst has no Impact link and may not open the page
     analyst = dashboard.page("ana")
     expect(analyst.locator("nav a[href='/impact']")).to_have_count(0)
     response = analyst.goto(f"{dashboard.url}/impact")
     assert response is not None
     assert response.status == 403
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_impact_lists_have_no_serious_accessibility_violation(
+    entry_id: int, dashboard: Dashboard, width: int
+) -> None:
+    """The persons' and the cases' lists as weighed (test_accessibility.py visits /impact
+    with nothing picked): filters, table, pager, each checked by axe."""
+    from .test_accessibility import _login, _report, _violations
+
+    page = _login(dashboard, "lena", (width, 844))
+    failures = []
+    for path in (f"/impact?entry={entry_id}", f"/impact/cases?entry={entry_id}&sort=-case_id"):
+        response = page.goto(dashboard.url + path)
+        assert response is not None
+        assert response.status == 200
+        expect(page.locator(".listing tbody tr")).to_have_count(2)
+        if found := _violations(page):
+            failures.append(_report(path, found))
+    page.context.close()
+    assert not failures, "\n".join(failures)

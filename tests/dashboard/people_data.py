@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from accord.casefile.models import CaseFile
@@ -42,7 +40,3 @@ def load_people(registry: Registry, persons: list[tuple[str, str, str, str]] = P
             valid_from=dt.date(2025, 3, 1),
             now=NOW,
         )
-
-
-def csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))

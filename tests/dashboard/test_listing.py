@@ -13,9 +13,10 @@ from accord.dashboard.listing import Choice, Column, DateRange, Listing
 from accord.db import read_session
 from accord.errors import InputError
 from accord.registry.search import people_statement
+from page_reading import csv_rows
 
 from .conftest import Api, Registry
-from .people_data import PERSONS, csv_rows, load_people
+from .people_data import PERSONS, load_people
 
 SMALL = Listing(  # the people list, three to a page
     columns=(

@@ -19,9 +19,10 @@ from accord.db import read_session
 from accord.db.models import UTCDateTime
 from accord.registry.models import CURRENT_PERSONS
 from accord.registry.search import people_statement
+from page_reading import csv_rows
 
 from .conftest import Api, Registry
-from .people_data import PERSONS, csv_rows, load_people
+from .people_data import PERSONS, load_people
 
 PERSON = CURRENT_PERSONS.c.person_id
 ODD_TEXT = 'says "no", then\nleaves\r\n@once'  # a quote, a comma, line breaks inside a cell

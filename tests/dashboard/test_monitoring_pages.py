@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 from accord.db import write_session
+from page_reading import csv_rows
 
 from .conftest import Api, Registry
-from .people_data import csv_rows
 
 
 def _missing_at_handover(registry: Registry) -> dict[str, int]:

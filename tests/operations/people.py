@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from accord.casefile.models import CaseFile
 from accord.db import write_session
 from accord.registry import import_case_files
@@ -64,6 +66,52 @@ def load(registry: Registry, records: list[dict[str, Any]], now: dt.datetime) ->
         )
 
 
+def ready_for_cecot(
+    s: Session,
+    registry: Registry,
+    records: list[dict[str, Any]],
+    *,
+    nominated: dt.datetime,
+    approved: dt.datetime,
+    noticed: dt.datetime,
+) -> dict[str, int]:
+    """Every person (loaded) nominated for CECOT by olivia at `nominated`, approved by lena
+    at `approved`, and served written notice, with counsel, where the law needs it (served
+    on `noticed`'s day, recorded at `noticed`). Returns the transfer case id of each."""
+    from accord.operations.models import TransferCase
+    from accord.operations.states import ApproveReason, CaseState
+    from accord.operations.workflow import nominate, review, serve_notices
+
+    olivia, lena = registry.users["olivia"], registry.users["lena"]
+    ids = {
+        r["person_id"]: nominate(
+            s, actor=olivia, person_id=r["person_id"], now=nominated, **CECOT
+        ).id
+        for r in records
+    }
+    for case_id in ids.values():
+        review(
+            s,
+            actor=lena,
+            case_id=case_id,
+            approve=True,
+            reason=ApproveReason.FACTS_VERIFIED,
+            now=approved,
+        )
+    owed = [i for i in ids.values() if s.get(TransferCase, i).state == CaseState.APPROVED]
+    if owed:
+        serve_notices(
+            s,
+            actor=olivia,
+            case_ids=owed,
+            served_on=noticed.date(),
+            counsel=True,
+            source_document="DHS written notice of removal to El Salvador",
+            now=noticed,
+        )
+    return ids
+
+
 def departed_mission(
     registry: Registry, records: list[dict[str, Any]], *, mission: str = "GST-1"
 ) -> dict[str, int]:
@@ -72,39 +120,13 @@ def departed_mission(
     Returns the transfer case id of each person."""
     from accord.operations.care import assign_liaison
     from accord.operations.missions import add_to_mission, create_mission, depart_mission
-    from accord.operations.models import TransferCase
-    from accord.operations.states import ApproveReason, CaseState
-    from accord.operations.workflow import nominate, review, serve_notices
 
-    olivia, lena = registry.users["olivia"], registry.users["lena"]
+    olivia = registry.users["olivia"]
     load(registry, records, at(10))
     with write_session(registry.engine) as s:
-        ids = {
-            r["person_id"]: nominate(
-                s, actor=olivia, person_id=r["person_id"], now=at(12), **CECOT
-            ).id
-            for r in records
-        }
-        for case_id in ids.values():
-            review(
-                s,
-                actor=lena,
-                case_id=case_id,
-                approve=True,
-                reason=ApproveReason.FACTS_VERIFIED,
-                now=at(13),
-            )
-        owed = [i for i in ids.values() if s.get(TransferCase, i).state == CaseState.APPROVED]
-        if owed:
-            serve_notices(
-                s,
-                actor=olivia,
-                case_ids=owed,
-                served_on=dt.date(2025, 3, 14),
-                counsel=True,
-                source_document="DHS written notice of removal to El Salvador",
-                now=at(14, 9),
-            )
+        ids = ready_for_cecot(
+            s, registry, records, nominated=at(12), approved=at(13), noticed=at(14, 9)
+        )
         create_mission(
             s,
             actor=olivia,

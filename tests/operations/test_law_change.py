@@ -28,12 +28,11 @@ from accord.operations.law_change_open import open_acts
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import OperationsEvent, ReturnCase, TransferCase
 from accord.operations.reconcile import reconcile
-from accord.operations.states import ApproveReason, CaseState, ResolutionReason, ReturnStatus
-from accord.operations.workflow import nominate, review, serve_notices
+from accord.operations.states import CaseState, ResolutionReason, ReturnStatus
 from accord.registry import record_list
 
 from .conftest import Registry
-from .people import CECOT, at, audit_actions, load, salvadoran, venezuelan
+from .people import CECOT, at, audit_actions, load, ready_for_cecot, salvadoran, venezuelan
 
 TRO_DOCUMENT = b"%PDF-1.4 fictional minute order of 2025-03-15, 19:00"
 
@@ -69,35 +68,11 @@ def tro(
 
 def _ready(registry: Registry, records: list[dict[str, Any]]) -> dict[str, int]:
     """Nominated, approved and noticed on 14 March for CECOT."""
-    olivia, lena = registry.users["olivia"], registry.users["lena"]
     load(registry, records, at(10))
     with write_session(registry.engine) as s:
-        ids = {
-            r["person_id"]: nominate(
-                s, actor=olivia, person_id=r["person_id"], now=at(12), **CECOT
-            ).id
-            for r in records
-        }
-        for case_id in ids.values():
-            review(
-                s,
-                actor=lena,
-                case_id=case_id,
-                approve=True,
-                reason=ApproveReason.FACTS_VERIFIED,
-                now=at(13),
-            )
-        owed = [i for i in ids.values() if s.get(TransferCase, i).state == CaseState.APPROVED]
-        serve_notices(
-            s,
-            actor=olivia,
-            case_ids=owed,
-            served_on=dt.date(2025, 3, 14),
-            counsel=True,
-            source_document="DHS written notice of removal to El Salvador",
-            now=at(14, 9),
+        return ready_for_cecot(
+            s, registry, records, nominated=at(12), approved=at(13), noticed=at(14, 9)
         )
-    return ids
 
 
 def _mission(

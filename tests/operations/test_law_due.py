@@ -39,11 +39,19 @@ from accord.operations.law_due import act_on_due_law
 from accord.operations.missions import add_to_mission, create_mission, depart_mission
 from accord.operations.models import LawEntryAct, OperationsEvent, ReturnCase, TransferCase
 from accord.operations.reconcile import reconcile
-from accord.operations.states import ApproveReason, CaseState
-from accord.operations.workflow import nominate, review, serve_notices
+from accord.operations.states import CaseState
 
 from .conftest import Registry
-from .people import CECOT, at, audit_actions, load, run_cli, salvadoran, venezuelan
+from .people import (
+    CECOT,
+    at,
+    audit_actions,
+    load,
+    ready_for_cecot,
+    run_cli,
+    salvadoran,
+    venezuelan,
+)
 
 ORDER = "ve-v-test"
 DOCUMENT = b"%PDF-1.4 fictional temporary restraining order dated 2025-03-15"
@@ -91,33 +99,10 @@ def enter_the_order(registry: Registry, now: dt.datetime) -> int:
 
 def ready(registry: Registry, people: list[dict[str, Any]]) -> dict[str, int]:
     """Loaded on 10 March, nominated on the 11th, approved and noticed on the 12th."""
-    olivia, lena = registry.users["olivia"], registry.users["lena"]
     load(registry, people, at(10))
     with write_session(registry.engine) as s:
-        ids = {
-            p["person_id"]: nominate(
-                s, actor=olivia, person_id=p["person_id"], now=at(11), **CECOT
-            ).id
-            for p in people
-        }
-        for case_id in ids.values():
-            review(
-                s,
-                actor=lena,
-                case_id=case_id,
-                approve=True,
-                reason=ApproveReason.FACTS_VERIFIED,
-                now=at(12),
-            )
-        owed = [i for i in ids.values() if s.get(TransferCase, i).state == CaseState.APPROVED]
-        serve_notices(
-            s,
-            actor=olivia,
-            case_ids=owed,
-            served_on=dt.date(2025, 3, 12),
-            counsel=True,
-            source_document="DHS written notice of removal to El Salvador",
-            now=at(12, 15),
+        ids = ready_for_cecot(
+            s, registry, people, nominated=at(11), approved=at(12), noticed=at(12, 15)
         )
         assign_liaison(
             s, actor=registry.users["root"], user_name="liam", facility_id="CECOT", now=at(12, 16)

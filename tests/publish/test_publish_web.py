@@ -9,7 +9,6 @@ import re
 import zipfile
 
 import pytest
-from fastapi.testclient import TestClient
 
 from operations.people import departed_mission, salvadoran
 
@@ -80,18 +79,6 @@ def test_only_roles_that_read_operations_publish(api: Api) -> None:
     assert response.status_code == 403
 
 
-def _login(api: Api, user: str) -> TestClient:
-    client = TestClient(api.app, follow_redirects=False)
-    form = client.get("/login?next=/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"token": api.tokens[user], "csrf_token": csrf[1], "next": "/"}
-    )
-    assert response.status_code == 303
-    return client
-
-
 def _error_beside(page: str, field_id: str) -> str:
     found = re.search(
         rf'id="{field_id}-error"><span class="visually-hidden">Error: </span>([^<]*)<', page
@@ -100,7 +87,7 @@ def _error_beside(page: str, field_id: str) -> str:
 
 
 def test_the_publish_page_previews_and_links_the_download(api: Api) -> None:
-    mona = _login(api, "mona")
+    mona = api.browser("mona")
     empty = mona.get("/publish")
     assert empty.status_code == 200, empty.text
     assert 'id="publish-form"' in empty.text
@@ -112,7 +99,7 @@ def test_the_publish_page_previews_and_links_the_download(api: Api) -> None:
 
 
 def test_the_publish_page_puts_each_error_beside_its_field(api: Api) -> None:
-    mona = _login(api, "mona")
+    mona = api.browser("mona")
     page = mona.get("/publish", params={"period": "2025-12..2025-03", "threshold": "one"})
     assert page.status_code == 400
     assert "the first month is after the last" in _error_beside(page.text, "field-period")
@@ -132,10 +119,10 @@ def test_a_period_before_the_cost_model_has_no_domestic_alternative(api: Api) ->
 def test_the_navigation_shows_publish_to_those_who_may_publish(api: Api) -> None:
     """Monitors (and the roles that read operations) publish; analysts may not (403 above),
     so their navigation has no Publish link."""
-    mona = _login(api, "mona").get("/")
+    mona = api.browser("mona").get("/")
     assert mona.status_code == 200, mona.text
     assert re.search(r'<a [^>]*href="/publish"[^>]*>Publish</a>', mona.text)
-    ana = _login(api, "ana").get("/")
+    ana = api.browser("ana").get("/")
     assert ana.status_code == 200, ana.text
     assert 'href="/publish"' not in ana.text
 

@@ -96,8 +96,9 @@ class Ctx:
     def write(self, *, lock: bool | None = None) -> contextlib.AbstractContextManager[Session]:
         return write_session(self.engine, lock=lock)
 
-    def audit_read(self, action: str, subject: str, **change: Any) -> None:
-        """Record a read of personal data in the audit chain (one short write transaction)."""
+    def audit_read(self, action: str, subject: str, /, **change: Any) -> None:
+        """Record a read of personal data in the audit chain (one short write transaction).
+        `action` and `subject` are positional only: a list's filters named so are details."""
         change = {k: v for k, v in change.items() if v is not None}
         with write_session(self.engine) as session:
             append_audit(session, actor=self.user, action=action, subject=subject, change=change)

@@ -8,6 +8,13 @@ key per column) instead of a SELECT:
     page = listing_rows.page(VIOLATIONS, rows, request.query_params, masked=..., pid=...)
     listing_rows.csv_response(VIOLATIONS, ctx, rows, request.query_params, filename="...")
 
+or both in one, audited either way (what a list page does):
+
+    shown = listing_rows.page_or_csv(VIOLATIONS, ctx, rows, request.query_params,
+                                     filename="...", audit=("read.x", "subject"))
+    if not isinstance(shown, Page):
+        return shown   # the CSV download
+
 The semantics are the SQL ones: a Choice or Exact equals the value, a Text contains it (or
 starts with it) case-insensitively, a DateRange bounds the day (a time by its UTC day);
 the sort puts empty cells last whichever the direction, ties broken by the `unique` column;
@@ -28,7 +35,16 @@ from fastapi.responses import StreamingResponse
 
 from accord.api.deps import Ctx
 from accord.dashboard import listing_csv
-from accord.dashboard.listing import DateRange, Exact, Listing, Masker, Page, Text, page_number
+from accord.dashboard.listing import (
+    DateRange,
+    Exact,
+    Listing,
+    Masker,
+    Page,
+    Text,
+    page_number,
+    wants_csv,
+)
 
 Row = Mapping[str, Any]
 
@@ -112,6 +128,37 @@ def csv_response(
             "Cache-Control": "no-store",
         },
     )
+
+
+def page_or_csv(
+    listing: Listing,
+    ctx: Ctx,
+    rows: Sequence[Row],
+    params: Mapping[str, str],
+    *,
+    filename: str,
+    audit: tuple[str, str],
+    audit_details: Mapping[str, Any] | None = None,
+    keep: Sequence[str] = (),
+) -> Page | StreamingResponse:
+    """`?format=csv`: the download (audited with format=csv and the filters); otherwise the
+    page, as the user must see it (masked for analysts), audited with the rows shown, the
+    total and the filters. `audit_details` go into either entry."""
+    from accord.dashboard.pages import masker
+
+    if wants_csv(params):
+        return csv_response(
+            listing, ctx, rows, params, filename=filename, audit=audit, audit_details=audit_details
+        )
+    shown = page(listing, rows, params, masked=ctx.masked, pid=masker(ctx), keep=keep)
+    ctx.audit_read(
+        *audit,
+        **(audit_details or {}),
+        count=len(shown.rows),
+        total=shown.total,
+        **shown.filters,
+    )
+    return shown
 
 
 # --- filtering and sorting ------------------------------------------------------------------
@@ -209,4 +256,4 @@ def _order_key(value: Any) -> Any:
     return (0, str(value))
 
 
-__all__ = ["csv_response", "csv_text", "page"]
+__all__ = ["csv_response", "csv_text", "page", "page_or_csv"]

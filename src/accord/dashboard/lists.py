@@ -8,6 +8,7 @@ nationality, latest case), searched when the user typed something.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from accord.agreements import bundled_agreements
 from accord.auth import User
-from accord.auth.models import ApiToken
+from accord.auth.models import ApiToken, Enrolment
 from accord.billing.models import CreditNote, Invoice
 from accord.dashboard.labels import options
 from accord.dashboard.listing import (
@@ -30,6 +31,7 @@ from accord.dashboard.listing import (
 )
 from accord.law_entries.models import LawEntryRecord
 from accord.operations.models import (
+    LiaisonFacility,
     Mission,
     MonitoringFinding,
     MonitoringVisit,
@@ -335,6 +337,91 @@ def tokens_statement() -> AnySelect:
     )
 
 
+# how a user can act now, as auth/accounts.py UserRow computes it (and the page words it)
+USER_STATES = [
+    ("active", "Active"),
+    ("pending", "Enrolment code not yet redeemed"),
+    ("disabled", "Disabled"),
+]
+
+
+def users_listing(role_options: Sequence[tuple[str, str]]) -> Listing:
+    """Every user (admin), by name: role, live tokens, how they can act now, when added."""
+    return Listing(
+        columns=(
+            Column("name", "Name", filter=Text(), href="/admin/users/{name}"),
+            Column("role", "Role", filter=Choice(role_options)),
+            Column("live_tokens", "Live tokens", numeric=True),
+            Column("status", "Status", filter=Choice(USER_STATES)),
+            Column("added", "Added", filter=DateRange()),
+            Column("added_by", "Added by"),
+        ),
+        default_sort="name",
+        unique="name",
+    )
+
+
+def users_statement(now: dt.datetime) -> AnySelect:
+    """The users with auth/accounts.py user_rows()'s counts, per row (a list of users is
+    short): live tokens (not revoked) and pending enrolments (not redeemed, unexpired at
+    `now`); the status from them: a live token first, then a code waiting, else disabled."""
+    live_tokens = (
+        select(func.count())
+        .where(ApiToken.user_id == User.id, ApiToken.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+    pending = (
+        select(func.count())
+        .where(
+            Enrolment.user_id == User.id,
+            Enrolment.redeemed_at.is_(None),
+            Enrolment.expires_at > now,
+        )
+        .scalar_subquery()
+    )
+    status = case((live_tokens > 0, "active"), (pending > 0, "pending"), else_="disabled")
+    creator = aliased(User)
+    return labelled(
+        User.name,
+        User.role,
+        live_tokens=live_tokens,
+        status=status,
+        added=User.created_at,
+        added_by=creator.name,
+    ).outerjoin(creator, creator.id == User.created_by_id)
+
+
+def liaisons_listing(liaison_names: Sequence[str], facility_ids: Sequence[str]) -> Listing:
+    """Which facility each receiving liaison acts for (admin), oldest assignment first; the
+    filters offer the liaisons and the facilities (so it is made per request)."""
+    return Listing(
+        columns=(
+            Column("id", "Assignment", numeric=True, hidden=True),
+            Column("liaison", "Liaison", filter=Choice([(n, n) for n in liaison_names])),
+            Column("facility", "Facility", filter=Choice([(f, f) for f in facility_ids])),
+            Column("assigned", "Assigned", filter=DateRange()),
+            Column("assigned_by", "Assigned by"),
+        ),
+        default_sort="assigned",
+        unique="id",
+    )
+
+
+def liaisons_statement() -> AnySelect:
+    assigner = aliased(User)
+    return (
+        labelled(
+            LiaisonFacility.id,
+            liaison=User.name,
+            facility=LiaisonFacility.facility_id,
+            assigned=LiaisonFacility.assigned_at,
+            assigned_by=assigner.name,
+        )
+        .join(User, User.id == LiaisonFacility.user_id)
+        .join(assigner, assigner.id == LiaisonFacility.assigned_by_id)
+    )
+
+
 __all__ = [
     "CASES",
     "INVOICES",
@@ -344,12 +431,17 @@ __all__ = [
     "PEOPLE_FOUND",
     "PEOPLE_MASKED",
     "TOKEN_STATES",
+    "USER_STATES",
     "VISITS",
     "cases_statement",
     "invoices_statement",
     "law_entries_statement",
+    "liaisons_listing",
+    "liaisons_statement",
     "missions_statement",
     "tokens_listing",
     "tokens_statement",
+    "users_listing",
+    "users_statement",
     "visits_statement",
 ]

@@ -171,17 +171,6 @@ def ready_cases(session: Session, mission: Mission) -> Sequence[TransferCase]:
     ).all()
 
 
-def held_at(session: Session, facility_id: str) -> Sequence[TransferCase]:
-    return session.scalars(
-        select(TransferCase)
-        .where(
-            func.upper(TransferCase.facility_id) == facility_id.upper(),
-            TransferCase.state == CaseState.IN_CUSTODY.value,
-        )
-        .order_by(TransferCase.person_id)
-    ).all()
-
-
 def census_reports(session: Session, facility_id: str, limit: int = 60) -> Sequence[CensusReport]:
     return session.scalars(
         select(CensusReport)

@@ -22,7 +22,9 @@ from accord.auth import Permission
 from accord.casefile.models import CASE_FILE_LISTS, CaseFile
 from accord.dashboard import (
     actions,
+    listing_rows,
     lists,
+    lists_facility,
     reads,
     views_alerts,
     views_documents,
@@ -31,8 +33,8 @@ from accord.dashboard import (
 )
 from accord.dashboard.charts import bar_chart
 from accord.dashboard.forms import FieldCheck, render_form_errors
-from accord.dashboard.listing import wants_csv
-from accord.dashboard.pages import PageRoute, render
+from accord.dashboard.listing import Page, wants_csv
+from accord.dashboard.pages import PageRoute, masker, render
 from accord.errors import InputError
 from accord.limits import FIRST_DAY, LAST_DAY
 from accord.operations.custody import census_count
@@ -287,16 +289,34 @@ def facility(
     facility_id: FacilityPath,
 ) -> Response:
     """Places against capacity and quota, today's count from the events, the census reports
-    beside it, who is held there, and the monitors' visits. A liaison sees only its own."""
+    beside it, who is held there (a list that filters, sorts, pages and downloads: tens of
+    thousands at CECOT), and the monitors' visits. A liaison sees only its own."""
     today = _today()
+    params = request.query_params
     with ctx.read() as session:
         gauge = reads.gauge(session, facility_id)
         check_facility_scope(session, ctx.user, gauge.facility.id)
-        count = census_count(session, facility_id=gauge.facility.id, day=today)
-        reports = list(reads.census_reports(session, gauge.facility.id))
-        held = list(reads.held_at(session, gauge.facility.id))
-        visits = reads.visits(session, facility_id=gauge.facility.id, limit=20)
-    ctx.audit_read("read.dashboard_census", f"facility:{gauge.facility.id}", held=len(held))
+        held_list = lists_facility.held_listing(gauge.agreements)
+        statement = lists_facility.held_statement(gauge.facility.id)
+        if wants_csv(params):  # the audit entry says how many the file holds
+            counted = lists_facility.held_count(held_list, statement, params, masked=ctx.masked)
+            held = int(session.scalar(counted) or 0)
+        else:
+            count = census_count(session, facility_id=gauge.facility.id, day=today)
+            reports = list(reads.census_reports(session, gauge.facility.id))
+            page = held_list.apply(session, statement, params, masked=ctx.masked, pid=masker(ctx))
+            visits = reads.visits(session, facility_id=gauge.facility.id, limit=20)
+    audit = ("read.dashboard_census", f"facility:{gauge.facility.id}")
+    if wants_csv(params):
+        return held_list.csv_response(
+            ctx,
+            statement,
+            params,
+            filename=f"held-{gauge.facility.id}.csv",
+            audit=audit,
+            audit_details={"held": held},
+        )
+    ctx.audit_read(*audit, held=page.total, count=len(page.rows), **page.filters)
     return render(
         request,
         ctx,
@@ -305,7 +325,7 @@ def facility(
         count=count,
         today=today,
         reports=reports,
-        held=held,
+        page=page,
         visits=visits,
     )
 
@@ -401,12 +421,24 @@ def simulator(
 @router.get("/reconcile")
 def reconcile(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) -> Response:
     """Every invariant of the operations records checked now; each violation links to the
-    record it names (the case on its person's page, the facility, incident, return case)."""
+    record it names (the case on its person's page, the facility, incident, return case).
+    The violations filter by code, record and message, sort, page and download as CSV."""
     with ctx.read() as session:
         report = run_reconcile(session)
         links = reads.subject_links(session, [v.subject for v in report.violations])
-    ctx.audit_read("read.dashboard_reconcile", "operations", violations=len(report.violations))
-    return render(request, ctx, "reconcile.html", report=report, links=links)
+    rows = lists_facility.violation_rows(report.violations, links)
+    page = listing_rows.page_or_csv(
+        lists_facility.violations_listing(),
+        ctx,
+        rows,
+        request.query_params,
+        filename="reconcile-violations.csv",
+        audit=("read.dashboard_reconcile", "operations"),
+        audit_details={"violations": len(report.violations)},
+    )
+    if not isinstance(page, Page):
+        return page  # the CSV
+    return render(request, ctx, "reconcile.html", report=report, page=page)
 
 
 router.include_router(views_missions.router)

@@ -1,6 +1,8 @@
 """The admin's pages (issue 21): users (add, change role, new enrolment code, disable), what
-each role grants, liaison facilities, and API tokens (issue your own, shown once; revoke;
-the list filtered, sorted, paged and downloaded as CSV as every list is: listing.py).
+each role grants, liaison facilities, and API tokens (issue your own, shown once; revoke).
+The users, the liaison assignments and the tokens are filtered, sorted, paged and downloaded
+as CSV as every list is (listing.py; their SELECTs in lists.py); each read of them, page or
+CSV, is audited (read.admin_users, read.admin_liaisons, read.admin_tokens).
 
 Each form calls the auth services the CLI and the API use (auth/users.py, credentials.py,
 accounts.py; operations/care.py for liaisons), which audit every write. A secret (an
@@ -11,7 +13,9 @@ error beside its field (forms.py). Monitors (users.read) see the lists, without 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -19,7 +23,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from accord.api.deps import NO_NUL, Ctx, app_state, require
-from accord.auth import GRANTS, ROLES, Permission, add_user, issue_token
+from accord.auth import GRANTS, ROLES, Permission, User, add_user, issue_token
 from accord.auth.accounts import disable_user, list_tokens, user_rows
 from accord.auth.credentials import change_role, create_enrolment, revoke_token
 from accord.auth.users import get_user
@@ -92,16 +96,31 @@ def _common() -> dict[str, Any]:
 # --- users ---
 
 
-def _users_context(ctx: Ctx) -> dict[str, Any]:
-    with ctx.read() as session:
-        rows = user_rows(session)
-    return {"rows": rows, **_common()}
+USERS = lists.users_listing(_role_options())
+
+
+def _users_context(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Any]:
+    """The users list (listing.py: filtered by name, role, status and date added, sorted,
+    paged with the total), as auth/accounts.py user_rows() counts tokens and enrolments."""
+    page = USERS.page(ctx, lists.users_statement(dt.datetime.now(dt.UTC)), params)
+    return {"page": page, **_common()}
 
 
 @router.get("/admin")
 def admin_users(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))]) -> Response:
-    """Every user with their role and how they can act now, and the form to add one."""
-    return render(request, ctx, "admin_users.html", **_users_context(ctx))
+    """Every user with their role and how they can act now, and the form to add one;
+    `?format=csv` downloads the filtered list."""
+    params = request.query_params
+    if wants_csv(params):
+        statement = lists.users_statement(dt.datetime.now(dt.UTC))
+        return USERS.csv_response(
+            ctx, statement, params, filename="users.csv", audit=("read.admin_users", "users")
+        )
+    context = _users_context(ctx, params)
+    ctx.audit_read(
+        "read.admin_users", "users", total=context["page"].total, **context["page"].filters
+    )
+    return render(request, ctx, "admin_users.html", **context)
 
 
 @router.post("/admin/users")
@@ -125,8 +144,9 @@ def add_user_form(
             code = create_enrolment(session, actor=ctx.user, name=added.name)
     except InputError as exc:  # a refused field, a bad or taken name
         again = field_error(exc, "name", values)
-        return _again(request, ctx, "admin_users.html", again, **_users_context(ctx))
-    return _shown_once(request, ctx, "admin_users.html", user_name, code, _users_context(ctx))
+        return _again(request, ctx, "admin_users.html", again, **_users_context(ctx, {}))
+    context = _users_context(ctx, {})
+    return _shown_once(request, ctx, "admin_users.html", user_name, code, context)
 
 
 def _shown_once(
@@ -260,22 +280,37 @@ def admin_roles(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS))
 # --- liaison facilities ---
 
 
-def _liaisons_context(ctx: Ctx) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _LiaisonChoices:
+    liaisons: list[str]  # today's receiving liaisons: whom the assign form offers
+    facilities: list[str]  # the facilities the agreements name
+    listing: Listing  # the assignments, filtered also by a liaison whose role changed since
+
+
+def _liaison_choices(ctx: Ctx) -> _LiaisonChoices:
     with ctx.read() as session:
-        rows = list(session.scalars(select(LiaisonFacility).order_by(LiaisonFacility.id)))
-        names = reads.user_names(session)
-        liaisons = [r.user.name for r in user_rows(session) if r.user.role == "receiving_liaison"]
+        liaisons = list(
+            session.scalars(
+                select(User.name).where(User.role == "receiving_liaison").order_by(User.name)
+            )
+        )
+        assigned = session.scalars(
+            select(User.name).join(LiaisonFacility, LiaisonFacility.user_id == User.id)
+        )
+        names = sorted({*liaisons, *assigned})
     facilities = sorted(f.id for f, _ in reads.facilities().values())
+    return _LiaisonChoices(liaisons, facilities, lists.liaisons_listing(names, facilities))
+
+
+def _liaisons_context(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Any]:
+    """The assignments list (listing.py: filtered by liaison, facility and date, sorted,
+    paged with the total) and the assign form's choices."""
+    choices = _liaison_choices(ctx)
     return {
-        "assignments": [
-            {"user": names.get(r.user_id, "?"), "facility": r.facility_id, "at": r.assigned_at}
-            for r in rows
-        ],
-        "names": names,
-        "liaisons": liaisons,
-        "facilities": facilities,
-        "liaison_options": [(n, n) for n in liaisons],
-        "facility_options": [(f, f) for f in facilities],
+        "page": choices.listing.page(ctx, lists.liaisons_statement(), params),
+        "liaisons": choices.liaisons,
+        "liaison_options": [(n, n) for n in choices.liaisons],
+        "facility_options": [(f, f) for f in choices.facilities],
         **_common(),
     }
 
@@ -284,8 +319,27 @@ def _liaisons_context(ctx: Ctx) -> dict[str, Any]:
 def admin_liaisons(
     request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_LIAISONS, *READERS))]
 ) -> Response:
-    """Which facility each receiving liaison acts for, and the form to assign one."""
-    return render(request, ctx, "admin_liaisons.html", **_liaisons_context(ctx))
+    """Which facility each receiving liaison acts for, and the form to assign one;
+    `?format=csv` downloads the filtered list."""
+    params = request.query_params
+    if wants_csv(params):
+        listing = _liaison_choices(ctx).listing
+        statement = lists.liaisons_statement()
+        return listing.csv_response(
+            ctx,
+            statement,
+            params,
+            filename="liaison-facilities.csv",
+            audit=("read.admin_liaisons", "liaison facilities"),
+        )
+    context = _liaisons_context(ctx, params)
+    ctx.audit_read(
+        "read.admin_liaisons",
+        "liaison facilities",
+        total=context["page"].total,
+        **context["page"].filters,
+    )
+    return render(request, ctx, "admin_liaisons.html", **context)
 
 
 @router.post("/admin/liaisons")
@@ -298,10 +352,10 @@ def assign_form(
     values = {"user_name": user_name, "facility": facility}
 
     def work() -> str:
-        context = _liaisons_context(ctx)
+        choices = _liaison_choices(ctx)
         check = FieldCheck(values)
-        who = check.choice("user_name", "Receiving liaison", context["liaisons"])
-        where = check.choice("facility", "Facility", context["facilities"])
+        who = check.choice("user_name", "Receiving liaison", choices.liaisons)
+        where = check.choice("facility", "Facility", choices.facilities)
         check.done()
         assert who is not None
         assert where is not None
@@ -319,7 +373,7 @@ def assign_form(
         back="/admin/liaisons",
         work=work,
         template="admin_liaisons.html",
-        context=lambda: _liaisons_context(ctx),
+        context=lambda: _liaisons_context(ctx, {}),
     )
 
 
@@ -345,9 +399,17 @@ def admin_tokens(request: Request, ctx: Annotated[Ctx, Depends(require(*READERS)
     downloads the filtered list."""
     if wants_csv(request.query_params):
         return _tokens_listing(ctx).csv_response(
-            ctx, lists.tokens_statement(), request.query_params, filename="api-tokens.csv"
+            ctx,
+            lists.tokens_statement(),
+            request.query_params,
+            filename="api-tokens.csv",
+            audit=("read.admin_tokens", "api tokens"),
         )
-    return render(request, ctx, "admin_tokens.html", **_tokens_context(ctx, request.query_params))
+    context = _tokens_context(ctx, request.query_params)
+    ctx.audit_read(
+        "read.admin_tokens", "api tokens", total=context["page"].total, **context["page"].filters
+    )
+    return render(request, ctx, "admin_tokens.html", **context)
 
 
 @router.post("/admin/tokens")

@@ -1,9 +1,10 @@
 """The court-order alerts page: every incident and return case opened for a court order
-entered in the registry and still open (operations/law_change.py), with links."""
+entered in the registry and still open (operations/law_change.py), with links; a list that
+filters, sorts, pages and downloads (lists_facility.py, computed in Python: listing_rows.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -11,6 +12,9 @@ from sqlalchemy import select
 
 from accord.api.deps import Ctx, require
 from accord.auth import Permission
+from accord.dashboard import listing_rows
+from accord.dashboard import lists_facility as lf
+from accord.dashboard.listing import Page
 from accord.dashboard.pages import PageRoute, act, render
 from accord.operations.law_change_open import open_acts
 from accord.operations.models import Mission
@@ -21,6 +25,8 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 @router.get("/alerts")
 def alerts(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) -> Response:
+    """The open acts, filtered by what is open, court order, class membership and person;
+    `?format=csv` downloads the filtered list."""
     with ctx.read() as session:
         acts = open_acts(session)
         ids = sorted({a.mission_id for a in acts if a.mission_id is not None})
@@ -28,20 +34,26 @@ def alerts(request: Request, ctx: Annotated[Ctx, Depends(require(P.OPS_READ))]) 
             select(Mission.id, Mission.mission_number).where(Mission.id.in_(ids))
         ).all()
         numbers = {int(i): str(n) for i, n in rows_read}
-    rows: list[dict[str, Any]] = [
-        {
-            "what": a.what,
-            "id": a.id,
-            "person_id": a.person_id,
-            "mission": numbers.get(a.mission_id) if a.mission_id is not None else None,
-            "order": a.order,
-            "law_entry": a.law_entry,
-            "membership": a.membership,
-        }
-        for a in acts
-    ]
-    ctx.audit_read("read.dashboard_law_alerts", "operations", count=len(rows))
-    return render(request, ctx, "alerts.html", rows=rows)
+    rows = lf.alert_rows(acts, numbers)
+    page = listing_rows.page_or_csv(
+        lf.alerts_listing(sorted({a.order for a in acts})),
+        ctx,
+        rows,
+        request.query_params,
+        filename="court-order-alerts.csv",
+        audit=("read.dashboard_law_alerts", "operations"),
+        audit_details={"open": len(rows)},
+    )
+    if not isinstance(page, Page):
+        return page  # the CSV
+    return render(
+        request,
+        ctx,
+        "alerts.html",
+        page=page,
+        anything_open=bool(rows),
+        membership=lf.membership_words,
+    )
 
 
 @router.post("/alerts/act-due")

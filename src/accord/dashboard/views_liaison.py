@@ -1,6 +1,10 @@
 """The receiving liaison's page (issue 21): the missions arriving at their own facility, each
 person with name, date of birth, nationality and case so that identity can be checked at the
-door, the handover confirmation, and the daily census.
+door, the handover confirmation, and the daily census. Above the handover forms, every
+expected arrival as one list (lists_computed.py: filtered, sorted, paged, and downloaded as
+the door list, `?format=csv`, audited as the page's read): the passengers of the missions
+whose handover is open, waiting, arrived or returned on board. Once a mission's handover is
+closed its persons are in the census, no longer at the door.
 
 A liaison acts only for the facility an admin assigned them (operations/events.py
 check_facility_scope); the forms call the same service functions as the CLI and the API
@@ -11,6 +15,7 @@ A refused form comes back as the page with each error beside its field (forms.py
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -21,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from accord.api.deps import NO_NUL, Ctx, require
 from accord.auth import Permission
-from accord.dashboard import reads
+from accord.dashboard import listing_rows, lists_computed, reads
 from accord.dashboard.forms import FieldCheck, FormError, field_error, render_form_errors
-from accord.dashboard.pages import PageRoute, act, render
+from accord.dashboard.listing import Listing, wants_csv
+from accord.dashboard.pages import PageRoute, act, masker, render
 from accord.documents.service import identities
 from accord.errors import InputError
 from accord.limits import IDENTIFIER_MAX
@@ -97,8 +103,8 @@ def _arrivals(session: Session, facility_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _page_context(ctx: Ctx, facility: str) -> dict[str, Any]:
-    """Everything the page shows (read in one session) and the read's audit entry."""
+def _read(ctx: Ctx, facility: str) -> dict[str, Any]:
+    """Everything the page shows, read in one session (the facility's scope checked)."""
     today = _today()
     with ctx.read() as session:
         assigned = assigned_facilities(session, ctx.user.id)
@@ -110,11 +116,6 @@ def _page_context(ctx: Ctx, facility: str) -> dict[str, Any]:
         arrivals = _arrivals(session, gauge.facility.id)
         count = census_count(session, facility_id=gauge.facility.id, day=today)
         reports = list(reads.census_reports(session, gauge.facility.id, limit=14))
-    ctx.audit_read(
-        "read.dashboard_liaison",
-        f"facility:{gauge.facility.id}",
-        arriving=sum(len(a["passengers"]) for a in arrivals),
-    )
     return {
         "assigned": assigned,
         "facility": gauge.facility,
@@ -124,6 +125,31 @@ def _page_context(ctx: Ctx, facility: str) -> dict[str, Any]:
         "reports": reports,
         "today": today,
     }
+
+
+def _expected(arrivals: list[dict[str, Any]]) -> tuple[Listing, list[dict[str, Any]]]:
+    """The list of expected arrivals: every passenger of the missions whose handover is
+    open (waiting at the door, arrived, or returned on board), filtered by mission."""
+    missions = [a["mission"].mission_number for a in arrivals]
+    return lists_computed.arrivals_listing(missions), lists_computed.arrival_rows(arrivals)
+
+
+def _page_context(ctx: Ctx, facility: str, params: Mapping[str, str]) -> dict[str, Any]:
+    """The page's context, with the list of expected arrivals (`params`: its filters, sort
+    and page), and the read's audit entry."""
+    context = _read(ctx, facility)
+    if context["facility"] is None:
+        return context
+    listing, rows = _expected(context["arrivals"])
+    page = listing_rows.page(
+        listing, rows, params, masked=ctx.masked, pid=masker(ctx), keep=("facility",)
+    )
+    ctx.audit_read(
+        "read.dashboard_liaison",
+        f"facility:{context['facility'].id}",
+        arriving=len(rows),
+    )
+    return {**context, "page": page}
 
 
 def _liaison_page(facility_id: str) -> str:
@@ -139,7 +165,7 @@ def _again(request: Request, ctx: Ctx, facility: str, form: str, exc: FormError)
         errors=exc.errors,
         values=exc.values,
         failed_form=form,
-        **_page_context(ctx, facility),
+        **_page_context(ctx, facility, {}),
     )
 
 
@@ -149,8 +175,26 @@ def liaison_page(
     ctx: Annotated[Ctx, Depends(require(*LIAISON))],
     facility: FacilityQuery = "",
 ) -> Response:
-    """The liaison's facility: arrivals to confirm at the door, and the census."""
-    return render(request, ctx, "liaison.html", failed_form="", **_page_context(ctx, facility))
+    """The liaison's facility: the expected arrivals (`?format=csv`: the door list as CSV),
+    the handover to confirm per mission, and the census."""
+    params = request.query_params
+    if wants_csv(params):
+        context = _read(ctx, facility)
+        if context["facility"] is None:
+            raise InputError("no facility is assigned to you: there is no door list")
+        listing, rows = _expected(context["arrivals"])
+        facility_id = context["facility"].id
+        return listing_rows.csv_response(
+            listing,
+            ctx,
+            rows,
+            params,
+            filename=f"arrivals-{facility_id}.csv",
+            audit=("read.dashboard_liaison", f"facility:{facility_id}"),
+            audit_details={"arriving": len(rows)},
+        )
+    context = _page_context(ctx, facility, params)
+    return render(request, ctx, "liaison.html", failed_form="", **context)
 
 
 @router.post("/liaison/missions/{number}/handover")

@@ -14,12 +14,14 @@ import datetime as dt
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from accord.api.deps import NO_NUL, Ctx, require
@@ -181,6 +183,46 @@ def incident(
     return _incident_page(request, ctx, incident_id)
 
 
+def _incident_form(
+    request: Request,
+    ctx: Ctx,
+    incident_id: int,
+    *,
+    choice: tuple[str, str, list[str], str],
+    text: tuple[str, str, str],
+    write: Callable[[Session, str, str], str],
+    refused_beside: str,
+) -> Response:
+    """A form on the incident page of a coded choice and a required text, each given as
+    (field, label, [codes,] value posted): checked, then written in one transaction
+    (`write(session, code, text)` returns the message); a refusal comes back beside the
+    field `refused_beside`, bad values beside their fields on the page again."""
+    choice_field, choice_label, codes, chosen = choice
+    text_field, text_label, typed = text
+    values = {choice_field: chosen, text_field: typed}
+
+    def work() -> str:
+        check = FieldCheck(values)
+        code = check.choice(choice_field, choice_label, codes)
+        said = check.text(text_field, text_label, required=True, max_length=LONG_TEXT_MAX)
+        check.done()
+        try:
+            with ctx.write() as session:
+                message = write(session, str(code), said or "")
+        except PermissionDenied:
+            raise
+        except AccordError as exc:
+            raise field_error(exc, refused_beside, values) from exc
+        return message
+
+    try:
+        return act(f"/monitoring/incidents/{incident_id}", work)
+    except FormError as exc:
+        return _incident_page(
+            request, ctx, incident_id, errors=exc.errors, values=exc.values, status=400
+        )
+
+
 @router.post("/monitoring/incidents/{incident_id}/resolve")
 def resolve(
     request: Request,
@@ -192,38 +234,20 @@ def resolve(
     """Resolve with a coded reason and a note; a refusal comes back beside its field."""
     from accord.operations.handover import resolve_incident
 
-    values = {"reason": reason, "note": note}
-    target = f"/monitoring/incidents/{incident_id}"
-
-    def work() -> str:
-        check = FieldCheck(values)
-        code = check.choice("reason", "Reason", [r.value for r in ResolutionReason])
-        text = check.text(
-            "note", "How the person was accounted for", required=True, max_length=LONG_TEXT_MAX
-        )
-        check.done()
-        chosen = ResolutionReason(str(code))
-        try:
-            with ctx.write() as session:
-                resolve_incident(
-                    session,
-                    actor=ctx.user,
-                    incident_id=incident_id,
-                    reason=chosen,
-                    note=text or "",
-                )
-        except PermissionDenied:
-            raise
-        except AccordError as exc:
-            raise field_error(exc, "reason", values) from exc
+    def write(session: Session, code: str, text: str) -> str:
+        chosen = ResolutionReason(code)
+        resolve_incident(session, actor=ctx.user, incident_id=incident_id, reason=chosen, note=text)
         return f"Incident {incident_id} resolved: {chosen.description}."
 
-    try:
-        return act(target, work)
-    except FormError as exc:
-        return _incident_page(
-            request, ctx, incident_id, errors=exc.errors, values=exc.values, status=400
-        )
+    return _incident_form(
+        request,
+        ctx,
+        incident_id,
+        choice=("reason", "Reason", [r.value for r in ResolutionReason], reason),
+        text=("note", "How the person was accounted for", note),
+        write=write,
+        refused_beside="reason",
+    )
 
 
 @router.post("/monitoring/incidents/{incident_id}/observe")
@@ -235,36 +259,23 @@ def observe(
     text: FormText = "",
 ) -> Response:
     """A monitor's observation (note, concern, urgent) on the incident; it resolves nothing."""
-    values = {"level": level, "text": text}
-    target = f"/monitoring/incidents/{incident_id}"
 
-    def work() -> str:
-        check = FieldCheck(values)
-        code = check.choice("level", "Concern level", [c.value for c in ObservationLevel])
-        said = check.text("text", "What you observed", required=True, max_length=LONG_TEXT_MAX)
-        check.done()
-        chosen = ObservationLevel(str(code))
-        try:
-            with ctx.write() as session:
-                record_observation(
-                    session,
-                    actor=ctx.user,
-                    incident_id=incident_id,
-                    level=chosen,
-                    text=said or "",
-                )
-        except PermissionDenied:
-            raise
-        except AccordError as exc:
-            raise field_error(exc, "text", values) from exc
+    def write(session: Session, code: str, said: str) -> str:
+        chosen = ObservationLevel(code)
+        record_observation(
+            session, actor=ctx.user, incident_id=incident_id, level=chosen, text=said
+        )
         return f"Observation recorded on incident {incident_id} ({chosen.value})."
 
-    try:
-        return act(target, work)
-    except FormError as exc:
-        return _incident_page(
-            request, ctx, incident_id, errors=exc.errors, values=exc.values, status=400
-        )
+    return _incident_form(
+        request,
+        ctx,
+        incident_id,
+        choice=("level", "Concern level", [c.value for c in ObservationLevel], level),
+        text=("text", "What you observed", text),
+        write=write,
+        refused_beside="text",
+    )
 
 
 @router.get("/monitoring/consular")

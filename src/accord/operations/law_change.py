@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from accord.auth import User
 from accord.db import append_audit
+from accord.decisions.models import DecisionRecord
 from accord.decisions.service import decide_from_registry, person_facts_read
 from accord.engine import Decision, DecisionRequest, decide_facts
 from accord.law.court_orders import BARS_TITLE_8, CourtOrder, OrderState
@@ -133,7 +134,27 @@ def case_request(case: TransferCase, day: dt.date, law: LawSet, profile: str) ->
     )
 
 
-def _acted(session: Session, case_id: int, order_id: str) -> bool:
+def decide_case(
+    session: Session,
+    *,
+    actor: User,
+    case: TransferCase,
+    day: dt.date,
+    law: LawSet,
+    profile: str,
+    at: dt.datetime,
+) -> tuple[Decision, DecisionRecord]:
+    """The case decided as of `day` under `law`, recorded (its incident cites the record)."""
+    return decide_from_registry(
+        session,
+        request=case_request(case, day, law, profile),
+        person_id=case.person_id,
+        actor=actor,
+        now=at,
+    )
+
+
+def acted(session: Session, case_id: int, order_id: str) -> bool:
     """An incident or a return case opened for this case and order is open already (acting
     twice opens nothing): a person handed over after their incident was resolved is still
     owed the return case opened then."""
@@ -160,22 +181,39 @@ def _acted(session: Session, case_id: int, order_id: str) -> bool:
     return False
 
 
-def _in_the_air(
+@dataclass(frozen=True)
+class CaseAct:
+    """What an order did for one departed case it reaches: `found` is its membership
+    ('in_class' or 'unknown'); no incident when one for this case and order is open."""
+
+    found: str
+    incident: int | None = None
+    return_case: int | None = None
+
+
+def act_on_case(
     session: Session,
     *,
     actor: User,
     at: dt.datetime,
     case: TransferCase,
     state: OrderState,
-    entry_id: int | None,
-    found: str,
+    decision: Decision,
     decision_record_id: int,
+    entry_id: int | None,
     situation: str | None = None,
     as_of: dt.date | None = None,
-) -> tuple[int, int | None]:
-    """The incident (and, for a class member, the return case) of a person in the air, or
-    of one the order reached in the air or on departure and since handed over: `situation`
-    then says where they are, and `as_of` the day they were decided as of (law_due.py)."""
+) -> CaseAct | None:
+    """An order's step for a departed case decided as `decision` (None: the order does not
+    reach the person): unless acted on already, the incident (and, for a class member, the
+    return case) of a person in the air, or of one the order reached in the air or on
+    departure and since handed over: `situation` then says where they are, and `as_of` the
+    day they were decided as of (law_due.py)."""
+    found = membership(decision, state.order)
+    if found is None:
+        return None
+    if acted(session, case.id, state.order.id):
+        return CaseAct(found)
     order = state.order
     mission = session.get(Mission, case.mission_id) if case.mission_id else None
     flight = f"mission {mission.mission_number}" if mission else "a departed mission"
@@ -226,10 +264,12 @@ def _in_the_air(
             **({"as_of": as_of.isoformat()} if as_of is not None else {}),
         },
     )
-    return incident, returned
+    return CaseAct(found, incident, returned)
 
 
-def _active_cases(session: Session, destinations: set[str] | None) -> list[TransferCase]:
+def active_cases(session: Session, destinations: set[str] | None) -> list[TransferCase]:
+    """The cases an order can still reach, before departure or in the air, to
+    `destinations` (None: every destination), oldest first."""
     states = [s.value for s in (*BEFORE_DEPARTURE, CaseState.MANIFESTED, CaseState.DEPARTED)]
     statement = select(TransferCase).where(TransferCase.state.in_(states))
     if destinations is not None:
@@ -259,7 +299,7 @@ def act_on_law_entry(
     state = barring(after, order_id, day, used)
     acts = LawChangeActs(record.id, order_id, day)
     if state is not None:
-        acts = _act(
+        acts = act_on_active_cases(
             session, actor=actor, record=record, state=state, law=after, at=at, profile=used
         )
     previous = before.orders.get(order_id)
@@ -290,7 +330,7 @@ def act_on_law_entry(
     return acts
 
 
-def _act(
+def act_on_active_cases(
     session: Session,
     *,
     actor: User,
@@ -301,8 +341,9 @@ def _act(
     profile: str,
     in_the_air: bool = True,
 ) -> LawChangeActs:
-    """`in_the_air=False`: the cases before departure only (law_due.py decides the departed
-    as of the day the order reached them)."""
+    """What an order binding as `state` today does to the active cases of the destinations
+    it bars (module docstring). `in_the_air=False`: the cases before departure only
+    (law_due.py decides the departed as of the day the order reached them)."""
     effect = state.effect
     assert effect is not None
     day = at.date()
@@ -312,34 +353,28 @@ def _act(
     holds: dict[int, list[str]] = {}
     incidents: list[int] = []
     returns: list[int] = []
-    for case in _active_cases(session, destinations):
+    for case in active_cases(session, destinations):
         if case.state == CaseState.DEPARTED.value and not in_the_air:
             continue
         if case.state == CaseState.DEPARTED.value:
-            decision, decision_record = decide_from_registry(
-                session,
-                request=case_request(case, day, law, profile),
-                person_id=case.person_id,
-                actor=actor,
-                now=at,
+            decision, decision_record = decide_case(
+                session, actor=actor, case=case, day=day, law=law, profile=profile, at=at
             )
-            found = membership(decision, state.order)
-            if found is None:
+            done = act_on_case(
+                session,
+                actor=actor,
+                at=at,
+                case=case,
+                state=state,
+                decision=decision,
+                decision_record_id=decision_record.id,
+                entry_id=record.id,
+            )
+            if done is None:
                 continue
-            if not _acted(session, case.id, state.order.id):
-                incident, returned = _in_the_air(
-                    session,
-                    actor=actor,
-                    at=at,
-                    case=case,
-                    state=state,
-                    entry_id=record.id,
-                    found=found,
-                    decision_record_id=decision_record.id,
-                )
-                incidents.append(incident)
-                returns.extend([returned] if returned is not None else [])
-            if found != "in_class":
+            incidents.extend([done.incident] if done.incident is not None else [])
+            returns.extend([done.return_case] if done.return_case is not None else [])
+            if done.found != "in_class":
                 unknown.append(case.person_id)
                 continue
         else:  # not yet departed: decided, not recorded (the boarding check records)
@@ -435,26 +470,20 @@ def act_on_departure(
         ]
         if not standing:
             continue
-        decision, decision_record = decide_from_registry(
-            session,
-            request=case_request(case, day, law, OPERATIONS_PROFILE),
-            person_id=case.person_id,
-            actor=actor,
-            now=at,
+        decision, decision_record = decide_case(
+            session, actor=actor, case=case, day=day, law=law, profile=OPERATIONS_PROFILE, at=at
         )
         for state in standing:
-            found = membership(decision, state.order)
-            if found is None or _acted(session, case.id, state.order.id):
-                continue
-            incident, _ = _in_the_air(
+            done = act_on_case(
                 session,
                 actor=actor,
                 at=at,
                 case=case,
                 state=state,
-                entry_id=law.order_entries.get(state.order.id),
-                found=found,
+                decision=decision,
                 decision_record_id=decision_record.id,
+                entry_id=law.order_entries.get(state.order.id),
             )
-            opened.append(incident)
+            if done is not None and done.incident is not None:
+                opened.append(done.incident)
     return tuple(opened)

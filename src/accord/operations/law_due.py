@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session, defer
 
 from accord.auth import User
 from accord.db import append_audit
-from accord.decisions.service import decide_from_registry
 from accord.law.law_set import LawSet
 from accord.law_entries.models import LawEntryRecord
 from accord.law_entries.service import registry_law
@@ -46,9 +45,12 @@ from accord.operations.events import begin
 from accord.operations.law_change import (
     ORDER_ENTRY_KINDS,
     LawChangeActs,
+    act_on_active_cases,
+    act_on_case,
+    acted,
+    active_cases,
     barring,
-    case_request,
-    membership,
+    decide_case,
 )
 from accord.operations.models import LawEntryAct, Mission, OperationsEvent, TransferCase
 from accord.operations.states import CaseState
@@ -200,7 +202,7 @@ def act_as_of_effective_day(
     protected: dict[str, int] = {}
     standing = barring(law, order_id, at.date(), profile)
     if standing is not None and hold:  # planned missions: held, as for an entry binding today
-        now = law_change._act(
+        now = act_on_active_cases(
             session,
             actor=actor,
             record=record,
@@ -222,33 +224,28 @@ def act_as_of_effective_day(
             continue
         if not state.effect.bars_title_8_removal_to(case.destination):
             continue
-        if law_change._acted(session, case.id, order_id):
+        if acted(session, case.id, order_id):
             continue  # in the air when entered, or acted on by an earlier entry
-        decision, decision_record = decide_from_registry(
-            session,
-            request=case_request(case, day, law, profile),
-            person_id=case.person_id,
-            actor=actor,
-            now=at,
+        decision, decision_record = decide_case(
+            session, actor=actor, case=case, day=day, law=law, profile=profile, at=at
         )
-        found = membership(decision, state.order)
-        if found is None:
-            continue
-        incident, returned = law_change._in_the_air(
+        done = act_on_case(
             session,
             actor=actor,
             at=at,
             case=case,
             state=state,
-            entry_id=record.id,
-            found=found,
+            decision=decision,
             decision_record_id=decision_record.id,
+            entry_id=record.id,
             situation=_situation(session, reached),
             as_of=day,
         )
-        incidents.append(incident)
-        returns.extend([returned] if returned is not None else [])
-        if found == "in_class":
+        if done is None:
+            continue
+        incidents.extend([done.incident] if done.incident is not None else [])
+        returns.extend([done.return_case] if done.return_case is not None else [])
+        if done.found == "in_class":
             protected[case.state] = protected.get(case.state, 0) + 1
         else:
             unknown.append(case.person_id)
@@ -341,7 +338,7 @@ def waiting_entries(session: Session, *, day: dt.date) -> list[Waiting]:
             destinations = None if countries is None else set(countries)
             count += sum(
                 case.state != CaseState.DEPARTED.value
-                for case in law_change._active_cases(session, destinations)
+                for case in active_cases(session, destinations)
             )
         for reached in reached_cases(session, since=reached_since(record)):
             when = max(reached.departed_at.date(), record.effective_on)

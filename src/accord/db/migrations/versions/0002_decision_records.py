@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.db.migrations.append_only import create_append_only
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -44,23 +46,7 @@ def upgrade() -> None:
         sa.Column("audit_seq", BigId, nullable=False),
     )
     op.create_index("ix_decision_records_person", TABLE, ["person_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        # accord_append_only() was created by revision 0001.
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION accord_append_only()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION accord_append_only()"
-        )
-        return
-    for event in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_no_{event.lower()} BEFORE {event} ON {TABLE} "
-            f"BEGIN SELECT RAISE(ABORT, 'accord: {event} on {TABLE} refused: "
-            "the table is append-only'); END"
-        )
+    create_append_only(TABLE)
 
 
 def downgrade() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.db.migrations.append_only import create_append_only
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -377,29 +379,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_return_updates_return_case_id", "return_updates", ["return_case_id"], unique=False
     )
-    _append_only_triggers()
-
-
-def _append_only_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        # accord_append_only() was created by revision 0001.
-        for table in APPEND_ONLY:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION accord_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION accord_append_only()"
-            )
-        return
-    for table in APPEND_ONLY:
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'accord: {event} on {table} refused: "
-                "the table is append-only'); END"
-            )
+    for table in APPEND_ONLY:  # accord_append_only() was created by revision 0001
+        create_append_only(table)
 
 
 def downgrade() -> None:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.db.migrations.append_only import create_append_only
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -99,29 +101,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_billing_credit_notes_line", "billing_credit_notes", ["invoice_line_id"], unique=False
     )
-    _append_only_triggers()
-
-
-def _append_only_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        # accord_append_only() was created by revision 0001.
-        for table in APPEND_ONLY:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION accord_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION accord_append_only()"
-            )
-        return
-    for table in APPEND_ONLY:
-        for event in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'accord: {event} on {table} refused: "
-                "the table is append-only'); END"
-            )
+    for table in APPEND_ONLY:  # accord_append_only() was created by revision 0001
+        create_append_only(table)
 
 
 def downgrade() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from accord.db.migrations.append_only import create_append_only
+
 revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
@@ -39,23 +41,7 @@ def upgrade() -> None:
         sa.Column("audit_seq", BigId, nullable=False),
     )
     op.create_index("ix_incident_observations_incident", TABLE, ["incident_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        # accord_append_only() was created by revision 0001
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION accord_append_only()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION accord_append_only()"
-        )
-        return
-    for event in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_no_{event.lower()} BEFORE {event} ON {TABLE} "
-            f"BEGIN SELECT RAISE(ABORT, 'accord: {event} on {TABLE} refused: "
-            "the table is append-only'); END"
-        )
+    create_append_only(TABLE)
 
 
 def downgrade() -> None:
