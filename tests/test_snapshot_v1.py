@@ -77,3 +77,20 @@ def test_a_v2_snapshot_missing_a_v2_column_is_refused(tmp_path: Path) -> None:
     pq.write_table(pq.read_table(file).drop_columns(["juvenile"]), file)
     with pytest.raises(InputError, match="missing column"):
         read_snapshot(folder)
+
+
+def test_a_snapshot_whose_columns_hold_other_types_is_refused(tmp_path: Path) -> None:
+    """A snapshot with integer person keys (or dates written as text) would otherwise be cast
+    silently into other values, the key 7 into the id "7": refused, naming file and column."""
+    import pyarrow as pa
+
+    folder = write_snapshot(synthetic_docket(50, seed=2), tmp_path / "typed")
+    file = folder / "removal_orders.parquet"
+    table = pq.read_table(file)
+    keys = pa.array(range(table.num_rows), pa.int64())
+    at = table.schema.get_field_index("person_id")
+    pq.write_table(table.set_column(at, "person_id", keys), file)
+    with pytest.raises(InputError, match=r"removal_orders.parquet: column person_id holds int64"):
+        read_snapshot(folder)
+    with pytest.raises(InputError, match="column person_id holds int64"):
+        FactStore.from_snapshot(folder, load=False)

@@ -119,13 +119,51 @@ def snapshot_tables(path: Path) -> dict[str, SnapshotTable]:
                 out[name] = SnapshotTable(None)
                 continue
             raise InputError(f"{path}: snapshot is missing {file.name}")
-        names = pq.read_schema(file).names
-        missing = [f.name for f in FACT_SCHEMAS[name] if f.name not in names]
+        found = pq.read_schema(file)
+        missing = [f.name for f in FACT_SCHEMAS[name] if f.name not in found.names]
         allowed = _ADDED_IN_V2.get(name, frozenset()) if v1 else frozenset()
         if [m for m in missing if m not in allowed]:
             raise InputError(f"{file}: missing column(s) {', '.join(missing)}")
+        _check_kinds(file, found, FACT_SCHEMAS[name])
         out[name] = SnapshotTable(file, tuple(missing))
     return out
+
+
+def _kind(type_: pa.DataType) -> str:
+    """What a column holds, whatever its physical encoding: text, whole numbers, dates..."""
+    if pa.types.is_dictionary(type_):
+        return _kind(type_.value_type)
+    checks = (
+        ("text", pa.types.is_string),
+        ("text", pa.types.is_large_string),
+        ("text", pa.types.is_string_view),
+        ("integer", pa.types.is_integer),
+        ("number", pa.types.is_floating),
+        ("number", pa.types.is_decimal),
+        ("bool", pa.types.is_boolean),
+        ("date", pa.types.is_date),
+        ("time", pa.types.is_timestamp),
+        ("list", pa.types.is_list),
+        ("list", pa.types.is_large_list),
+    )
+    return next((kind for kind, check in checks if check(type_)), str(type_))
+
+
+def _check_kinds(file: Path, found: pa.Schema, expected: pa.Schema) -> None:
+    """Each column holds what the fact schema says (a person id as text, a date as a date):
+    a snapshot written with other types would be cast silently into other values (an
+    integer id 7 into the id "7") or fail deep in a screen."""
+    for field in expected:
+        if field.name not in found.names:
+            continue
+        got = found.field(field.name).type
+        if pa.types.is_null(got):
+            continue  # an all-empty column written without a type
+        if _kind(got) != _kind(field.type):
+            raise InputError(
+                f"{file}: column {field.name} holds {got}, expected {field.type} "
+                f"({_kind(field.type)})"
+            )
 
 
 def read_snapshot(path: Path) -> FactTables:
