@@ -22,7 +22,7 @@ from accord.api.deps import Ctx, require
 from accord.auth import Permission
 from accord.dashboard import listing_rows, lists_computed
 from accord.dashboard.forms import FieldCheck
-from accord.dashboard.listing import Page
+from accord.dashboard.listing import Listing, Page
 from accord.dashboard.pages import PageRoute, render
 from accord.errors import InputError
 from accord.impact import service
@@ -126,6 +126,34 @@ def _render(request: Request, ctx: Ctx, template: str, weighed: Weighed, **more:
     )
 
 
+def _listed(
+    request: Request,
+    ctx: Ctx,
+    weighed: Weighed,
+    listing: Listing,
+    rows: list[dict[str, Any]],
+    *,
+    listed: str,
+    template: str,
+) -> Response:
+    """One of the change's lists: its page in `template`, or (`?format=csv`) its download
+    impact-<listed>.csv; audited either way."""
+    audit, details = _audit_of(weighed, listed)
+    page = listing_rows.page_or_csv(
+        listing,
+        ctx,
+        rows,
+        request.query_params,
+        filename=f"impact-{listed}.csv",
+        audit=audit,
+        audit_details=details,
+        keep=KEEP,
+    )
+    if not isinstance(page, Page):
+        return page  # the CSV
+    return _render(request, ctx, template, weighed, page=page)
+
+
 @router.get("/impact")
 def impact_page(
     request: Request,
@@ -143,20 +171,7 @@ def impact_page(
     requests = weighed.impact.requests
     listing = lists_computed.impact_persons_listing(requests)
     rows = lists_computed.impact_person_rows(requests)
-    audit, details = _audit_of(weighed, "persons")
-    page = listing_rows.page_or_csv(
-        listing,
-        ctx,
-        rows,
-        request.query_params,
-        filename="impact-persons.csv",
-        audit=audit,
-        audit_details=details,
-        keep=KEEP,
-    )
-    if not isinstance(page, Page):
-        return page  # the CSV
-    return _render(request, ctx, "impact.html", weighed, page=page)
+    return _listed(request, ctx, weighed, listing, rows, listed="persons", template="impact.html")
 
 
 @router.get("/impact/cases")
@@ -176,17 +191,6 @@ def impact_cases_page(
         return RedirectResponse("/impact" + (f"?{kept}" if kept else ""), status_code=303)
     listing = lists_computed.impact_cases_listing()
     rows = lists_computed.impact_case_rows(weighed.impact.cases or ())
-    audit, details = _audit_of(weighed, "cases")
-    page = listing_rows.page_or_csv(
-        listing,
-        ctx,
-        rows,
-        request.query_params,
-        filename="impact-cases.csv",
-        audit=audit,
-        audit_details=details,
-        keep=KEEP,
+    return _listed(
+        request, ctx, weighed, listing, rows, listed="cases", template="impact_cases.html"
     )
-    if not isinstance(page, Page):
-        return page  # the CSV
-    return _render(request, ctx, "impact_cases.html", weighed, page=page)
