@@ -377,3 +377,77 @@ def test_event_record_is_plain_data() -> None:
         "what": "vacated",
         "source": "source",
     }
+
+
+# ---- many orders entered in a registry --------------------------------------------------------
+
+MANY = ("CU", "HN", "GT", "NI", "MX", "CO", "EC", "PE", "HT", "DO", "CN", "RU", "UA", "AF", "VE")
+
+
+def _bar(country: str) -> dict[str, object]:
+    """A (fictional) class-wide order barring removal of nationals of `country` to SV."""
+    return {
+        **with_change(id=f"bar-{country.lower()}", title=f"Bar for {country} (test)"),
+        "class": {
+            "definition": f"All nationals of {country} (test)",
+            "source": "test order",
+            "predicate": {"nationality_in": [country]},
+        },
+        "events": [
+            {
+                "date": "2025-03-15",
+                "kind": "entered",
+                "what": "temporary restraining order (test)",
+                "effect": {"kind": "bar_removal", "countries": ["SV"]},
+                "source": "test order",
+            }
+        ],
+    }
+
+
+def test_fifteen_orders_entered_in_a_registry_decide_one_person_on_both_engines() -> None:
+    """Each class-wide order adds a branch to the evidence of no_class_order_bar: the second
+    order a registry entered once took SQLite's parser past its depth ("parser stack
+    overflow"), and entering it failed. Fifteen orders: the person's decision on SQLite has
+    the barring order's evidence and agrees with the DuckDB screen, rule by rule."""
+    from accord.engine import screen_table
+    from accord.law.law_set import LawEntry, law_with
+
+    entries = [
+        LawEntry(
+            id=n,
+            kind="court_order",
+            subject=f"bar-{country.lower()}",
+            body=_bar(country),
+            source_document_sha256="0" * 64,
+            source_document_name=f"bar-{country.lower()}.pdf",
+        )
+        for n, country in enumerate(MANY, start=1)
+    ]
+    doc = yaml.safe_load(next(SCENARIOS.glob("011_*.yaml")).read_text("utf-8"))
+    case = CaseFile.model_validate(doc["case"])  # a Venezuelan, eligible for CECOT with notice
+    request = DecisionRequest.build(
+        agreement="sv-2025-offer",
+        pathway="custody_placement",
+        destination="SV",
+        facility="CECOT",
+        as_of=dt.date(2025, 3, 16),
+        law=law_with(entries),
+    )
+    store = FactStore.from_tables(case_files_to_tables([case]))
+    try:
+        decision = decide_person(
+            store=store, request=request, person_id=case.person_id, all_facts=True
+        )
+        screened = screen_table(store=store, request=request).to_pylist()[0]
+    finally:
+        store.close()
+    (bar,) = [r for r in decision.results if r.rule == "no_class_order_bar"]
+    assert bar.status == "fail"
+    assert any("Bar for VE (test)" in fact for fact in bar.facts)
+    assert not any("Bar for CU (test)" in fact for fact in bar.facts)  # not in that class
+    assert decision.outcome == "ineligible"
+    assert {r.rule: r.status for r in decision.results} == {
+        rule: status for rule, status in screened.items() if rule not in ("person_id", "outcome")
+    }
+    assert screened["outcome"] == decision.outcome

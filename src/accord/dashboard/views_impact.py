@@ -6,7 +6,9 @@ Two lists, each filtered, sorted, paged and downloaded (listing_rows.py): every 
 outcome changes on /impact, and the transfer cases touched on /impact/cases. Apart because
 a list's sort and page parameters (`sort`, `page`) are the same names for every list: two
 on one page would page each other. Both keep the change's own parameters (entry, order,
-in_force_from, as_of) in every link, and each weighs the change again (nothing is kept).
+in_force_from, as_of) in every link, and each weighs the change again: on the registry's
+docket held between impacts while no fact is written (impact/warm.py), so a page, a sort or a
+CSV costs the persons the change touches, not a read of the whole registry.
 """
 
 from __future__ import annotations

@@ -77,7 +77,51 @@ _compiler = _Compiler()
 
 def to_sqlite(expr: Expr) -> str:
     """SQLite SQL for an expression over tables named like the fact and law tables."""
-    return str(_compiler.to_sqlglot(expr.unbind()).sql(dialect=_compiler.dialect))
+    tree = _compiler.to_sqlglot(expr.unbind()).transform(_flat_union_all)
+    return str(tree.sql(dialect=_compiler.dialect))
+
+
+def _flat_union_all(node: sge.Expression) -> sge.Expression:
+    """A UNION ALL whose operand is `SELECT * FROM (<a UNION ALL>)` takes that union's
+    operands directly. Ibis nests a union of n relations n levels deep, each level a
+    `SELECT * FROM (...)`, and SQLite's parser gives up ("parser stack overflow") at a few
+    dozen: the union of a rule's evidence over every class-wide order grew a level with each
+    order a registry entered. UNION ALL is associative and keeps the first operand's column
+    names, so the flat union has the same rows and columns."""
+    if isinstance(node, sge.Union) and not node.args.get("distinct"):
+        for side in ("this", "expression"):
+            inner = _star_over_union_all(node.args.get(side))
+            if inner is not None:
+                node.set(side, inner)
+    return node
+
+
+_FROM = "from_" if "from_" in sge.Select.arg_types else "from"  # sqlglot renamed it
+
+
+def _star_over_union_all(operand: sge.Expression | None) -> sge.Union | None:
+    """The union of `SELECT * FROM (<union all>) AS t` and nothing else; else None."""
+    if not isinstance(operand, sge.Select):
+        return None
+    used = {key for key, value in operand.args.items() if value}
+    if used - {"expressions", _FROM} or [type(e) for e in operand.expressions] != [sge.Star]:
+        return None
+    source = operand.args.get(_FROM)
+    inner = source.this if isinstance(source, sge.From) else None
+    union = inner.this if isinstance(inner, sge.Subquery) else None
+    return union if isinstance(union, sge.Union) and _union_all_only(union) else None
+
+
+def _union_all_only(node: object) -> bool:
+    """A set operation made of UNION ALLs only (its operands may be any SELECT)."""
+    if not isinstance(node, sge.Union):
+        return False
+    if node.args.get("distinct"):
+        return False
+    return all(
+        _union_all_only(operand) or not isinstance(operand, sge.SetOperation)
+        for operand in (node.this, node.expression)
+    )
 
 
 def _ddl(name: str, schema: pa.Schema) -> str:

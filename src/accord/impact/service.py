@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.errors import InputError
+from accord.impact import warm
 from accord.impact.change import (
     Change,
     UnknownImpactSubject,
@@ -192,13 +193,6 @@ def requests_in_use(
     return requests, cases
 
 
-def registry_store(session: Session) -> FactStore:
-    """The registry's docket, as it stands now, in an in-process DuckDB store."""
-    from accord.registry.reads import docket_fact_tables
-
-    return FactStore.from_tables(docket_fact_tables(session))
-
-
 def weigh(
     store: FactStore,
     change: Change,
@@ -238,12 +232,8 @@ def registry_impact(
     docket: str = "the registry",
     progress: Progress | None = None,
 ) -> ImpactReport:
-    """The impact on the registry's docket (or on `store`), its requests and its cases."""
+    """The impact on the registry's docket (or on `store`), its requests and its cases. The
+    registry's docket is held between impacts while no fact is written (warm.py)."""
     requests, cases = requests_in_use(session, given=given, day=change.day)
-    own = store is None
-    facts = registry_store(session) if store is None else store
-    try:
-        return weigh(facts, change, requests, cases=cases, docket=docket, progress=progress)
-    finally:
-        if own:
-            facts.close()
+    facts = warm.registry_docket(session) if store is None else store
+    return weigh(facts, change, requests, cases=cases, docket=docket, progress=progress)
