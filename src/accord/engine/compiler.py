@@ -29,7 +29,16 @@ from accord.engine.one_person import to_sqlite
 from accord.engine.status_codes import coded_table, decoded
 from accord.facts.tables import FACT_SCHEMAS
 from accord.law.catalogue import rules_for
-from accord.law.framework import FAIL, OUTCOMES, UNKNOWN, Context, Expr, Facts, Rule
+from accord.law.framework import (
+    FAIL,
+    OUTCOMES,
+    UNKNOWN,
+    Context,
+    Expr,
+    Facts,
+    Rule,
+    union_all,
+)
 
 ALL = "_all"
 _RULE_ID = re.compile(r"[a-z0-9_]+")
@@ -113,10 +122,6 @@ def _evidence_by_rule(facts: Facts, ctx: Context, rules: list[Rule]) -> dict[str
     return branches
 
 
-def _union(branches: list[Expr]) -> Expr:
-    return functools.reduce(lambda a, b: a.union(b), branches)
-
-
 def _sql(expr: Expr) -> str:
     return str(ibis.to_sql(expr, dialect="duckdb"))
 
@@ -156,7 +161,7 @@ def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str, str]:
     coded = _with_shared(relations, _sql(coded_table(facts.persons, statuses)))
     # the evidence asks its own subsets: a statement pays for its own
     facts_e, members_e = docket_facts()
-    evidence = _sql(_union(list(_evidence_by_rule(facts_e, ctx, rules).values())))
+    evidence = _sql(union_all(list(_evidence_by_rule(facts_e, ctx, rules).values())))
     return (
         status,
         _with_shared(statement_relations(facts_e, members_e), evidence),

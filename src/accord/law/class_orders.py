@@ -10,9 +10,6 @@ for a person designated under the AEA proclamation.
 
 from __future__ import annotations
 
-import functools
-import operator
-
 import ibis
 
 from accord.law.class_predicates import Where, evaluate
@@ -26,9 +23,11 @@ from accord.law.framework import (
     Facts,
     Rule,
     Verdict,
+    any_of,
     constant,
     describe,
     status,
+    union_all,
 )
 from accord.law.removal import IIRIRA
 
@@ -114,14 +113,14 @@ def _no_class_order_bar(f: Facts, ctx: Context) -> Verdict:
         )
     verdict = (
         status(
-            (functools.reduce(operator.or_, members), FAIL),
-            (functools.reduce(operator.or_, maybe), UNKNOWN),
+            (any_of(members), FAIL),
+            (any_of(maybe), UNKNOWN),
             otherwise=PASS,
         )
         if members
         else constant(PASS)
     )
-    return Verdict(verdict, functools.reduce(lambda a, b: a.union(b), evidence))
+    return Verdict(verdict, union_all(evidence))
 
 
 def _orders_cited(ctx: Context) -> str | None:

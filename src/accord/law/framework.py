@@ -8,7 +8,7 @@ and, optionally, a table of the facts that decided it (for explanations).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -184,6 +184,34 @@ class Rule:
 def status(*branches: tuple[Expr, str], otherwise: str) -> Expr:
     """First matching branch wins, like a lawyer's ordered list of tests."""
     return ibis.cases(*((cond, ibis.literal(value)) for cond, value in branches), else_=otherwise)
+
+
+def union_all(relations: Sequence[Expr]) -> Expr:
+    """Every row of `relations` (UNION ALL), as a balanced tree of unions in their order. A
+    chain of n unions nests n deep, and SQL generators give up past a few dozen (sqlglot's
+    recursion at about thirty class-wide orders' evidence; SQLite's parser sooner): a
+    balanced tree nests log2(n) deep, with the same rows in the same order of operands."""
+    return _balanced(relations, lambda a, b: a.union(b))
+
+
+def any_of(conditions: Sequence[Expr]) -> Expr:
+    """True where any condition is (SQL's OR, three-valued), balanced as union_all is: one
+    condition per court order would otherwise nest as deep as there are orders."""
+    return _balanced(conditions, lambda a, b: a | b)
+
+
+def all_of(conditions: Sequence[Expr]) -> Expr:
+    """True where every condition is (SQL's AND, three-valued), balanced like any_of."""
+    return _balanced(conditions, lambda a, b: a & b)
+
+
+def _balanced(items: Sequence[Expr], join: Callable[[Expr, Expr], Expr]) -> Expr:
+    if not items:
+        raise ValueError("nothing to join")
+    if len(items) == 1:
+        return items[0]
+    middle = len(items) // 2
+    return join(_balanced(items[:middle], join), _balanced(items[middle:], join))
 
 
 def constant(value: str) -> Expr:

@@ -44,10 +44,12 @@ from accord.law.framework import (
     Facts,
     Rule,
     Verdict,
+    all_of,
     describe,
     latest_on,
     removal_orders_in_force,
     status,
+    union_all,
 )
 from accord.law.parameters import NoticeTerms
 from accord.law.removal import FARRA_REGULATIONS
@@ -175,7 +177,7 @@ def _evidence(f: Facts, ctx: Context, orders: list[tuple[str, NoticeTerms]]) -> 
             "vacated_on",
         )
     )
-    return functools.reduce(lambda a, b: a.union(b), rows)
+    return union_all(rows)
 
 
 def _third_country_notice(f: Facts, ctx: Context) -> Verdict:
@@ -190,7 +192,7 @@ def _third_country_notice(f: Facts, ctx: Context) -> Verdict:
         orders.append((member, _qualifies(f, ctx, order_notice.terms), order_notice.terms))
         titles.append((order.title, order_notice.terms))
     # Met: the regulation's or agency's terms, and every binding order's for its class.
-    met = functools.reduce(operator.and_, [m.is_false | ok for m, ok, _t in orders], base_ok)
+    met = all_of([base_ok, *(m.is_false | ok for m, ok, _t in orders)])
     # Unmet only for want of knowing whether the person is in an order's class.
     met_if_outside = functools.reduce(
         operator.and_, [~m.is_true | ok for m, ok, _t in orders], base_ok
