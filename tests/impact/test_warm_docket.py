@@ -7,13 +7,17 @@ the held docket (law entries are not facts). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 import accord.registry.reads
-from accord.db import read_session
+from accord.db import make_engine, read_session
 from accord.engine.store import FactStore
 from accord.impact import service, warm
 from operations.people import at, load, salvadoran, venezuelan
+from registry.conftest import _migrated_sqlite_file
 
 from .conftest import Registry
 from .flight import departed_and_ordered, enter_order
@@ -85,3 +89,18 @@ def test_a_law_entry_made_since_is_weighed_on_the_held_docket(
     assert all(after == "ineligible" for _, after in moved.values())
     assert same is store
     assert len(docket_reads) == 1
+
+
+def test_the_read_locks_of_registries_no_longer_held_are_dropped(tmp_path: Path) -> None:
+    """One read lock per registry weighed, kept only while its docket is held: a process
+    weighing changes on registry after registry does not keep a lock for each."""
+    for n in range(warm.HELD_REGISTRIES + 3):
+        shutil.copyfile(_migrated_sqlite_file(), tmp_path / f"{n}.db")
+        engine = make_engine(f"sqlite:///{tmp_path / f'{n}.db'}")
+        with read_session(engine) as session:
+            warm.registry_docket(session)
+        engine.dispose()
+    assert len(warm._held) <= warm.HELD_REGISTRIES
+    assert set(warm._reading) <= set(warm._held)
+    last = f"sqlite:///{tmp_path / f'{warm.HELD_REGISTRIES + 2}.db'}"
+    assert last in warm._reading  # the registry held last keeps its lock

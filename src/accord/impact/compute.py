@@ -201,18 +201,19 @@ def _order_impact(
             return [], 0, members.num_rows, members.column(0).combine_chunks()
         rules, held = before_statuses(store, cursor, before_ctx)
         after_cols = [f"m.a_{r}" if r in reading else f'b."{r}"' for r in rules]
-        select = ", ".join(
-            f'b."{r}" AS "b_{r}", {a} AS "a_{r}"' for r, a in zip(rules, after_cols, strict=True)
-        )
+        # only the rules reading the order can change: the others' statuses are not fetched
+        # (30,000 changed outcomes of a national docket: 0.3-0.5 s less)
+        changing = [r for r in rules if r in reading]
+        select = "".join(f', b."{r}" AS "b_{r}", m.a_{r} AS "a_{r}"' for r in changing)
         table = cursor.sql(
             f"SELECT * FROM (SELECT b.person_id, b.outcome AS b_outcome, "
-            f"{_outcome(after_cols)} AS a_outcome, {select} "
+            f"{_outcome(after_cols)} AS a_outcome{select} "
             f"FROM {held} b JOIN _moved m USING (person_id)) "
             "WHERE b_outcome <> a_outcome ORDER BY person_id"
         ).to_arrow_table()
     finally:
         cursor.execute("DROP TABLE _moved")
-    changes, _ = _changes(table, list(rules))
+    changes, _ = _changes(table, changing)
     statuses_only = moved - len(changes)
     return changes, statuses_only, members.num_rows, members.column(0).combine_chunks()
 

@@ -83,4 +83,14 @@ def registry_docket(session: Session) -> FactStore:
             _held[key] = _Held(version, store)
             while len(_held) > HELD_REGISTRIES:
                 _held.popitem(last=False)
+            _forget_idle_locks()
         return store
+
+
+def _forget_idle_locks() -> None:
+    """Drop the read locks of registries no longer held and not being read (under _lock):
+    a long-lived process may weigh changes on many registries (a test run, hundreds). A
+    caller that took a lock just dropped may read a docket beside another caller's read of
+    the same registry: one read more, never a wrong answer."""
+    for key in [k for k, lock in _reading.items() if k not in _held and not lock.locked()]:
+        del _reading[key]
