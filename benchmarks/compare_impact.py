@@ -8,8 +8,8 @@ statement in 2.3 s and, minutes later, 3.45 s), a benchmark run before a change 
 after it compare the host's moments, not the code. Here both versions weigh the same change
 (bench_impact.py's candidate order, on its docket and request) on the same loaded store,
 turn about, sharing the statuses held under the law before; each run must find the same
-outcome changes. Only `impact/compute.py` is taken from `--rev`: the rest of the code is
-today's, so the revision must fit today's `impact/statements.py`.
+outcome changes. `impact/statements.py` and `impact/compute.py` are taken from `--rev`; the
+rest of the code is today's, so the revision must fit today's compiler and rules.
 
 Not a test: it prints figures.
 """
@@ -34,19 +34,28 @@ from accord.impact.change import of_candidate
 from accord.law.law_set import bundled_law
 from bench_impact import ORDER, ROOT, console, snapshot_for
 
-MODULE = "src/accord/impact/compute.py"
+# taken from the revision, in this order (compute imports statements)
+MODULES = ("accord.impact.statements", "accord.impact.compute")
 
 
-def module_at(rev: str) -> types.ModuleType:
-    """`impact/compute.py` as it was at `rev`, loaded as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:{MODULE}"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    module = types.ModuleType(f"accord.impact._compute_at_{rev.replace('~', '_')}")
-    module.__file__ = f"{rev}:{MODULE}"
-    sys.modules[module.__name__] = module  # dataclasses look their module up by name
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
+def modules_at(rev: str) -> types.ModuleType:
+    """`impact/statements.py` and `impact/compute.py` as they were at `rev`, loaded as
+    modules of their own, the second importing the first; returns the revision's compute."""
+    today = {name: sys.modules[name] for name in MODULES}
+    loaded: dict[str, types.ModuleType] = {}
+    try:
+        for name in MODULES:
+            path = f"src/{name.replace('.', '/')}.py"
+            source = subprocess.run(
+                ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True
+            ).stdout
+            module = loaded[name] = types.ModuleType(name)
+            module.__file__ = f"{rev}:{path}"
+            sys.modules[name] = module  # what the revision's next module imports
+            exec(compile(source, module.__file__, "exec"), module.__dict__)
+    finally:
+        sys.modules.update(today)
+    return loaded[MODULES[-1]]
 
 
 def main() -> None:
@@ -57,7 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
-    earlier = module_at(args.rev)
+    earlier = modules_at(args.rev)
     store = FactStore.from_snapshot(snapshot_for(args.persons, args.seed, args.dir), load=True)
     request = DecisionRequest.build(
         agreement="sv-2025-offer",

@@ -71,6 +71,23 @@ def test_bits_past_the_first_word_answer_like_the_first() -> None:
     ]
 
 
+def test_among_some_persons_their_flags_are_as_among_everyone_and_no_one_else_is_there() -> None:
+    """An impact decides an order's class only (`among`): those persons' flags must be the
+    ones a statement over everyone gives them, and nobody else may come out."""
+    con = _con()
+    con.execute("CREATE TABLE chosen AS SELECT * FROM (VALUES ('a'), ('b')) v(person_id)")
+    chosen = ibis.table({"person_id": "string"}, name="chosen")
+    answers = []
+    for among in (None, chosen):
+        members = DocketMemberships(PEOPLE, among)
+        x = members.flag(ROWS.filter(ROWS.kind == "x"))
+        y = members.flag(ROWS.filter(ROWS.kind == "y"))
+        answers.append(_run(con, members, members.persons.select("person_id", x=x, y=y)))
+    everyone, some = answers
+    assert everyone == [("a", True, True), ("b", False, False), ("c", False, True)]
+    assert some == everyone[:2]
+
+
 def test_too_many_subsets_fail_loudly() -> None:
     members = DocketMemberships(PEOPLE)
     for i in range(MAX_SUBSETS):

@@ -9,10 +9,11 @@ For one request (agreement, pathway, destination, facility) and a change (change
   that reads the order treats a person outside the class as if the order did not exist
   (no_class_order_bar: neither a member nor a possible one; third_country_notice: the
   order's terms are met and its fear clause does not apply); the other rules do not read
-  orders at all. So, in one pass (statements.reading_statement), the class's statuses of
-  those rules under `before` and `after`; for the few persons whose statuses differ, every
-  other rule once (their statuses are the same under both laws) for the outcomes. Where the
-  order stands on the day as before (same status, stay, effect and profile), no one is touched.
+  orders at all. So (statements.reading_statement) the class first, then the class's
+  statuses of those rules under `before` and `after`, in one pass; for the few persons whose
+  statuses differ, every other rule once (their statuses are the same under both laws) for
+  the outcomes. Where the order stands on the day as before (same status, stay, effect and
+  profile), no one is touched.
 * a parameter value or an agreement amendment: every person, every rule, under both laws
   (stated in the result), for the requests it concerns.
 
@@ -37,7 +38,7 @@ from accord.engine.compiler import _key
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.impact.change import Change
-from accord.impact.statements import coded_statement, reading_statement
+from accord.impact.statements import CLASS_IDS, coded_statement, reading_statement
 from accord.law.framework import FAIL, OUTCOMES, STATUSES, UNKNOWN, Context
 from accord.law.law_set import LawSet
 
@@ -142,6 +143,16 @@ def before_statuses(
     return rules, name
 
 
+@contextmanager
+def _class_ids(cursor: duckdb.DuckDBPyConnection, class_sql: str) -> Iterator[None]:
+    """The class's person ids as the table a reading statement reads, while it runs."""
+    cursor.execute(f"CREATE TEMP TABLE {CLASS_IDS} AS {class_sql}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"DROP TABLE {CLASS_IDS}")
+
+
 def _outcome(columns: list[str]) -> str:
     if not columns:
         return "0"
@@ -188,8 +199,9 @@ def _order_impact(
     order = change.order_after()
     assert order is not None
     before_ctx, after_ctx = before.context(), after.context()
-    reading, sql = reading_statement(order, before_ctx, after_ctx)
-    cursor.execute(f"CREATE TEMP TABLE _class AS {sql}")
+    reading, class_sql, sql = reading_statement(order, before_ctx, after_ctx)
+    with _class_ids(cursor, class_sql):
+        cursor.execute(f"CREATE TEMP TABLE _class AS {sql}")
     try:
         members = cursor.sql("SELECT person_id FROM _class").to_arrow_table()
         differs = " OR ".join(f"b_{r} IS DISTINCT FROM a_{r}" for r in reading) or "FALSE"
@@ -295,13 +307,14 @@ def statuses_after(store: FactStore, change: Change, request: DecisionRequest) -
     order = change.order_after()
     assert order is not None, "for court order changes"
     rules, full = coded_statement(before.context())
+    nobody = "SELECT NULL::VARCHAR AS person_id WHERE FALSE"
     if change.order_changes_on_day(request.notice_profile):
-        reading, sql = reading_statement(order, before.context(), after.context())
+        reading, class_sql, sql = reading_statement(order, before.context(), after.context())
     else:
-        reading, sql = (), "SELECT NULL::VARCHAR AS person_id WHERE FALSE"
+        reading, class_sql, sql = (), nobody, nobody
     cols = [f'coalesce(m.a_{r}, b."{r}")' if r in reading else f'b."{r}"' for r in rules]
     select = ", ".join(f'{c} AS "{r}"' for r, c in zip(rules, cols, strict=True))
-    with _cursor(store) as cursor:
+    with _cursor(store) as cursor, _class_ids(cursor, class_sql):
         table = cursor.sql(
             f"SELECT b.person_id, {select}, {_outcome(cols)} AS outcome "
             f"FROM ({full}) b LEFT JOIN ({sql}) m USING (person_id) ORDER BY b.person_id"

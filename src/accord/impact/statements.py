@@ -2,30 +2,34 @@
 
 * `coded_statement(ctx)`: the screen's statement (engine/compiler.py) with statuses as the
   small codes of engine/status_codes.py: person_id, one code per rule, the outcome's code.
-* `reading_statement(...)`: for a court order change, one statement over every person that
-  keeps only the changed order's class (its predicate true or not known on the day) and
-  gives, for each rule that reads the order, its status under the law before (`b_<rule>`)
-  and after (`a_<rule>`): the two law sets' expressions side by side, in one pass.
+* `reading_statement(...)`: for a court order change, the changed order's class (its
+  predicate true or not known on the day), then, for those persons only, each rule that
+  reads the order: its status under the law before (`b_<rule>`) and after (`a_<rule>`), the
+  two law sets' expressions side by side, in one pass.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar, cast
+
+import ibis
 
 from accord.engine.compiler import _key, _sql, _with_shared, docket_facts, statement_relations
 from accord.engine.status_codes import coded_table, status_code
 from accord.law.catalogue import rules_for
 from accord.law.class_predicates import Where, evaluate
 from accord.law.court_orders import CourtOrder
-from accord.law.framework import Context
+from accord.law.framework import Context, Expr, Facts
 
 Compiled = tuple[tuple[str, ...], str]  # (rule ids, SQL)
-_compiled: dict[tuple[object, ...], Compiled] = {}
+_compiled: dict[tuple[object, ...], Any] = {}
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
-def _kept(key: tuple[object, ...], compile_: Callable[[], Compiled]) -> Compiled:
+def _kept(key: tuple[object, ...], compile_: Callable[[], T]) -> T:
     with _lock:
         found = _compiled.get(key)
     if found is None:
@@ -34,7 +38,7 @@ def _kept(key: tuple[object, ...], compile_: Callable[[], Compiled]) -> Compiled
             if len(_compiled) > 64:
                 _compiled.clear()
             _compiled[key] = found
-    return found
+    return cast(T, found)
 
 
 def coded_statement(ctx: Context) -> Compiled:
@@ -52,24 +56,45 @@ def coded_statement(ctx: Context) -> Compiled:
     return _kept(("coded", *_key(ctx)), compile_)
 
 
-def reading_statement(order: CourtOrder, before: Context, after: Context) -> Compiled:
-    """(the request's rules that read `order`, SQL over `<table>_all`: person_id and
-    `b_<rule>`, `a_<rule>` status codes, for the persons of the order's class, true or not
-    known, on the decisions' day)."""
+# the temporary table of the class's person ids that a reading statement reads
+CLASS_IDS = "_class_ids"
 
-    def compile_() -> Compiled:
+
+class Reading(NamedTuple):
+    rules: tuple[str, ...]  # the request's rules that read the order
+    class_sql: str  # person_id of the order's class, true or not known, on the day
+    sql: str  # reads CLASS_IDS, made by class_sql: person_id, b_<rule>, a_<rule>
+
+
+def reading_statement(order: CourtOrder, before: Context, after: Context) -> Reading:
+    """The statements of an order's impact, over `<table>_all`: its class, then the class's
+    statuses under both laws of the request's rules that read `order`.
+
+    Two statements, as the class is a small part of a docket: the rules' memberships (the
+    statement's cost: a grouped pass over the facts and a join to the persons) are then
+    computed for its persons only, not for everyone (engine/memberships.py, `among`)."""
+
+    def compile_() -> Reading:
         rules, _ = rules_for(after)
         reading = [r for r in rules if r.id in order.rules_reading()]
-        facts, members = docket_facts()
-        truth = evaluate(
-            order.predicate, Where(facts, after.as_of, after.pathway, after.destination)
+        everyone, everyone_members = docket_facts()
+        in_class = everyone.persons.filter(_in_class(order, after, everyone))
+        class_sql = _with_shared(
+            statement_relations(everyone, everyone_members), _sql(in_class.select("person_id"))
         )
+        facts, members = docket_facts(among=ibis.table({"person_id": "string"}, name=CLASS_IDS))
         codes = {}
         for rule in reading:
             codes[f"b_{rule.id}"] = status_code(rule.evaluate(facts, before).status)
             codes[f"a_{rule.id}"] = status_code(rule.evaluate(facts, after).status)
-        selected = facts.persons.filter(~truth.is_false).select("person_id", **codes)
+        selected = facts.persons.select("person_id", **codes)
         sql = _with_shared(statement_relations(facts, members), _sql(selected))
-        return tuple(r.id for r in reading), sql
+        return Reading(tuple(r.id for r in reading), class_sql, sql)
 
     return _kept(("reading", order.id, *_key(before), *_key(after)), compile_)
+
+
+def _in_class(order: CourtOrder, ctx: Context, facts: Facts) -> Expr:
+    """True for the persons of `order`'s class, or not known to be outside it, on the day."""
+    truth = evaluate(order.predicate, Where(facts, ctx.as_of, ctx.pathway, ctx.destination))
+    return ~truth.is_false
