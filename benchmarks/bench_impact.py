@@ -43,7 +43,7 @@ from rich.table import Table
 
 from accord.engine import DecisionRequest, FactStore
 from accord.facts.snapshot import MANIFEST, is_snapshot, write_snapshot
-from accord.impact.change import of_candidate
+from accord.impact.change import Change, of_candidate
 from accord.impact.compute import coded_statement, request_impact, under
 from accord.law.law_set import bundled_law
 from accord.synthetic import synthetic_docket
@@ -89,6 +89,22 @@ def snapshot_for(persons: int, seed: int, folder: Path) -> Path:
     return path
 
 
+def request_and_change() -> tuple[DecisionRequest, Change]:
+    """The benchmark's request (CECOT custody placement on 2025-03-16) and its change (the
+    candidate order `ORDER` under the bundled law)."""
+    request = DecisionRequest.build(
+        agreement="sv-2025-offer",
+        pathway="custody_placement",
+        destination="SV",
+        facility="CECOT",
+        as_of="2025-03-16",
+    )
+    change = of_candidate(
+        bundled_law(), kind="court_order", subject=None, body=ORDER, day=dt.date(2025, 3, 16)
+    )
+    return request, change
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -104,16 +120,7 @@ def main() -> None:
     started = time.perf_counter()
     store = FactStore.from_snapshot(path, load=True)
     load_s = time.perf_counter() - started
-    request = DecisionRequest.build(
-        agreement="sv-2025-offer",
-        pathway="custody_placement",
-        destination="SV",
-        facility="CECOT",
-        as_of="2025-03-16",
-    )
-    change = of_candidate(
-        bundled_law(), kind="court_order", subject=None, body=ORDER, day=dt.date(2025, 3, 16)
-    )
+    request, change = request_and_change()
 
     def impact() -> tuple[float, float, object]:
         t, cpu = time.perf_counter(), time.process_time()

@@ -17,7 +17,6 @@ Not a test: it prints figures.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import subprocess
 import sys
@@ -28,11 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accord.engine import DecisionRequest, FactStore
+from accord.engine import FactStore
 from accord.impact import compute
-from accord.impact.change import of_candidate
-from accord.law.law_set import bundled_law
-from bench_impact import ORDER, ROOT, console, snapshot_for
+from bench_impact import ROOT, console, request_and_change, snapshot_for
 
 # taken from the revision, in this order (compute imports statements)
 MODULES = ("accord.impact.statements", "accord.impact.compute")
@@ -68,16 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     earlier = modules_at(args.rev)
     store = FactStore.from_snapshot(snapshot_for(args.persons, args.seed, args.dir), load=True)
-    request = DecisionRequest.build(
-        agreement="sv-2025-offer",
-        pathway="custody_placement",
-        destination="SV",
-        facility="CECOT",
-        as_of="2025-03-16",
-    )
-    change = of_candidate(
-        bundled_law(), kind="court_order", subject=None, body=ORDER, day=dt.date(2025, 3, 16)
-    )
+    request, change = request_and_change()
     earlier._held = compute._held  # one set of held statuses: only the code after it differs
     versions: dict[str, Any] = {args.rev: earlier, "today": compute}
     found = {

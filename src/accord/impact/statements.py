@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Generic, NamedTuple, TypeVar
 
 import ibis
 
@@ -24,21 +24,26 @@ from accord.law.court_orders import CourtOrder
 from accord.law.framework import Context, Expr, Facts
 
 Compiled = tuple[tuple[str, ...], str]  # (rule ids, SQL)
-_compiled: dict[tuple[object, ...], Any] = {}
-_lock = threading.Lock()
 T = TypeVar("T")
 
 
-def _kept(key: tuple[object, ...], compile_: Callable[[], T]) -> T:
-    with _lock:
-        found = _compiled.get(key)
-    if found is None:
-        found = compile_()
-        with _lock:
-            if len(_compiled) > 64:
-                _compiled.clear()
-            _compiled[key] = found
-    return cast(T, found)
+class _Kept(Generic[T]):
+    """Statements of one kind, compiled once per key (a few dozen at most: then cleared)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[object, ...], T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...], compile_: Callable[[], T]) -> T:
+        with self._lock:
+            found = self._found.get(key)
+        if found is None:
+            found = compile_()  # outside the lock: compiling takes seconds
+            with self._lock:
+                if len(self._found) > 64:
+                    self._found.clear()
+                self._found[key] = found
+        return found
 
 
 def coded_statement(ctx: Context) -> Compiled:
@@ -53,7 +58,7 @@ def coded_statement(ctx: Context) -> Compiled:
         )
         return tuple(statuses), sql
 
-    return _kept(("coded", *_key(ctx)), compile_)
+    return _coded.get(_key(ctx), compile_)
 
 
 # the temporary table of the class's person ids that a reading statement reads
@@ -64,6 +69,10 @@ class Reading(NamedTuple):
     rules: tuple[str, ...]  # the request's rules that read the order
     class_sql: str  # person_id of the order's class, true or not known, on the day
     sql: str  # reads CLASS_IDS, made by class_sql: person_id, b_<rule>, a_<rule>
+
+
+_coded: _Kept[Compiled] = _Kept()
+_readings: _Kept[Reading] = _Kept()
 
 
 def reading_statement(order: CourtOrder, before: Context, after: Context) -> Reading:
@@ -91,7 +100,7 @@ def reading_statement(order: CourtOrder, before: Context, after: Context) -> Rea
         sql = _with_shared(statement_relations(facts, members), _sql(selected))
         return Reading(tuple(r.id for r in reading), class_sql, sql)
 
-    return _kept(("reading", order.id, *_key(before), *_key(after)), compile_)
+    return _readings.get((order.id, *_key(before), *_key(after)), compile_)
 
 
 def _in_class(order: CourtOrder, ctx: Context, facts: Facts) -> Expr:
