@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from accord.casefile.models import CaseFile
 from accord.db import read_session, verify_chain, write_session
 from accord.registry import case_rows, content_digest, import_case_files
 from accord.registry.codec import LISTS, fact_columns
 from accord.registry.models import APPEND_ONLY_TABLES
+from accord.registry.service import ANALYZE_AFTER
 from accord.registry.writer import FactWriter, case_lists, list_digest
 
 from .conftest import Registry, _new_registry, _Server
@@ -189,3 +190,44 @@ def _summary(session: Any, registry: Registry, batch: list[CaseFile], at: dt.dat
         source_document="synthetic",
         now=at,
     )
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_large_import_refreshes_the_statistics_as_it_grows(
+    backend: str, tmp_path: Path, pg_server: _Server
+) -> None:
+    """The plans of the import's reads and of the triggers on fact_versions are made when
+    the tables are small; planned for an empty current_persons, its probe per person
+    scanned the whole table, and each chunk took longer than the last. The statistics are
+    refreshed as the versions written double, within the import's transaction: another
+    connection sees the planner's row count of current_persons grow before the commit."""
+    registry = _new_registry(backend, tmp_path, pg_server)
+    watcher = create_engine(registry.url)
+    seen: list[float] = []
+
+    def planner_rows(done: int) -> None:
+        with watcher.connect() as connection:  # not the import's transaction
+            seen.append(
+                connection.scalar(
+                    text("SELECT reltuples FROM pg_class WHERE oid = 'current_persons'::regclass")
+                )
+            )
+
+    batch = [CaseFile.model_validate(r) for r in synthetic_records(6_000, seed=3)]
+    try:
+        with write_session(registry.engine) as session:
+            summary = import_case_files(
+                session,
+                actor=registry.users["olivia"],
+                cases=batch,
+                source_document="synthetic",
+                now=AT,
+                progress=planner_rows,
+            )
+        assert summary.new_versions >= 2 * ANALYZE_AFTER
+        assert len(seen) == 3  # one call per chunk of 2,000 persons
+        assert seen[0] <= 0  # not analysed with rows yet when the first chunk was sent
+        assert seen[-1] >= 2_000  # refreshed mid-import, with this transaction's own rows
+    finally:
+        watcher.dispose()
+        registry.engine.dispose()
