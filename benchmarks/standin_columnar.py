@@ -4,26 +4,27 @@ person-ordered columns beat DuckDB's grouped membership bits? (Not the engine: a
 Run:  .venv/bin/python benchmarks/standin_columnar.py build/bench/docket-2000000-seed0 [--runs 3]
       (make the snapshot with `accord docket generate --persons 2000000 --out ...`)
 
-The stand-in: three membership tests per fact list of the snapshot (a row dated on or before
+The stand-in: membership tests per fact list of the snapshot (a row dated on or before
 2025-03-16; a row of the list's most frequent code; a dated row of its two most frequent
-codes not ended by its second date), 63 in all, and one CASE of three branches per list (21
-columns of statuses), written to Parquet with the persons' ids in person order. It is
-evaluated two ways in one process, alternated run by run, and the two files must be equal
-for every person and column:
+codes not ended by its second date; and, for a list with a date and a code, the latest rows
+per person and code on the day, still open: a rank window in SQL), 83 in all, and one CASE
+per list (21 columns of statuses), written to Parquet with the persons' ids in person order.
+It is evaluated two ways in one process, alternated run by run, and the two files must be
+equal for every person and column:
 
 * duckdb: the engine's way (engine/memberships.py): each test a subset of rows, the union of
   all subsets grouped by person with `bit_or`, joined to the persons, the CASEs over the
   bits, `COPY ... TO` Parquet, on tables loaded into DuckDB;
 * columnar: numpy over arrays made once per snapshot (timed apart: request-independent, like
   an index): each fact row's person position, dates as day numbers, codes as dictionary
-  indices. A test is a vectorized mask over a list's rows; membership is a scatter of the
-  masked rows' positions into one boolean per person (no hashing, no join: the persons are
-  in position order); a CASE is three assignments; one thread.
+  indices, each list ordered by person, code and date. A test is a vectorized mask over a
+  list's rows; the latest rows per key a pass over adjacent rows of the ordered list;
+  membership a scatter of the rows' positions into one boolean per person (no hashing, no
+  join: the persons are in position order); a CASE a few assignments; one thread.
 
-The stand-in has no windows (latest record per key) and no joins between lists, which the
-real rules have; DuckDB's stand-in took about as long as the engine's real statement on the
-same docket (benchmarks/RESULTS.md), so it weighs the part the two approaches differ in. Not
-a test: it prints figures.
+The stand-in has no joins between lists, which the real rules have; DuckDB's stand-in took
+longer than the engine's real statement on the same docket (benchmarks/RESULTS.md), so it
+weighs at least the work the two ways differ in. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ STATUS = ["not_applicable", "ineligible", "undetermined", "eligible"]
 
 @dataclass(frozen=True)
 class Tests:
-    """A fact list's three tests: its first date, its code and codes, its second date."""
+    """A fact list's tests: its first date, its code and codes, its second date."""
 
     list_name: str
     start: str | None
@@ -62,7 +63,9 @@ class Tests:
     codes: tuple[str, ...]
     end: str | None
 
-    def sql(self) -> list[str]:
+    def sql(self) -> list[tuple[int, str]]:
+        """(status code, subset of person ids) per test, in the CASE's order of WHENs."""
+        rows = f"FROM {self.list_name}_all"
         on_day = f"\"{self.start}\" <= DATE '{AS_OF}'" if self.start else "TRUE"
         first = f"\"{self.code}\" = '{self.codes[0]}'" if self.code else "TRUE"
         parts = [on_day] if self.start else []
@@ -70,7 +73,22 @@ class Tests:
             parts.append(f'"{self.code}" IN ({", ".join(repr(c) for c in self.codes)})')
         if self.end:
             parts.append(f'("{self.end}" IS NULL OR "{self.end}" > DATE \'{AS_OF}\')')
-        return [on_day, first, " AND ".join(parts) or "TRUE"]
+        subsets = []
+        if self.start and self.code:  # the latest row per person and code on the day
+            latest = (
+                f'SELECT person_id, "{self.start}", "{self.end or self.start}" AS _end, '
+                f'rank() OVER (PARTITION BY person_id, "{self.code}" '
+                f'ORDER BY "{self.start}" DESC) AS _r {rows} WHERE {on_day}'
+            )
+            still = (
+                f"(_end IS NULL OR _end > DATE '{AS_OF}')"
+                if self.end
+                else f"_end >= DATE '{AS_OF - dt.timedelta(days=365)}'"
+            )
+            subsets.append((2, f"SELECT person_id FROM ({latest}) WHERE _r = 1 AND {still}"))
+        for code, where in ((1, on_day), (2, first), (3, " AND ".join(parts) or "TRUE")):
+            subsets.append((code, f"SELECT person_id {rows} WHERE {where}"))
+        return subsets
 
 
 def tests_of(name: str, table: pa.Table) -> Tests:
@@ -96,10 +114,10 @@ def duckdb_sql(all_tests: list[Tests]) -> str:
     branches, cases, k = [], [], 0
     for tests in all_tests:
         whens = []
-        for code, where in zip((1, 2, 3), tests.sql(), strict=True):
+        for code, subset in tests.sql():
             word, bit = divmod(k, 63)
             words = ", ".join(f"{(1 << bit) if w == word else 0}::BIGINT AS w{w}" for w in (0, 1))
-            branches.append(f"SELECT person_id, {words} FROM {tests.list_name}_all WHERE {where}")
+            branches.append(f"SELECT person_id, {words} FROM ({subset})")
             whens.append(f"WHEN (coalesce(m.w{word}, 0) & {1 << bit}) != 0 THEN '{STATUS[code]}'")
             k += 1
         cases.append(f"CASE {' '.join(whens)} ELSE '{STATUS[0]}' END AS r_{tests.list_name}")
@@ -133,8 +151,34 @@ def columnar_index(tables: dict[str, pa.Table], all_tests: list[Tests]) -> dict[
             # a lookup per code index (-1, a missing code, reads the last entry: False)
             arrays["first"] = np.array([w == tests.codes[0] for w in words] + [False])
             arrays["either"] = np.array([w in tests.codes for w in words] + [False])
+        if tests.start is not None and tests.code is not None:
+            # ordered by person, code and date once: the latest row per person and code is
+            # then found by a pass over adjacent rows
+            order = np.lexsort((arrays[tests.start], arrays["code"], arrays["pos"]))
+            pos_s, code_s = arrays["pos"][order], arrays["code"][order]
+            new = np.r_[True, (pos_s[1:] != pos_s[:-1]) | (code_s[1:] != code_s[:-1])]
+            arrays["sorted"] = {
+                "pos": pos_s,
+                "start": arrays[tests.start][order],
+                "end": arrays[tests.end or tests.start][order],
+                "group": np.cumsum(new) - 1,
+            }
         index[tests.list_name] = arrays
     return index
+
+
+def latest_positions(rows: dict[str, Any], *, ends: bool) -> Any:
+    """The persons whose latest rows per code on the day (every row of the latest date) are
+    still open (no end, or an end after the day), or, without an end, dated in the year."""
+    dated = np.flatnonzero(rows["start"] <= DAY)
+    group, start = rows["group"][dated], rows["start"][dated]
+    new = np.r_[True, group[1:] != group[:-1]]
+    segment = np.cumsum(new) - 1
+    last = np.r_[new[1:], True]
+    latest = dated[start == start[last][segment]]
+    end = rows["end"][latest]
+    still = end > DAY if ends else end >= DAY - 365
+    return rows["pos"][latest[still]]
 
 
 def columnar_eval(
@@ -163,6 +207,10 @@ def columnar_eval(
             member = np.zeros(n, dtype=bool)
             member[pos if mask is None else pos[mask]] = True
             codes[member] = value
+        if "sorted" in arrays:
+            member = np.zeros(n, dtype=bool)
+            member[latest_positions(arrays["sorted"], ends=tests.end is not None)] = True
+            codes[member] = 2
         columns[f"r_{tests.list_name}"] = pa.DictionaryArray.from_arrays(pa.array(codes), status)
     started = time.perf_counter()
     pq.write_table(pa.table(columns), out, compression="zstd")
@@ -181,7 +229,9 @@ def main() -> None:
     persons = tables["persons"]["person_id"]
     print(
         f"{len(persons):,} persons, {rows:,} fact rows; {len(all_tests)} lists, "
-        f"{3 * len(all_tests)} membership tests"
+        f"{sum(len(t.sql()) for t in all_tests)} membership tests "
+        f"({sum(t.start is not None and t.code is not None for t in all_tests)} of them a "
+        "latest row per person and code)"
     )
     con = duckdb.connect()
     for name, table in tables.items():
