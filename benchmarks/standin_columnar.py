@@ -227,19 +227,23 @@ def columnar_chunk(
 
 
 def columnar_eval(
-    persons: pa.Array, all_tests: list[Tests], index: dict[str, Any], out: Path, chunks: int
+    persons: pa.Array, all_tests: list[Tests], index: dict[str, Any], out: Path
 ) -> float:
-    """Writes the stand-in's statuses; returns the seconds of its Parquet write. With more
-    than one chunk of persons, a thread writes each chunk as a row group while the next is
-    computed (numpy and the Parquet writer release the GIL); the write is then not timed."""
-    bounds = np.linspace(0, len(persons), chunks + 1).astype(int)
-    if chunks == 1:
-        table = columnar_chunk(persons, all_tests, index, 0, len(persons))
-        started = time.perf_counter()
-        pq.write_table(table, out, compression="zstd")
-        return time.perf_counter() - started
+    """Writes the stand-in's statuses, computed whole; returns the seconds of the write."""
+    table = columnar_chunk(persons, all_tests, index, 0, len(persons))
+    started = time.perf_counter()
+    pq.write_table(table, out, compression="zstd")
+    return time.perf_counter() - started
+
+
+def columnar_eval_chunked(
+    persons: pa.Array, all_tests: list[Tests], index: dict[str, Any], out: Path, chunks: int
+) -> None:
+    """Writes the same file computed in `chunks` slices of persons: a thread writes each as a
+    row group while the next is computed (numpy and the Parquet writer release the GIL)."""
+    bounds = [int(b) for b in np.linspace(0, len(persons), chunks + 1)]
     done: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
-    first = columnar_chunk(persons, all_tests, index, int(bounds[0]), int(bounds[1]))
+    first = columnar_chunk(persons, all_tests, index, bounds[0], bounds[1])
     with pq.ParquetWriter(out, first.schema, compression="zstd") as writer:
 
         def write() -> None:
@@ -250,10 +254,9 @@ def columnar_eval(
         thread.start()
         done.put(first)
         for start, stop in itertools.pairwise(bounds[1:]):
-            done.put(columnar_chunk(persons, all_tests, index, int(start), int(stop)))
+            done.put(columnar_chunk(persons, all_tests, index, start, stop))
         done.put(None)
         thread.join()
-    return 0.0
 
 
 def main() -> None:
@@ -292,10 +295,10 @@ def main() -> None:
         cursor.close()
 
     def by_columns(out: Path) -> None:
-        writes.append(columnar_eval(persons, all_tests, index, out, 1))
+        writes.append(columnar_eval(persons, all_tests, index, out))
 
     def by_chunks(out: Path) -> None:
-        columnar_eval(persons, all_tests, index, out, args.chunks)
+        columnar_eval_chunked(persons, all_tests, index, out, args.chunks)
 
     ways: dict[str, Callable[[Path], None]] = {
         "duckdb": by_duckdb,
