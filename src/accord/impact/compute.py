@@ -38,7 +38,13 @@ from accord.engine.compiler import _key
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.impact.change import Change
-from accord.impact.statements import CLASS_IDS, coded_statement, reading_statement
+from accord.impact.statements import (
+    CLASS_IDS,
+    REPLACED_IDS,
+    coded_statement,
+    coded_statement_among_replaced,
+    reading_statement,
+)
 from accord.law.framework import FAIL, OUTCOMES, STATUSES, UNKNOWN, Context
 from accord.law.law_set import LawSet
 
@@ -113,10 +119,17 @@ def _cursor(store: FactStore) -> Iterator[duckdb.DuckDBPyConnection]:
         cursor.close()
 
 
+@dataclass(frozen=True)
+class _Table:
+    ctx: Context
+    name: str
+
+
 # Every person's statuses under the law before, per store and context: the decisions that stand
 # (a screen of everyone), made on a store's first impact for that law and request and kept in
-# the store's own database (a snapshot's store does not change; a registry's lives for one call)
-_held: weakref.WeakKeyDictionary[FactStore, tuple[threading.Lock, dict[tuple[object, ...], str]]]
+# the store's own database (a snapshot's store does not change; a registry's held store is
+# brought up to date with its facts: refresh_before_statuses)
+_held: weakref.WeakKeyDictionary[FactStore, tuple[threading.Lock, dict[tuple[object, ...], _Table]]]
 _held = weakref.WeakKeyDictionary()
 _held_lock = threading.Lock()
 HELD_PER_STORE = 8
@@ -131,16 +144,36 @@ def before_statuses(
     with _held_lock:  # one lock per store: impacts on other stores do not wait
         lock, tables = _held.setdefault(store, (threading.Lock(), {}))
     with lock:
-        name = tables.get(key)
-        if name is None:
+        held = tables.get(key)
+        if held is None:
             if len(tables) >= HELD_PER_STORE:
                 oldest = next(iter(tables))
-                cursor.execute(f"DROP TABLE IF EXISTS {tables.pop(oldest)}")
-            name = f"impact_held.before_{uuid.uuid4().hex[:12]}"
+                cursor.execute(f"DROP TABLE IF EXISTS {tables.pop(oldest).name}")
+            held = _Table(ctx, f"impact_held.before_{uuid.uuid4().hex[:12]}")
             cursor.execute("CREATE SCHEMA IF NOT EXISTS impact_held")
-            cursor.execute(f"CREATE TABLE {name} AS {sql}")
-            tables[key] = name
-    return rules, name
+            cursor.execute(f"CREATE TABLE {held.name} AS {sql}")
+            tables[key] = held
+    return rules, held.name
+
+
+def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection) -> int:
+    """Replace, in every statuses table held for `store`, the rows of the persons in the
+    cursor's REPLACED_IDS table by their statuses on the store's facts as the cursor sees
+    them (its transaction: the facts just replaced). Returns the tables brought up to date."""
+    with _held_lock:
+        held = _held.get(store)
+    if held is None:
+        return 0
+    lock, tables = held
+    with lock:
+        for table in tables.values():
+            _rules, sql = coded_statement_among_replaced(table.ctx)
+            cursor.execute(
+                f"DELETE FROM {table.name} WHERE person_id IN "
+                f"(SELECT person_id FROM {REPLACED_IDS})"
+            )
+            cursor.execute(f"INSERT INTO {table.name} BY NAME {sql}")
+        return len(tables)
 
 
 @contextmanager

@@ -233,7 +233,10 @@ def registry_impact(
     progress: Progress | None = None,
 ) -> ImpactReport:
     """The impact on the registry's docket (or on `store`), its requests and its cases. The
-    registry's docket is held between impacts while no fact is written (warm.py)."""
+    registry's docket is held between impacts and brought up to date as facts are written
+    (warm.py)."""
     requests, cases = requests_in_use(session, given=given, day=change.day)
-    facts = warm.registry_docket(session) if store is None else store
-    return weigh(facts, change, requests, cases=cases, docket=docket, progress=progress)
+    if store is not None:
+        return weigh(store, change, requests, cases=cases, docket=docket, progress=progress)
+    with warm.held_docket(session) as held:
+        return weigh(held, change, requests, cases=cases, docket=docket, progress=progress)

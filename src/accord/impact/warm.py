@@ -1,4 +1,4 @@
-"""The registry's docket, held between impacts while no fact is written.
+"""The registry's docket, held between impacts and brought up to date as facts are written.
 
 An impact on the registry needs every person's facts as known now and, once per request,
 everyone's statuses under the law before (compute.before_statuses, held with the store).
@@ -7,41 +7,102 @@ the Impact page and every API call: at national scale about a minute each (the r
 runs at about a million fact rows a second; 10 million persons are 50 million rows).
 
 The docket as known now changes only when a fact version is written: fact_versions is
-append-only and its ids only grow. So each process keeps the last docket it read of each
-registry, with the newest version it was read at. The next impact reads that version again
-(one probe of the primary key) and reads the docket again only if it differs. The version
-is read before the docket, so the docket held is never older than the version it is held
-at: a write between the two costs one more read, never a stale answer.
+append-only and its ids only grow (writes are serialised). So each process keeps the last
+docket it read of each registry, with the newest version it was read at. The next impact
+reads that version again (one probe of the primary key); where a newer one was written, only
+the persons written since are read (registry/changed_read.py) and their rows replaced in the
+held store, with their held statuses, in one DuckDB transaction: at national scale seconds
+where reading everyone again takes minutes. The docket is read in full instead where the
+history it was read from is no longer the registry's (the version it was read at, or the
+audit entry last read with it, is gone or differs: a restore, or a registry made again under
+the same name) or where more persons were written since than a refresh is worth
+(REFRESH_SHARE). The version is read before the facts, so the docket held is never older than
+the version it is held at: a write between the two costs one more refresh, never a stale
+answer.
+
+Impacts read a held store together, each through its own cursor (compute.py); bringing it up
+to date waits for the impacts running on it and holds off new ones until it is done (_Guard),
+so no impact sees some persons' facts replaced and not others, or facts newer than the
+statuses held for them.
 
 Law entries (court orders, parameters, amendments) are not facts: entering an order leaves
 the held docket standing, and the rules compiled for the new law are keyed by its digest.
 
 Memory: a process holds at most HELD_REGISTRIES dockets, the last of each registry (about
-what the same docket takes as a loaded snapshot). Impacts share a held store through their
-own cursors (compute.py), so threads may weigh changes on it at once.
+what the same docket takes as a loaded snapshot).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.db import AuditEntry
 from accord.engine.store import FactStore
+from accord.impact.compute import docket_size, refresh_before_statuses
+from accord.impact.statements import REPLACED_IDS
+from accord.registry import reads
+from accord.registry.changed_read import changed_fact_tables, count_written_since
 from accord.registry.models import FactVersion
 
 HELD_REGISTRIES = 2
+# Refresh a held docket when at most this share of its persons were written since (or at most
+# REFRESH_AT_MOST persons): past it, reading everyone costs less. The registry's whole read
+# runs at about 9 microseconds a person (COPY, benchmarks/RESULTS.md) and the refresh's read
+# through the session at about 0.3-0.4 ms a person: even at about 1 in 40.
+REFRESH_SHARE = 0.02
+REFRESH_AT_MOST = 200
 
 Version = tuple[object, ...]  # the newest fact version: (id, person, content digest), or ()
+AuditMark = tuple[int, str] | None  # the last audit entry read with it: (seq, hash)
+
+
+class _Guard:
+    """Impacts read a held store together; bringing it up to date waits for them to finish
+    and holds off new ones until it is done."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    def acquire_read(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing)
+            self._readers += 1
+
+    def release_read(self) -> None:
+        with self._changed:
+            self._readers -= 1
+            self._changed.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing)
+            self._writing = True  # no new reader from here
+            self._changed.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
 
 
 @dataclass(frozen=True)
 class _Held:
     version: Version
+    audit: AuditMark
     store: FactStore
+    guard: _Guard
 
 
 _held: OrderedDict[str, _Held] = OrderedDict()
@@ -60,11 +121,17 @@ def newest_version(session: Session) -> Version:
     return tuple(row) if row is not None else ()
 
 
-def registry_docket(session: Session) -> FactStore:
-    """The registry's docket as known now, in a DuckDB store held for the next impact.
-    The store is shared: use it through cursors, and do not close it."""
-    from accord.registry.reads import docket_fact_tables
+def _audit_mark(session: Session) -> AuditMark:
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
+
+@contextmanager
+def held_docket(session: Session) -> Iterator[FactStore]:
+    """The registry's docket as known now, in a DuckDB store held for the next impact, for
+    the duration of the block. The store is shared: use it through cursors, do not close it."""
     key = session.get_bind().engine.url.render_as_string(hide_password=True)
     version = newest_version(session)
     with _lock:
@@ -72,19 +139,78 @@ def registry_docket(session: Session) -> FactStore:
     with reading:  # a second caller waits for the first read instead of making its own
         with _lock:
             held = _held.get(key)
-        if held is not None and held.version == version:
+        if held is None or held.version != version:
             with _lock:
-                _held.move_to_end(key, last=True)
-            return held.store
-        store = FactStore.from_tables(docket_fact_tables(session))
+                _held.pop(key, None)  # read again in full should bringing it up to date fail
+            held = _up_to_date(session, held, version)
         with _lock:
             # a replaced store is not closed: another thread may still be weighing on it
             _held.pop(key, None)
-            _held[key] = _Held(version, store)
+            _held[key] = held
             while len(_held) > HELD_REGISTRIES:
                 _held.popitem(last=False)
             _forget_idle_locks()
-        return store
+        held.guard.acquire_read()
+    try:
+        yield held.store
+    finally:
+        held.guard.release_read()
+
+
+def _up_to_date(session: Session, held: _Held | None, version: Version) -> _Held:
+    """`held` brought up to `version` by replacing the persons written since, where it can
+    be; else the docket read in full."""
+    audit = _audit_mark(session)
+    if held is not None and _same_history(session, held, version):
+        since = int(cast(int, held.version[0]))
+        persons = docket_size(held.store)
+        if count_written_since(session, since=since) <= max(
+            REFRESH_AT_MOST, persons * REFRESH_SHARE
+        ):
+            _replace_written_since(session, held, since)
+            return _Held(version, audit, held.store, held.guard)
+    store = FactStore.from_tables(reads.docket_fact_tables(session))
+    return _Held(version, audit, store, _Guard())
+
+
+def _same_history(session: Session, held: _Held, version: Version) -> bool:
+    """Whether the registry's history still holds the version and audit entry `held` was
+    read at, and has grown since: its facts then are its facts up to that version now."""
+    if not held.version or not version or cast(int, version[0]) <= cast(int, held.version[0]):
+        return False
+    then = session.execute(
+        select(FactVersion.person_id, FactVersion.content_digest).where(
+            FactVersion.id == held.version[0]
+        )
+    ).first()
+    if then is None or tuple(then) != held.version[1:]:
+        return False
+    if held.audit is None:
+        return True
+    seq, digest = held.audit
+    return session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq)) == digest
+
+
+def _replace_written_since(session: Session, held: _Held, since: int) -> None:
+    """Replace, in `held`'s store, the facts and held statuses of the persons written since
+    version `since`, in one transaction, while no impact reads it."""
+    facts = changed_fact_tables(session, since=since)
+    with held.guard.writing():
+        cursor = held.store.con.cursor()
+        try:
+            cursor.begin()
+            cursor.register("_replaced_arrow", facts.tables["persons"].select(["person_id"]))
+            cursor.execute(f"CREATE TEMP TABLE {REPLACED_IDS} AS SELECT * FROM _replaced_arrow")
+            cursor.unregister("_replaced_arrow")
+            held.store.replace_persons(cursor, facts, ids=REPLACED_IDS)
+            refresh_before_statuses(held.store, cursor)
+            cursor.execute(f"DROP TABLE {REPLACED_IDS}")
+            cursor.commit()
+        except BaseException:
+            cursor.rollback()
+            raise
+        finally:
+            cursor.close()
 
 
 def _forget_idle_locks() -> None:
