@@ -6,18 +6,27 @@
 What the Impact page, its sorts and its CSV and the API do: name a change (a candidate
 order barring removal to SV of Cuban nationals, in force on 2025-03-16) and weigh it on the
 registry's docket for CECOT custody placement (`service.registry_impact`). The registry's
-docket is held between impacts while no fact is written (impact/warm.py): the first impact
-reads it and decides everyone under the law before; the next ones weigh only the persons the
-change can touch. The baseline, in the same process, is the way before: the docket read
-again for every impact (`docket_fact_tables` into a new store, then the same weighing).
-Both must name the same persons. Imports N synthetic persons into a throwaway database
-first (not timed), or reads an existing registry (--registry). Prints figures; not a test.
+docket is held between impacts (impact/warm.py): the first impact reads it and decides
+everyone under the law before; the next ones weigh only the persons the change can touch.
+The baseline, in the same process, is the way before: the docket read again for every
+impact (`docket_fact_tables` into a new store, then the same weighing). Both must name the
+same persons.
+
+Then, facts written between impacts (on a throwaway registry only): each round corrects
+--written persons' case files (half recorded as Cuban nationals, so into the order's class;
+half given withholding of removal as to El Salvador), then weighs the change on the held
+docket, brought up to date by replacing those persons (impact/warm.py), and again on the
+docket read in full: the same persons both ways.
+
+Imports N synthetic persons into a throwaway database first (not timed), or reads an
+existing registry (--registry). Prints figures; not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import random
 import statistics
 import sys
 import time
@@ -26,11 +35,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accord.db import make_engine, read_session
+from accord.auth import User
+from accord.casefile.models import CaseFile
+from accord.db import make_engine, read_session, write_session
 from accord.engine.store import FactStore
 from accord.impact import service
 from accord.impact.service import ImpactReport, RequestSpec
-from accord.registry.reads import docket_fact_tables
+from accord.registry import import_case_files
+from accord.registry.reads import docket_fact_tables, person_case_file
+from accord.synthetic import synthetic_person_id
 from bench_registry_import import SERVER, Throwaway, _users, load, machine
 from bench_registry_snapshot import build_registry
 
@@ -113,6 +126,61 @@ def run(engine: Any, runs: int) -> None:
     )
 
 
+WITHHOLDING_SV = {
+    "kind": "withholding",
+    "status": "granted",
+    "country": "SV",
+    "date": "2019-10-10",
+    "source": "EOIR immigration judge decision granting withholding of removal (benchmark)",
+}
+
+
+def correct(engine: Any, officer: User, person_ids: list[str], batch: int) -> None:
+    """Correct these persons' case files in one import: half recorded as Cuban nationals,
+    half given withholding of removal as to El Salvador."""
+    with read_session(engine) as session:
+        cases = [person_case_file(session, person_id=p).model_dump(mode="json") for p in person_ids]
+    for n, case in enumerate(cases):
+        if n % 2:
+            case["protections"] = [*(case["protections"] or []), WITHHOLDING_SV]
+        else:
+            case["nationalities"] = ["CU"]
+    with write_session(engine) as session:
+        import_case_files(
+            session,
+            actor=officer,
+            cases=[CaseFile.model_validate(c) for c in cases],
+            source_document=f"benchmark corrections {batch}",
+            file_sha256=f"c{batch:063x}",
+            file_name=f"corrections-{batch}.jsonl",
+        )
+
+
+def run_writes(engine: Any, officer: User, persons: int, written: int, runs: int) -> None:
+    """Rounds of: `written` persons corrected, then the impact on the held docket brought up
+    to date, then on the docket read in full (the baseline); the two must agree."""
+    rng = random.Random(20)
+    numbers = rng.sample(range(1, persons + 1), min(persons, written * runs))
+    refreshed_s, read_s = [], []
+    for batch in range(runs):
+        chosen = numbers[batch * written : (batch + 1) * written]
+        correct(engine, officer, [synthetic_person_id(n, persons) for n in chosen], batch)
+        seconds, refreshed = impact(engine, read_each_time=False)
+        baseline_s, baseline = impact(engine, read_each_time=True)
+        assert persons_named(refreshed) == persons_named(baseline), "the answers differ"
+        refreshed_s.append(seconds)
+        read_s.append(baseline_s)
+        changed = len(persons_named(refreshed))
+    print(
+        f"after {written:,} persons corrected (each round): the held docket brought up to "
+        f"date {', '.join(f'{s:.2f}' for s in refreshed_s)} s "
+        f"(median {statistics.median(refreshed_s):.2f} s); read again in full "
+        f"{', '.join(f'{s:.2f}' for s in read_s)} s (median {statistics.median(read_s):.2f} s): "
+        f"{statistics.median(read_s) / statistics.median(refreshed_s):.1f}x; "
+        f"same persons ({changed:,} outcomes change in the last round)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
@@ -120,6 +188,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--server", default=SERVER, help="PostgreSQL URL to create databases on")
     parser.add_argument("--registry", help="weigh on this registry (a PostgreSQL URL)")
+    parser.add_argument(
+        "--written", type=int, default=100, help="persons corrected between impacts (0: none)"
+    )
     args = parser.parse_args()
     print(f"{machine()}; {load()}")
     if args.registry:
@@ -132,6 +203,8 @@ def main() -> None:
             import_s, _ = build_registry(engine, officer, args.persons, 1, args.seed)
             print(f"imported {args.persons:,} persons: {import_s:.1f} s")
             run(engine, args.runs)
+            if args.written:
+                run_writes(engine, officer, args.persons, args.written, args.runs)
             engine.dispose()
     print(load())
 

@@ -139,11 +139,14 @@ def _with_shared(shared: dict[str, Expr], sql: str) -> str:
     return f"WITH {ctes} SELECT * FROM ({sql}) AS screened"
 
 
-def docket_facts(among: Expr | None = None) -> tuple[Facts, DocketMemberships]:
+def docket_facts(
+    among: Expr | None = None, *, suffix: str = ALL
+) -> tuple[Facts, DocketMemberships]:
     """The docket's fact tables for one statement: shared relations and person_in as flags
     (engine/memberships.py), for the persons `among` holds (a relation of person ids) or for
-    everyone. The statement's SQL is `_with_shared(statement_relations(...))`."""
-    tables = _tables(ALL)
+    everyone. The statement's SQL is `_with_shared(statement_relations(...))`. It reads the
+    tables `<name><suffix>`: `<name>_all` unless said otherwise."""
+    tables = _tables(suffix)
     memberships = DocketMemberships(tables["persons"], among)
     facts = Facts({**tables, "persons": memberships.persons}, shared={}, memberships=memberships)
     return facts, memberships

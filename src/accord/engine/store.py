@@ -102,20 +102,14 @@ class FactStore:
             tables[name] = table.slice(lo, hi - lo)
         return FactTables(tables) if tables["persons"].num_rows else None
 
-    def replace_persons(
-        self, cursor: duckdb.DuckDBPyConnection, facts: FactTables, *, ids: str
-    ) -> None:
-        """Replace every row of the persons in the cursor's table `ids` by `facts`' rows, on
-        `cursor`, in its transaction (a person of `ids` without rows in `facts` is removed)."""
+    def replace_persons(self, cursor: duckdb.DuckDBPyConnection, *, suffix: str) -> None:
+        """Replace every row of the persons in the cursor's `persons<suffix>` table by the
+        rows of its `<name><suffix>` tables, on `cursor`, in its transaction."""
         for name in TABLE_NAMES:
             cursor.execute(
-                f"DELETE FROM {name}_all WHERE person_id IN (SELECT person_id FROM {ids})"
+                f"DELETE FROM {name}_all WHERE person_id IN (SELECT person_id FROM persons{suffix})"
             )
-            cursor.register("_replacing", facts.tables[name])
-            try:
-                cursor.execute(f"INSERT INTO {name}_all BY NAME SELECT * FROM _replacing")
-            finally:
-                cursor.unregister("_replacing")
+            cursor.execute(f"INSERT INTO {name}_all BY NAME SELECT * FROM {name}{suffix}")
         self._sorted = None  # the one-person index is made again on its next use
 
     def arrow(self, sql: str) -> pa.Table:

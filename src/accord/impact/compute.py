@@ -40,9 +40,9 @@ from accord.engine.store import FactStore
 from accord.impact.change import Change
 from accord.impact.statements import (
     CLASS_IDS,
-    REPLACED_IDS,
+    REPLACED,
     coded_statement,
-    coded_statement_among_replaced,
+    coded_statement_of_replaced,
     reading_statement,
 )
 from accord.law.framework import FAIL, OUTCOMES, STATUSES, UNKNOWN, Context
@@ -158,8 +158,8 @@ def before_statuses(
 
 def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection) -> int:
     """Replace, in every statuses table held for `store`, the rows of the persons in the
-    cursor's REPLACED_IDS table by their statuses on the store's facts as the cursor sees
-    them (its transaction: the facts just replaced). Returns the tables brought up to date."""
+    cursor's `<name>_replaced` tables (statements.REPLACED) by their statuses on those rows.
+    Returns how many tables it brought up to date."""
     with _held_lock:
         held = _held.get(store)
     if held is None:
@@ -167,10 +167,10 @@ def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection)
     lock, tables = held
     with lock:
         for table in tables.values():
-            _rules, sql = coded_statement_among_replaced(table.ctx)
+            _rules, sql = coded_statement_of_replaced(table.ctx)
             cursor.execute(
                 f"DELETE FROM {table.name} WHERE person_id IN "
-                f"(SELECT person_id FROM {REPLACED_IDS})"
+                f"(SELECT person_id FROM persons{REPLACED})"
             )
             cursor.execute(f"INSERT INTO {table.name} BY NAME {sql}")
         return len(tables)

@@ -2,8 +2,8 @@
 
 * `coded_statement(ctx)`: the screen's statement (engine/compiler.py) with statuses as the
   small codes of engine/status_codes.py: person_id, one code per rule, the outcome's code.
-* `coded_statement_among_replaced(ctx)`: the same for the persons whose facts a held docket
-  replaced (impact/warm.py), to bring everyone's held statuses up to date.
+* `coded_statement_of_replaced(ctx)`: the same over the rows of the persons whose facts a
+  held docket replaces (impact/warm.py), to bring everyone's held statuses up to date.
 * `reading_statement(...)`: for a court order change, the changed order's class (its
   predicate true or not known on the day), then, for those persons only, each rule that
   reads the order: its status under the law before (`b_<rule>`) and after (`a_<rule>`), the
@@ -63,18 +63,20 @@ def coded_statement(ctx: Context) -> Compiled:
     return _coded.get(_key(ctx), compile_)
 
 
-# the temporary table of the person ids whose facts a held docket replaced (impact/warm.py)
-REPLACED_IDS = "_replaced_ids"
+# the suffix of the tables holding the rows of the persons a held docket replaces
+# (impact/warm.py): `persons_replaced`, `convictions_replaced`, ...
+REPLACED = "_replaced"
 
 
-def coded_statement_among_replaced(ctx: Context) -> Compiled:
-    """coded_statement(ctx) for the persons of REPLACED_IDS only (engine/memberships.py,
-    `among`): their statuses after their facts changed, to put in the held statuses."""
+def coded_statement_of_replaced(ctx: Context) -> Compiled:
+    """coded_statement(ctx) over the `<name>_replaced` tables: the statuses of the persons
+    whose facts a held docket replaces, from their rows alone (a person's statuses read only
+    their own facts), to put in the held statuses. The statement costs what those persons'
+    rows do, not what the docket's do."""
 
     def compile_() -> Compiled:
         rules, _ = rules_for(ctx)
-        among = ibis.table({"person_id": "string"}, name=REPLACED_IDS)
-        facts, members = docket_facts(among=among)
+        facts, members = docket_facts(suffix=REPLACED)
         statuses = {rule.id: rule.evaluate(facts, ctx).status for rule in rules}
         sql = _with_shared(
             statement_relations(facts, members), _sql(coded_table(facts.persons, statuses))

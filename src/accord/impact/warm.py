@@ -46,8 +46,9 @@ from sqlalchemy.orm import Session
 
 from accord.db import AuditEntry
 from accord.engine.store import FactStore
+from accord.facts.tables import TABLE_NAMES
 from accord.impact.compute import docket_size, refresh_before_statuses
-from accord.impact.statements import REPLACED_IDS
+from accord.impact.statements import REPLACED
 from accord.registry import reads
 from accord.registry.changed_read import changed_fact_tables, count_written_since
 from accord.registry.models import FactVersion
@@ -198,17 +199,16 @@ def _replace_written_since(session: Session, held: _Held, since: int) -> None:
     with held.guard.writing():
         cursor = held.store.con.cursor()
         try:
+            for name in TABLE_NAMES:
+                cursor.register(f"{name}{REPLACED}", facts.tables[name])
             cursor.begin()
-            cursor.register("_replaced_arrow", facts.tables["persons"].select(["person_id"]))
-            cursor.execute(f"CREATE TEMP TABLE {REPLACED_IDS} AS SELECT * FROM _replaced_arrow")
-            cursor.unregister("_replaced_arrow")
-            held.store.replace_persons(cursor, facts, ids=REPLACED_IDS)
-            refresh_before_statuses(held.store, cursor)
-            cursor.execute(f"DROP TABLE {REPLACED_IDS}")
-            cursor.commit()
-        except BaseException:
-            cursor.rollback()
-            raise
+            try:
+                held.store.replace_persons(cursor, suffix=REPLACED)
+                refresh_before_statuses(held.store, cursor)
+                cursor.commit()
+            except BaseException:
+                cursor.rollback()
+                raise
         finally:
             cursor.close()
 

