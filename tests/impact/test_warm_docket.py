@@ -11,53 +11,25 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
-import accord.registry.reads
 from accord.db import make_engine, read_session
-from accord.engine.store import FactStore
-from accord.impact import service, warm
+from accord.impact import warm
 from operations.people import at, load, salvadoran, venezuelan
 from registry.conftest import _migrated_sqlite_file
 
 from .conftest import Registry
 from .flight import departed_and_ordered, enter_order
+from .held import weigh_held
 from .orders import bar_for_nationality
-
-
-@pytest.fixture
-def docket_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the registry's docket is read (the real read, counted)."""
-    reads: list[int] = []
-    real = accord.registry.reads.docket_fact_tables
-
-    def counted(*args: object, **kwargs: object) -> object:
-        reads.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(accord.registry.reads, "docket_fact_tables", counted)
-    return reads
-
-
-def _weigh(registry: Registry, entry_id: int) -> tuple[dict[str, tuple[str, str]], FactStore]:
-    """Whose outcome entry `entry_id` changes (person -> (before, after)), and the store."""
-    with read_session(registry.engine) as session:
-        change = service.change_of_registry_entry(session, entry_id=entry_id)
-        report = service.registry_impact(session, change=change)
-        with warm.held_docket(session) as store:
-            pass
-    (request,) = report.requests
-    return {p.person_id: (p.before, p.after) for p in request.changes}, store
 
 
 def test_an_unchanged_registry_is_read_once(registry: Registry, docket_reads: list[int]) -> None:
     _, entry_id = departed_and_ordered(registry)
-    first, store = _weigh(registry, entry_id)
+    first, store = weigh_held(registry, entry_id)
     assert first == {
         "ve-001": ("undetermined", "ineligible"),
         "ve-002": ("undetermined", "ineligible"),
     }
-    again, same = _weigh(registry, entry_id)
+    again, same = weigh_held(registry, entry_id)
     assert again == first
     assert same is store
     assert len(docket_reads) == 1
@@ -67,10 +39,10 @@ def test_a_fact_written_since_is_in_the_next_answer(
     registry: Registry, docket_reads: list[int]
 ) -> None:
     _, entry_id = departed_and_ordered(registry)
-    first, store = _weigh(registry, entry_id)
+    first, store = weigh_held(registry, entry_id)
     assert "ve-003" not in first
     load(registry, [venezuelan(3)], now=at(15, 21))  # a Venezuelan recorded after the order
-    after, same = _weigh(registry, entry_id)
+    after, same = weigh_held(registry, entry_id)
     assert after["ve-003"][1] == "ineligible"  # in the class: barred
     assert set(after) == {*first, "ve-003"}
     # the person written since is put in the held docket: everyone is not read again
@@ -84,10 +56,10 @@ def test_a_law_entry_made_since_is_weighed_on_the_held_docket(
 ) -> None:
     _, entry_id = departed_and_ordered(registry)
     load(registry, [salvadoran(2)], now=at(15, 21))
-    _, store = _weigh(registry, entry_id)
+    _, store = weigh_held(registry, entry_id)
     order = bar_for_nationality("SV", order_id="bar-sv", entered="2025-03-15")
     second = enter_order(registry, order, "bar-sv.pdf", at(15, 22))
-    moved, same = _weigh(registry, second)
+    moved, same = weigh_held(registry, second)
     # the Salvadorans are the ones the new order bars; the docket was not read again
     assert set(moved) == {"sv-001", "sv-002"}
     assert all(after == "ineligible" for _, after in moved.values())

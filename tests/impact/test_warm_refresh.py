@@ -13,11 +13,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from typing import Any
 
 import pytest
 
-import accord.registry.reads
 from accord.db import read_session
 from accord.engine.store import FactStore
 from accord.facts.tables import TABLE_NAMES
@@ -26,46 +24,17 @@ from accord.impact.statements import coded_statement
 from accord.law.framework import OUTCOMES
 from operations.people import at, load, protected_salvadoran, venezuelan
 
-from .conftest import Registry
+from .conftest import READ_IN_FULL, Registry
 from .flight import departed_and_ordered
-
-READ_IN_FULL = accord.registry.reads.docket_fact_tables
-
-
-@pytest.fixture
-def docket_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the registry's docket is read in full (the real read, counted)."""
-    reads: list[int] = []
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        reads.append(1)
-        return READ_IN_FULL(*args, **kwargs)
-
-    monkeypatch.setattr(accord.registry.reads, "docket_fact_tables", counted)
-    return reads
+from .held import Moved, moved, weigh_held
 
 
-def _weigh(registry: Registry, entry_id: int) -> tuple[dict[str, tuple[str, str]], FactStore]:
-    """Whose outcome the entry changes (person -> (before, after)), on the held docket."""
-    with read_session(registry.engine) as session:
-        change = service.change_of_registry_entry(session, entry_id=entry_id)
-        report = service.registry_impact(session, change=change)
-        with warm.held_docket(session) as store:
-            pass
-    return _moved(report), store
-
-
-def _moved(report: service.ImpactReport) -> dict[str, tuple[str, str]]:
-    (request,) = report.requests
-    return {p.person_id: (p.before, p.after) for p in request.changes}
-
-
-def _read_afresh(registry: Registry, entry_id: int) -> tuple[dict[str, tuple[str, str]], FactStore]:
+def _read_afresh(registry: Registry, entry_id: int) -> tuple[Moved, FactStore]:
     """The same impact on the registry's docket read in full now."""
     with read_session(registry.engine) as session:
         store = FactStore.from_tables(READ_IN_FULL(session))
         change = service.change_of_registry_entry(session, entry_id=entry_id)
-        return _moved(service.registry_impact(session, change=change, store=store)), store
+        return moved(service.registry_impact(session, change=change, store=store)), store
 
 
 def _rows(store: FactStore, sql: str) -> list[str]:
@@ -86,10 +55,10 @@ def test_a_refreshed_docket_holds_what_reading_the_registry_again_gives(
     registry: Registry, docket_reads: list[int]
 ) -> None:
     _, entry_id = departed_and_ordered(registry)
-    first, store = _weigh(registry, entry_id)
+    first, store = weigh_held(registry, entry_id)
     assert set(first) == {"ve-001", "ve-002"}
     _written_since_the_order(registry)
-    after, same = _weigh(registry, entry_id)
+    after, same = weigh_held(registry, entry_id)
     assert same is store
     assert len(docket_reads) == 1
     afresh, fresh = _read_afresh(registry, entry_id)
@@ -112,7 +81,7 @@ def test_the_held_statuses_follow_the_facts_written(
     """sv-001's withholding of removal as to El Salvador, recorded after the docket was
     held, bars their placement at CECOT: the held statuses say so."""
     _, entry_id = departed_and_ordered(registry)
-    _, store = _weigh(registry, entry_id)
+    _, store = weigh_held(registry, entry_id)
     (table,) = compute._held[store][1].values()
 
     def outcome(person_id: str) -> str:
@@ -123,7 +92,7 @@ def test_the_held_statuses_follow_the_facts_written(
 
     assert outcome("sv-001") != "ineligible"
     _written_since_the_order(registry)
-    _weigh(registry, entry_id)
+    weigh_held(registry, entry_id)
     assert outcome("sv-001") == "ineligible"
     assert len(docket_reads) == 1
 
@@ -134,12 +103,12 @@ def test_a_docket_read_from_a_history_the_registry_no_longer_has_is_read_again(
     """The audit entry the docket was read with differs now (a registry restored, or made
     again under the same name): the versions written since say nothing, so read it all."""
     _, entry_id = departed_and_ordered(registry)
-    _, store = _weigh(registry, entry_id)
+    _, store = weigh_held(registry, entry_id)
     ((key, held),) = [(k, h) for k, h in warm._held.items() if h.store is store]
     assert held.audit is not None
     warm._held[key] = dataclasses.replace(held, audit=(held.audit[0], "0" * 64))
     load(registry, [venezuelan(3)], now=at(15, 21))
-    after, fresh = _weigh(registry, entry_id)
+    after, fresh = weigh_held(registry, entry_id)
     assert fresh is not store
     assert len(docket_reads) == 2
     assert after == _read_afresh(registry, entry_id)[0]
@@ -151,9 +120,9 @@ def test_more_persons_written_than_a_refresh_is_worth_are_read_in_full(
     monkeypatch.setattr(warm, "REFRESH_AT_MOST", 0)
     monkeypatch.setattr(warm, "REFRESH_SHARE", 0.0)
     _, entry_id = departed_and_ordered(registry)
-    _, store = _weigh(registry, entry_id)
+    _, store = weigh_held(registry, entry_id)
     load(registry, [venezuelan(3)], now=at(15, 21))
-    after, fresh = _weigh(registry, entry_id)
+    after, fresh = weigh_held(registry, entry_id)
     assert fresh is not store
     assert len(docket_reads) == 2
     assert after["ve-003"][1] == "ineligible"
