@@ -18,6 +18,11 @@ percent of the docket). The request: sv-2025-offer, custody_placement to SV at C
   store's first impact for that law and request, and held in the store) for the outcomes. The
   first run compiles both law sets and decides everyone under the law before once; the next
   `--runs` are warm.
+* facts written (`--replace K`): K persons' facts as a registry's held docket takes them in
+  (impact/warm.replace_persons: their rows and their statuses held under the law before
+  replaced, in one DuckDB transaction; here each is recorded as a Cuban national, so into the
+  order's class), a different K each run, then the impact again; at the end every held status
+  is checked against everyone decided again under the law before.
 * baseline (everyone decided again): the same rules' statement under the law after, over
   every person, materialized, in the same process, warm (compiled already); the ratio is the
   baseline over the warm impact. (Deciding everyone under the law before too, to compare,
@@ -38,15 +43,19 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
 from rich.console import Console
 from rich.table import Table
 
 from accord.engine import DecisionRequest, FactStore
 from accord.facts.snapshot import MANIFEST, is_snapshot, write_snapshot
+from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
+from accord.impact import compute
 from accord.impact.change import Change, of_candidate
 from accord.impact.compute import coded_statement, request_impact, under
+from accord.impact.warm import replace_persons
 from accord.law.law_set import bundled_law
-from accord.synthetic import synthetic_docket
+from accord.synthetic import synthetic_docket, synthetic_person_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_10M_S = 3.0
@@ -105,12 +114,88 @@ def request_and_change() -> tuple[DecisionRequest, Change]:
     return request, change
 
 
+def recorded_cuban(store: FactStore, person_ids: list[str]) -> FactTables:
+    """These persons' facts as the store holds them, each with Cuban nationality alone."""
+    wanted = pa.table({"person_id": pa.array(person_ids, pa.string())})
+    cursor = store.con.cursor()
+    try:
+        cursor.register("_wanted", wanted)
+        tables = {
+            name: cursor.sql(
+                f"SELECT * FROM {name}_all WHERE person_id IN (SELECT person_id FROM _wanted) "
+                "ORDER BY person_id"
+            )
+            .to_arrow_table()
+            .cast(FACT_SCHEMAS[name])
+            for name in TABLE_NAMES
+        }
+    finally:
+        cursor.close()
+    ids = tables["persons"].column("person_id")
+    tables["nationalities"] = pa.table(
+        {"person_id": ids, "country": pa.array(["CU"] * len(ids), pa.string())}
+    ).cast(FACT_SCHEMAS["nationalities"])
+    persons = tables["persons"]
+    known = persons.schema.get_field_index("nationalities_known")
+    tables["persons"] = persons.set_column(
+        known, "nationalities_known", pa.array([True] * len(ids), pa.bool_())
+    )
+    return FactTables(tables)
+
+
+def replace_rounds(
+    store: FactStore, request: DecisionRequest, change: Change, args: argparse.Namespace
+) -> list[tuple[str, str]]:
+    """`--runs` rounds of `--replace` persons recorded as Cuban, then the impact; rows of the
+    table. Then every held status against everyone decided again under the law before."""
+    step = max(args.persons // (args.replace * args.runs + 1), 1)
+    replaced, after = [], []
+    for run in range(args.runs):
+        numbers = range(1 + run * args.replace * step, args.persons + 1, step)
+        ids = [synthetic_person_id(n, args.persons) for n in numbers][: args.replace]
+        facts = recorded_cuban(store, ids)
+        started = time.perf_counter()
+        replace_persons(store, facts)
+        replaced.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        request_impact(store, change, request, persons=args.persons)
+        after.append(time.perf_counter() - started)
+    before_ctx = under(request, change.before, change.day).context()
+    _lock, held = compute._held[store]
+    (table,) = [t for t in held.values() if t.ctx == before_ctx]
+    cursor = store.con.cursor()
+    try:
+        everyone = coded_statement(before_ctx)[1]
+        differ = cursor.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM {table.name} EXCEPT ALL ({everyone})) "
+            f"UNION ALL (({everyone}) EXCEPT ALL SELECT * FROM {table.name}))"
+        ).fetchall()[0][0]
+    finally:
+        cursor.close()
+    assert differ == 0, f"{differ} held statuses differ from everyone decided again"
+    return [
+        (
+            f"{args.replace:,} persons' facts replaced (their rows and held statuses), "
+            f"best of {args.runs}",
+            f"{min(replaced):.3f} s (median {statistics.median(replaced):.3f})",
+        ),
+        (
+            "impact after each replacement, best",
+            f"{min(after):.3f} s (median {statistics.median(after):.3f})",
+        ),
+        ("held statuses against everyone decided again after the replacements", "all equal"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument(
+        "--replace", type=int, default=100, help="persons' facts replaced per run (0: none)"
+    )
     args = parser.parse_args()
     console.print(
         f"bench_impact: {args.persons:,} persons, {os.cpu_count()} cores, "
@@ -179,6 +264,8 @@ def main() -> None:
         ("peak RSS", f"{peak_rss_gib():.2f} GiB"),
         ("load average at the end", " ".join(f"{x:.2f}" for x in os.getloadavg())),
     ]
+    if args.replace:
+        rows[-2:-2] = replace_rounds(store, request, change, args)
     for row in rows:
         table.add_row(*row)
     console.print(table)

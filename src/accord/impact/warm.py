@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from accord.db import AuditEntry
 from accord.engine.store import FactStore
-from accord.facts.tables import TABLE_NAMES
+from accord.facts.tables import TABLE_NAMES, FactTables
 from accord.impact.compute import docket_size, refresh_before_statuses
 from accord.impact.statements import REPLACED
 from accord.registry import reads
@@ -194,23 +194,30 @@ def _same_history(session: Session, held: _Held, version: Version) -> bool:
 
 def _replace_written_since(session: Session, held: _Held, since: int) -> None:
     """Replace, in `held`'s store, the facts and held statuses of the persons written since
-    version `since`, in one transaction, while no impact reads it."""
+    version `since`, while no impact reads it."""
     facts = changed_fact_tables(session, since=since)
     with held.guard.writing():
-        cursor = held.store.con.cursor()
+        replace_persons(held.store, facts)
+
+
+def replace_persons(store: FactStore, facts: FactTables) -> None:
+    """Replace, in `store`, every row of the persons of `facts` (its persons table) by theirs
+    and their statuses held under the law before (compute.before_statuses) by their statuses
+    on those rows, in one DuckDB transaction. No impact may read the store meanwhile."""
+    cursor = store.con.cursor()
+    try:
+        for name in TABLE_NAMES:
+            cursor.register(f"{name}{REPLACED}", facts.tables[name])
+        cursor.begin()
         try:
-            for name in TABLE_NAMES:
-                cursor.register(f"{name}{REPLACED}", facts.tables[name])
-            cursor.begin()
-            try:
-                held.store.replace_persons(cursor, suffix=REPLACED)
-                refresh_before_statuses(held.store, cursor)
-                cursor.commit()
-            except BaseException:
-                cursor.rollback()
-                raise
-        finally:
-            cursor.close()
+            store.replace_persons(cursor, suffix=REPLACED)
+            refresh_before_statuses(store, cursor)
+            cursor.commit()
+        except BaseException:
+            cursor.rollback()
+            raise
+    finally:
+        cursor.close()
 
 
 def _forget_idle_locks() -> None:
