@@ -56,8 +56,9 @@ from accord.registry.models import FactVersion
 HELD_REGISTRIES = 2
 # Refresh a held docket when at most this share of its persons were written since (or at most
 # REFRESH_AT_MOST persons): past it, reading everyone costs less. The registry's whole read
-# runs at about 9 microseconds a person (COPY, benchmarks/RESULTS.md) and the refresh's read
-# through the session at about 0.3-0.4 ms a person: even at about 1 in 40.
+# takes 7-9 microseconds a person (COPY; benchmarks/RESULTS.md) and the refresh's read
+# 0.3-0.6 ms a person written (changed_read.py: 150 persons in 0.09 s, 425 in 0.14 s, in a
+# registry of 1,000,000): they cross near 1 in 50.
 REFRESH_SHARE = 0.02
 REFRESH_AT_MOST = 200
 
