@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,60 @@ def test_bringing_a_docket_up_to_date_waits_for_the_impacts_reading_it() -> None
     assert arrived.wait(10)
     thread.join(10)
     late.join(10)
+
+
+def test_an_impact_weighing_on_the_held_docket_is_not_refreshed_under_it(
+    registry: Registry, docket_reads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A legal reviewer's impact is weighing on the held docket when an import lands and a
+    second impact starts: the second waits to bring the docket up to date until the first
+    is done, so the first sees one docket throughout."""
+    _, entry_id = departed_and_ordered(registry)
+    _, store = weigh_held(registry, entry_id)
+    (held,) = [h for h in warm._held.values() if h.store is store]
+
+    def persons() -> int:
+        cursor = store.con.cursor()
+        try:
+            return int(cursor.execute("SELECT count(*) FROM persons_all").fetchall()[0][0])
+        finally:
+            cursor.close()
+
+    inside, leave, replacing = threading.Event(), threading.Event(), threading.Event()
+    seen: list[int] = []
+    replace = warm.replace_persons
+
+    def noted(*args: Any, **kwargs: Any) -> None:
+        replacing.set()
+        replace(*args, **kwargs)
+
+    monkeypatch.setattr(warm, "replace_persons", noted)
+
+    def first_impact() -> None:
+        with read_session(registry.engine) as session, warm.held_docket(session):
+            seen.append(persons())
+            inside.set()
+            leave.wait(30)
+            seen.append(persons())
+
+    first = threading.Thread(target=first_impact)
+    first.start()
+    assert inside.wait(30)
+    load(registry, [venezuelan(3)], now=at(15, 21))
+    answers: list[Moved] = []
+    second = threading.Thread(target=lambda: answers.append(weigh_held(registry, entry_id)[0]))
+    second.start()
+    for _ in range(600):  # until the refresh waits for the first impact (or, wrongly, ends)
+        if held.guard._writing or not second.is_alive():
+            break
+        second.join(0.05)
+    assert held.guard._writing  # the refresh has begun
+    assert not replacing.wait(2)  # and waits: the first impact still reads
+    assert seen == [seen[0]]
+    leave.set()
+    first.join(30)
+    second.join(60)
+    assert seen[0] == seen[1]  # one docket throughout the first impact
+    assert persons() == seen[0] + 1  # then ve-003's rows were put in
+    assert answers[0]["ve-003"][1] == "ineligible"
+    assert len(docket_reads) == 1

@@ -18,7 +18,14 @@ from typing import Generic, NamedTuple, TypeVar
 
 import ibis
 
-from accord.engine.compiler import _key, _sql, _with_shared, docket_facts, statement_relations
+from accord.engine.compiler import (
+    ALL,
+    _key,
+    _sql,
+    _with_shared,
+    docket_facts,
+    statement_relations,
+)
 from accord.engine.status_codes import coded_table, status_code
 from accord.law.catalogue import rules_for
 from accord.law.class_predicates import Where, evaluate
@@ -50,17 +57,7 @@ class _Kept(Generic[T]):
 
 def coded_statement(ctx: Context) -> Compiled:
     """(rule ids, SQL over `<table>_all`: person_id, a status code per rule, outcome code)."""
-
-    def compile_() -> Compiled:
-        rules, _ = rules_for(ctx)
-        facts, members = docket_facts()
-        statuses = {rule.id: rule.evaluate(facts, ctx).status for rule in rules}
-        sql = _with_shared(
-            statement_relations(facts, members), _sql(coded_table(facts.persons, statuses))
-        )
-        return tuple(statuses), sql
-
-    return _coded.get(_key(ctx), compile_)
+    return _coded.get(_key(ctx), lambda: _compiled_coded(ctx, ALL))
 
 
 # the suffix of the tables holding the rows of the persons a held docket replaces
@@ -73,17 +70,17 @@ def coded_statement_of_replaced(ctx: Context) -> Compiled:
     whose facts a held docket replaces, from their rows alone (a person's statuses read only
     their own facts), to put in the held statuses. The statement costs what those persons'
     rows do, not what the docket's do."""
+    return _coded_replaced.get(_key(ctx), lambda: _compiled_coded(ctx, REPLACED))
 
-    def compile_() -> Compiled:
-        rules, _ = rules_for(ctx)
-        facts, members = docket_facts(suffix=REPLACED)
-        statuses = {rule.id: rule.evaluate(facts, ctx).status for rule in rules}
-        sql = _with_shared(
-            statement_relations(facts, members), _sql(coded_table(facts.persons, statuses))
-        )
-        return tuple(statuses), sql
 
-    return _coded_replaced.get(_key(ctx), compile_)
+def _compiled_coded(ctx: Context, suffix: str) -> Compiled:
+    rules, _ = rules_for(ctx)
+    facts, members = docket_facts(suffix=suffix)
+    statuses = {rule.id: rule.evaluate(facts, ctx).status for rule in rules}
+    sql = _with_shared(
+        statement_relations(facts, members), _sql(coded_table(facts.persons, statuses))
+    )
+    return tuple(statuses), sql
 
 
 # the temporary table of the class's person ids that a reading statement reads
