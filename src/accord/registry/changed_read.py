@@ -14,10 +14,11 @@ whole docket's read gives for those persons (tests/impact/test_warm_refresh.py).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import bindparam, cast, false, func, select, true
+from sqlalchemy import bindparam, cast, false, func, literal_column, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -76,7 +77,8 @@ class _ByKey:
     statistics yet after a large import with autovacuum off; or some, with about 280
     versions a person expected for 22) made it scan whole tables: 1.5 s to find the versions
     of 425 persons written in a registry of 1,000,000 persons, 60-80 ms for each larger
-    list. Elsewhere (SQLite: a registry for a desk) a parameter per key."""
+    list. Elsewhere (SQLite) one JSON array parameter read by json_each: a parameter per
+    key would pass SQLite's limit of 32,766 for some thousands of persons written."""
 
     def __init__(self, session: Session):
         self.postgres = session.get_bind().dialect.name == "postgresql"
@@ -85,7 +87,8 @@ class _ByKey:
         if not keys:
             return statement.where(false())
         if not self.postgres:
-            return statement.where(column.in_(keys))
+            listed = func.json_each(bindparam(f"keys_{column.name}", json.dumps(keys)))
+            return statement.where(column.in_(select(literal_column("value")).select_from(listed)))
         array = ARRAY(column.type)
         key = (
             func.unnest(cast(bindparam(f"keys_{column.name}", keys, type_=array), array))
