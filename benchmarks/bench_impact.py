@@ -50,9 +50,8 @@ from rich.table import Table
 from accord.engine import DecisionRequest, FactStore
 from accord.facts.snapshot import MANIFEST, is_snapshot, write_snapshot
 from accord.facts.tables import FACT_SCHEMAS, TABLE_NAMES, FactTables
-from accord.impact import compute
 from accord.impact.change import Change, of_candidate
-from accord.impact.compute import coded_statement, request_impact, under
+from accord.impact.compute import before_statuses, coded_statement, request_impact, under
 from accord.impact.warm import replace_persons
 from accord.law.law_set import bundled_law
 from accord.synthetic import synthetic_docket, synthetic_person_id
@@ -161,14 +160,13 @@ def replace_rounds(
         request_impact(store, change, request, persons=args.persons)
         after.append(time.perf_counter() - started)
     before_ctx = under(request, change.before, change.day).context()
-    _lock, held = compute._held[store]
-    (table,) = [t for t in held.values() if t.ctx == before_ctx]
     cursor = store.con.cursor()
     try:
+        _rules, held = before_statuses(store, cursor, before_ctx)  # the table the impacts read
         everyone = coded_statement(before_ctx)[1]
         differ = cursor.execute(
-            f"SELECT count(*) FROM ((SELECT * FROM {table.name} EXCEPT ALL ({everyone})) "
-            f"UNION ALL (({everyone}) EXCEPT ALL SELECT * FROM {table.name}))"
+            f"SELECT count(*) FROM ((SELECT * FROM {held} EXCEPT ALL ({everyone})) "
+            f"UNION ALL (({everyone}) EXCEPT ALL SELECT * FROM {held}))"
         ).fetchall()[0][0]
     finally:
         cursor.close()

@@ -156,14 +156,13 @@ def before_statuses(
     return rules, held.name
 
 
-def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection) -> int:
+def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection) -> None:
     """Replace, in every statuses table held for `store`, the rows of the persons in the
-    cursor's `<name>_replaced` tables (statements.REPLACED) by their statuses on those rows.
-    Returns how many tables it brought up to date."""
+    cursor's `<name>_replaced` tables (statements.REPLACED) by their statuses on those rows."""
     with _held_lock:
         held = _held.get(store)
     if held is None:
-        return 0
+        return
     lock, tables = held
     with lock:
         for table in tables.values():
@@ -173,7 +172,6 @@ def refresh_before_statuses(store: FactStore, cursor: duckdb.DuckDBPyConnection)
                 f"(SELECT person_id FROM persons{REPLACED})"
             )
             cursor.execute(f"INSERT INTO {table.name} BY NAME {sql}")
-        return len(tables)
 
 
 @contextmanager

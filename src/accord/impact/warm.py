@@ -39,7 +39,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +50,7 @@ from accord.facts.tables import TABLE_NAMES, FactTables
 from accord.impact.compute import docket_size, refresh_before_statuses
 from accord.impact.statements import REPLACED
 from accord.registry import reads
-from accord.registry.changed_read import changed_fact_tables, count_written_since
+from accord.registry.changed_read import changed_fact_tables, persons_written_since
 from accord.registry.models import FactVersion
 
 HELD_REGISTRIES = 2
@@ -62,8 +62,17 @@ HELD_REGISTRIES = 2
 REFRESH_SHARE = 0.02
 REFRESH_AT_MOST = 200
 
-Version = tuple[object, ...]  # the newest fact version: (id, person, content digest), or ()
-AuditMark = tuple[int, str] | None  # the last audit entry read with it: (seq, hash)
+
+class Version(NamedTuple):
+    """A fact version as a held docket remembers it: the person and the content digest tell
+    a registry restored or made again under the same name from the one read."""
+
+    id: int
+    person_id: str
+    content_digest: str
+
+
+AuditMark = tuple[int, str] | None  # the last audit entry read with the docket: (seq, hash)
 
 
 class _Guard:
@@ -101,7 +110,7 @@ class _Guard:
 
 @dataclass(frozen=True)
 class _Held:
-    version: Version
+    version: Version | None  # the newest fact version when it was read (None: no fact yet)
     audit: AuditMark
     store: FactStore
     guard: _Guard
@@ -112,15 +121,14 @@ _reading: dict[str, threading.Lock] = {}  # one docket read at a time per regist
 _lock = threading.Lock()
 
 
-def newest_version(session: Session) -> Version:
-    """The newest fact version of the registry: (id, person id, content digest). The digest
-    and person tell a registry restored or made again under the same name from the one read."""
+def newest_version(session: Session) -> Version | None:
+    """The newest fact version of the registry (None: no fact written yet)."""
     row = session.execute(
         select(FactVersion.id, FactVersion.person_id, FactVersion.content_digest)
         .order_by(FactVersion.id.desc())
         .limit(1)
     ).first()
-    return tuple(row) if row is not None else ()
+    return Version(*row) if row is not None else None
 
 
 def _audit_mark(session: Session) -> AuditMark:
@@ -159,46 +167,38 @@ def held_docket(session: Session) -> Iterator[FactStore]:
         held.guard.release_read()
 
 
-def _up_to_date(session: Session, held: _Held | None, version: Version) -> _Held:
+def _up_to_date(session: Session, held: _Held | None, version: Version | None) -> _Held:
     """`held` brought up to `version` by replacing the persons written since, where it can
     be; else the docket read in full."""
     audit = _audit_mark(session)
-    if held is not None and _same_history(session, held, version):
-        since = int(cast(int, held.version[0]))
-        persons = docket_size(held.store)
-        if count_written_since(session, since=since) <= max(
-            REFRESH_AT_MOST, persons * REFRESH_SHARE
-        ):
-            _replace_written_since(session, held, since)
+    if held is not None and held.version is not None and _same_history(session, held, version):
+        at_most = max(REFRESH_AT_MOST, int(docket_size(held.store) * REFRESH_SHARE))
+        written = persons_written_since(session, since=held.version.id, at_most=at_most)
+        if written is not None:
+            facts = changed_fact_tables(session, person_ids=written)
+            with held.guard.writing():
+                replace_persons(held.store, facts)
             return _Held(version, audit, held.store, held.guard)
     store = FactStore.from_tables(reads.docket_fact_tables(session))
     return _Held(version, audit, store, _Guard())
 
 
-def _same_history(session: Session, held: _Held, version: Version) -> bool:
+def _same_history(session: Session, held: _Held, version: Version | None) -> bool:
     """Whether the registry's history still holds the version and audit entry `held` was
     read at, and has grown since: its facts then are its facts up to that version now."""
-    if not held.version or not version or cast(int, version[0]) <= cast(int, held.version[0]):
+    if held.version is None or version is None or version.id <= held.version.id:
         return False
     then = session.execute(
-        select(FactVersion.person_id, FactVersion.content_digest).where(
-            FactVersion.id == held.version[0]
+        select(FactVersion.id, FactVersion.person_id, FactVersion.content_digest).where(
+            FactVersion.id == held.version.id
         )
     ).first()
-    if then is None or tuple(then) != held.version[1:]:
+    if then is None or Version(*then) != held.version:
         return False
     if held.audit is None:
         return True
     seq, digest = held.audit
     return session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq)) == digest
-
-
-def _replace_written_since(session: Session, held: _Held, since: int) -> None:
-    """Replace, in `held`'s store, the facts and held statuses of the persons written since
-    version `since`, while no impact reads it."""
-    facts = changed_fact_tables(session, since=since)
-    with held.guard.writing():
-        replace_persons(held.store, facts)
 
 
 def replace_persons(store: FactStore, facts: FactTables) -> None:

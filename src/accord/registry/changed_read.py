@@ -37,22 +37,19 @@ from accord.registry.snapshot_read import (
 FV = FactVersion
 
 
-def written_since(since: int) -> Any:
-    """The ids of the persons with a fact version newer than version `since`."""
-    return select(FV.person_id).where(FV.id > since).distinct()
+def persons_written_since(session: Session, *, since: int, at_most: int) -> list[str] | None:
+    """The ids of the persons with a fact version newer than version `since`, sorted; None
+    if there are more than `at_most` (the caller then reads everyone instead)."""
+    found = session.scalars(
+        select(FV.person_id).where(FV.id > since).distinct().limit(at_most + 1)
+    ).all()
+    return None if len(found) > at_most else sorted(found)
 
 
-def count_written_since(session: Session, *, since: int) -> int:
-    """How many persons have a fact version newer than version `since`."""
-    counted = select(func.count()).select_from(written_since(since).subquery())
-    return int(session.scalar(counted) or 0)
-
-
-def changed_fact_tables(session: Session, *, since: int) -> FactTables:
-    """Every fact table as known now, with the rows of the persons written since version
-    `since` only, sorted by person (and ordinal) as the whole docket's read is."""
+def changed_fact_tables(session: Session, *, person_ids: list[str]) -> FactTables:
+    """Every fact table as known now, with the rows of `person_ids` only (persons_written_
+    since), sorted by person (and ordinal) as the whole docket's read is."""
     by_key = _ByKey(session)
-    person_ids = sorted(session.scalars(written_since(since)))
     people = by_key.rows(current_persons_statement(), CURRENT_PERSONS.c.person_id, person_ids)
     tables = {"persons": _current_persons_table(_read(session, people, _CURRENT_PERSONS_READ))}
     versions: dict[str, list[int]] = {name: [] for name in CASE_FILE_LISTS}
