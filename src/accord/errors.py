@@ -207,6 +207,11 @@ class SetupError(AccordError):
     must act, not the person who asked; the message says what to do."""
 
 
+class EngineCannotEvaluate(SetupError):
+    """An engine cannot evaluate a rule of the request (the message names the rule and what
+    it cannot take): choose another engine; never a guessed status."""
+
+
 class SettingsError(SetupError):
     """An ACCORD_* setting is missing or invalid; the message names the variable."""
 

@@ -86,20 +86,39 @@ def screen_docket(
     request: DecisionRequest,
     out: Path,
     progress: ProgressCallback | None = None,
+    evaluator: str = "duckdb",
 ) -> ScreenSummary:
-    """Screen every person and write decisions to Parquet at `out` (atomically)."""
+    """Screen every person and write decisions to Parquet at `out` (atomically).
+
+    `evaluator`: "duckdb" runs the rules compiled to one SQL statement; "columnar" evaluates
+    the same expressions over the store's columns (engine/columnar/, docs/scale.md). The two
+    write the same file."""
     started = time.perf_counter()
     compiled, rules, metadata = _screen_select(request)
     tmp = out.with_name(out.name + ".partial")
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"accord": json.dumps(metadata, sort_keys=True)}
-    kv = ", ".join(f"'{k}': '{v.replace(chr(39), chr(39) * 2)}'" for k, v in meta.items())
-    copy = (
-        f"COPY ({compiled.docket_enum_sql} ORDER BY person_id) TO '{_quote(tmp)}' "
-        f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
-    )
     try:
-        _run_with_progress(store, copy, progress)
+        if evaluator == "columnar":
+            from accord.engine.columnar.screen import write_screen
+
+            write_screen(
+                store=store,
+                ctx=compiled.context,
+                rules=compiled.rules,
+                path=tmp,
+                metadata=meta,
+                progress=progress,
+            )
+        elif evaluator == "duckdb":
+            kv = ", ".join(f"'{k}': '{v.replace(chr(39), chr(39) * 2)}'" for k, v in meta.items())
+            copy = (
+                f"COPY ({compiled.docket_enum_sql} ORDER BY person_id) TO '{_quote(tmp)}' "
+                f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
+            )
+            _run_with_progress(store, copy, progress)
+        else:
+            raise ValueError(f"no evaluator {evaluator!r}")
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -30,6 +30,9 @@ class FactStore:
     def __init__(self, con: duckdb.DuckDBPyConnection, *, law_tables: bool = True):
         self.con = con
         self._sorted: dict[str, tuple[pa.Table, np.ndarray[Any, Any]]] | None = None
+        # the columnar evaluator's index of the tables (engine/columnar/index.py), made on
+        # its first use
+        self.columnar_index: object | None = None
         for name in LAW_TABLES if law_tables else ():
             con.register(f"{name}_arrow", law_table_data(name))
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -72,6 +75,7 @@ class FactStore:
         """A store on a new cursor of the same database, for another thread."""
         store = FactStore(self.con.cursor(), law_tables=False)
         store._sorted = self._sorted
+        store.columnar_index = self.columnar_index
         return store
 
     def count(self) -> int:
@@ -111,6 +115,7 @@ class FactStore:
             )
             cursor.execute(f"INSERT INTO {name}_all BY NAME SELECT * FROM {name}{suffix}")
         self._sorted = None  # the one-person index is made again on its next use
+        self.columnar_index = None
 
     def arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()

@@ -1,0 +1,122 @@
+"""A docket's fact lists as columns, made once per store and kept beside it.
+
+Each list's rows become numpy columns (columns.py): person ids as the person's position in
+the persons sorted by id, codes and other strings as codes into sorted dictionaries, dates
+as day numbers; each list ordered by person. Rows of a list whose person is not in the
+persons table are left out: every rule decides a person from that person's rows, so no
+person's status reads them.
+
+`slice` gives the persons of a range and their rows without copying them: the evaluator
+decides a docket slice by slice (screen.py), which is the same as deciding it whole when every
+relation the rules read is per person (plan.per_person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from accord.engine.columnar.columns import Array, Col, encode_strings
+from accord.engine.columnar.relations import Rel
+from accord.engine.store import FactStore
+from accord.facts.tables import TABLE_NAMES
+
+
+@dataclass(frozen=True)
+class DocketIndex:
+    person_ids: pa.Array  # sorted: a person's code is their position here
+    tables: dict[str, tuple[int, dict[str, Col]]]  # list name -> (rows, columns)
+
+    @property
+    def persons(self) -> int:
+        return len(self.person_ids)
+
+    def relation(self, name: str) -> Rel:
+        rows, columns = self.tables[name]
+        return Rel.of(rows, columns)
+
+    def slice(self, start: int, stop: int) -> DocketIndex:
+        """The persons at positions [start, stop) and their rows, positions counted from
+        start."""
+        person_ids = self.person_ids.slice(start, stop - start)
+        tables = {}
+        for name, (_rows, columns) in self.tables.items():
+            codes = columns["person_id"].values
+            lo, hi = np.searchsorted(codes, [start, stop])
+            part = {
+                column: _part(col, int(lo), int(hi))
+                for column, col in columns.items()
+                if column != "person_id"
+            }
+            part["person_id"] = Col("str", codes[lo:hi] - start, None, person_ids)
+            tables[name] = (int(hi - lo), part)
+        return DocketIndex(person_ids, tables)
+
+
+def _part(col: Col, lo: int, hi: int) -> Col:
+    valid = None if col.valid is None else col.valid[lo:hi]
+    return Col(col.kind, col.values[lo:hi], valid, col.dictionary)
+
+
+def index_of(store: FactStore) -> DocketIndex:
+    """The store's index, made on first use (FactStore.replace_persons drops it)."""
+    if store.columnar_index is None:
+        store.columnar_index = _index(store)
+    index = store.columnar_index
+    assert isinstance(index, DocketIndex)
+    return index
+
+
+def _index(store: FactStore) -> DocketIndex:
+    persons = store.arrow("SELECT * FROM persons_all ORDER BY person_id")
+    person_ids = persons.column("person_id").combine_chunks()
+    everyone = np.arange(len(person_ids), dtype=np.int64)
+    tables = {"persons": (persons.num_rows, _columns(persons, person_ids, everyone))}
+    for name in TABLE_NAMES:
+        if name == "persons":
+            continue
+        table = store.arrow(f"SELECT * FROM {name}_all")
+        positions = pc.index_in(table.column("person_id"), value_set=person_ids)
+        if positions.null_count:  # rows of no person in the docket
+            table = table.filter(positions.is_valid())
+            positions = positions.drop_null()
+        codes = positions.to_numpy(zero_copy_only=False).astype(np.int64)
+        if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
+            order = np.argsort(codes, kind="stable")
+            table, codes = table.take(pa.array(order)), codes[order]
+        tables[name] = (table.num_rows, _columns(table, person_ids, codes))
+    return DocketIndex(person_ids, tables)
+
+
+def encode_table(table: pa.Table) -> Rel:
+    """A small table (a law table) as a relation, its strings in their own dictionaries."""
+    return Rel.of(table.num_rows, {n: _column(table.column(n)) for n in table.column_names})
+
+
+def _columns(table: pa.Table, person_ids: pa.Array, positions: Array) -> dict[str, Col]:
+    columns = {"person_id": Col("str", positions, None, person_ids)}
+    for name in table.column_names:
+        if name != "person_id":
+            columns[name] = _column(table.column(name))
+    return columns
+
+
+def _column(array: pa.ChunkedArray) -> Col:
+    kind = array.type
+    valid = None
+    if array.null_count:
+        valid = array.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return encode_strings(array)
+    if pa.types.is_date32(kind):
+        days = array.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
+        return Col("date", days, valid)
+    if pa.types.is_boolean(kind):
+        return Col("bool", array.fill_null(False).to_numpy(zero_copy_only=False), valid)
+    if pa.types.is_integer(kind):
+        values = array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        return Col("int", values, valid)
+    raise TypeError(f"a fact column of type {kind}")
