@@ -164,7 +164,7 @@ def test_silent_master_fails_within_the_timeout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--engine", "postgres"], "--engine 'postgres' is not one of: duckdb, spark"),
+        (["--engine", "postgres"], "--engine 'postgres' is not one of: duckdb, columnar, spark"),
         (["--engine", "spark", "--spark-master", "mesa://x"], "not a Spark master URL"),
         (["--engine", "spark", "--spark-master", "spark://nohost"], "not a spark://HOST:PORT"),
         (["--engine", "spark", "--spark-timeout", "0"], "must be more than 0 seconds"),

@@ -40,14 +40,14 @@ def open_docket(
     return FactStore.from_tables(case_files_to_tables(result.cases))
 
 
-ENGINES = ("duckdb", "spark")
+ENGINES = ("duckdb", "columnar", "spark")
 
 
 def check_engine(engine: str, docket: str) -> None:
     """InputError for an engine that is not one of ENGINES, or a URL given to DuckDB."""
     if engine not in ENGINES:
         raise InputError(f"--engine '{engine}' is not one of: {', '.join(ENGINES)}")
-    if engine == "duckdb" and "://" in docket:
+    if engine != "spark" and "://" in docket:
         raise InputError(f"{docket}: a URL is read by --engine spark only")
 
 

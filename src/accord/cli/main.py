@@ -258,7 +258,12 @@ def print_summary(summary: ScreenSummary, *, title: str = "Screen") -> None:
 
 
 def run_screen(
-    cases: Path, request: DecisionRequest, target: Path, *, skip_invalid: bool = False
+    cases: Path,
+    request: DecisionRequest,
+    target: Path,
+    *,
+    skip_invalid: bool = False,
+    evaluator: str = "duckdb",
 ) -> ScreenSummary:
     store = open_docket(cases, skip_invalid=skip_invalid, load=False, console=err)
     with Progress(
@@ -275,6 +280,7 @@ def run_screen(
             request=request,
             out=target,
             progress=lambda pct: progress.update(task, completed=pct),
+            evaluator=evaluator,
         )
 
 
@@ -297,7 +303,12 @@ def screen(
     skip_invalid: SkipInvalid = False,
     facility_count: FacilityCount = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="duckdb (one machine) or spark (docs/scale.md)")
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (one machine), columnar (one machine, a docket held in memory) or "
+            "spark (docs/scale.md)",
+        ),
     ] = "duckdb",
     spark_master: Annotated[
         str, typer.Option("--spark-master", help="Spark master URL: local[N], spark://HOST:PORT")
@@ -333,7 +344,9 @@ def screen(
             console=err,
         )
     else:
-        summary = run_screen(Path(docket), request, target, skip_invalid=skip_invalid)
+        summary = run_screen(
+            Path(docket), request, target, skip_invalid=skip_invalid, evaluator=engine
+        )
     print_summary(summary)
     out.print(f"Decisions written to {target}")
 

@@ -139,8 +139,9 @@ def summarise(
     )
     # fetchall: a result left unfinished would hold the store's connection (DuckDB 2)
     row = store.con.execute(f"SELECT {tallies} FROM {src}").fetchall()[0]
-    fails = [(r, int(row[2 * i])) for i, r in enumerate(rules)]
-    unknowns = [(r, int(row[2 * i + 1])) for i, r in enumerate(rules)]
+    # count_if over no rows is NULL: an empty docket counts none
+    fails = [(r, int(row[2 * i] or 0)) for i, r in enumerate(rules)]
+    unknowns = [(r, int(row[2 * i + 1] or 0)) for i, r in enumerate(rules)]
     return ScreenSummary(
         persons=sum(outcomes.values()),
         outcomes=outcomes,
