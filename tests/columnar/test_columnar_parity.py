@@ -24,8 +24,8 @@ from accord.law.catalogue import rules_for
 from accord.synthetic import synthetic_docket
 
 SCENARIOS = Path(__file__).parents[2] / "src" / "accord" / "law" / "scenarios"
-PERSONS = 1_500
-SLICE = 400  # four slices, the last one short
+PERSONS = 1_000
+SLICE = 300  # four slices, the last one short
 
 
 def _requests() -> list[dict[str, object]]:

@@ -138,5 +138,5 @@ def test_a_plan_not_per_person_is_decided_whole() -> None:
 def test_an_operation_it_does_not_take_names_the_rule() -> None:
     persons = ibis.table(ibis.Schema.from_pyarrow(FACT_SCHEMAS["persons"]), name="persons_all")
     status = ibis.ifelse(persons.name.split(" ").length() > 2, "fail", "pass")
-    with pytest.raises(EngineCannotEvaluate, match="rule name_rule: .* does not take"):
+    with pytest.raises(EngineCannotEvaluate, match=r"rule name_rule: .* does not take"):
         _check_taken("name_rule", status.op())

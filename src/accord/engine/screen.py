@@ -16,7 +16,7 @@ from accord.engine.compiler import CompiledRules, compile_rules
 from accord.engine.decision import OUTCOMES, provenance
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
-from accord.law.framework import FAIL, UNKNOWN
+from accord.law.framework import FAIL, STATUSES, UNKNOWN
 
 ProgressCallback = Callable[[float], None]
 
@@ -98,11 +98,12 @@ def screen_docket(
     tmp = out.with_name(out.name + ".partial")
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"accord": json.dumps(metadata, sort_keys=True)}
+    tally: dict[str, list[int]] = {}
     try:
         if evaluator == "columnar":
             from accord.engine.columnar.screen import write_screen
 
-            write_screen(
+            tally = write_screen(
                 store=store,
                 ctx=compiled.context,
                 rules=compiled.rules,
@@ -122,7 +123,16 @@ def screen_docket(
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    summary = summarise(store=store, decisions=out, rules=rules, metadata=metadata)
+    if evaluator == "columnar":  # counted as it was written, not read again
+        summary = _summary(
+            {o: tally.get("outcome", [0] * 3)[i] for i, o in enumerate(OUTCOMES)},
+            [(r, tally.get(r, [0] * 4)[STATUSES.index(FAIL)]) for r in rules],
+            [(r, tally.get(r, [0] * 4)[STATUSES.index(UNKNOWN)]) for r in rules],
+            rules,
+            metadata,
+        )
+    else:
+        summary = summarise(store=store, decisions=out, rules=rules, metadata=metadata)
     return ScreenSummary(
         **{**summary.__dict__, "seconds": time.perf_counter() - started, "out": out}
     )
@@ -142,6 +152,16 @@ def summarise(
     # count_if over no rows is NULL: an empty docket counts none
     fails = [(r, int(row[2 * i] or 0)) for i, r in enumerate(rules)]
     unknowns = [(r, int(row[2 * i + 1] or 0)) for i, r in enumerate(rules)]
+    return _summary(outcomes, fails, unknowns, rules, metadata)
+
+
+def _summary(
+    outcomes: dict[str, int],
+    fails: list[tuple[str, int]],
+    unknowns: list[tuple[str, int]],
+    rules: list[str],
+    metadata: dict[str, Any],
+) -> ScreenSummary:
     return ScreenSummary(
         persons=sum(outcomes.values()),
         outcomes=outcomes,

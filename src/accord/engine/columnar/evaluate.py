@@ -127,8 +127,11 @@ class Evaluator:
     def _aggregate(self, op: ops.Aggregate) -> Rel:
         rel, scope = self._scope(op.parent)
         keys = [broadcast(scope.value(v), rel.n) for v in op.groups.values()]
-        groups, count = group_ids(keys, rel.n, numbered=True)
-        first = np.full(count, rel.n, np.int64)
+        if keys:
+            groups, count = group_ids(keys, rel.n, numbered=True)
+        else:  # one row, whatever the rows: SQL's aggregate without GROUP BY
+            groups, count = np.zeros(rel.n, np.int64), 1
+        first = np.full(count, max(rel.n - 1, 0), np.int64)
         np.minimum.at(first, groups, np.arange(rel.n))
         columns: dict[str, Col] = {
             name: key.take(first) for name, key in zip(op.groups, keys, strict=True)
@@ -303,6 +306,8 @@ class Evaluator:
         else:
             candidates = found.values[present]
         result = np.isin(needle.values, candidates)
+        if rel.n == 0:  # x IN (no rows) is false, x null or not
+            return Col("bool", np.zeros(np.shape(needle.values), bool))
         valid = needle.valid
         if not present.all():  # x IN (..., NULL) is null where x is not found
             valid = result if valid is None else valid & result
@@ -317,12 +322,12 @@ class Evaluator:
             for condition, result in reversed(list(zip(op.cases, constants, strict=False))):
                 values[broadcast(scope.value(condition), scope.n).true()] = result.values
             return Col(constants[-1].kind, values)
-        out = broadcast(scope.value(op.default), scope.n)
+        out = scope.value(op.default)  # a null constant stays one until a branch meets it
         for condition, result in reversed(list(zip(op.cases, op.results, strict=True))):
             out = _where(
                 broadcast(scope.value(condition), scope.n).true(), scope.value(result), out
             )
-        return out
+        return broadcast(out, scope.n)
 
     def _if_else(self, op: ops.IfElse, scope: Scope) -> Col:
         condition = broadcast(scope.value(op.bool_expr), scope.n).true()
@@ -362,6 +367,8 @@ class Evaluator:
             return map_strings(scope.value(op.arg), pc.utf8_length, "int")
         if isinstance(op, ops.StringReplace):
             pattern, replacement = _constant(op.pattern), _constant(op.replacement)
+            if pattern == "":  # replace(s, '', r) is s (and pyarrow would not end)
+                return scope.value(op.arg)
             return map_strings(
                 scope.value(op.arg),
                 lambda a: pc.replace_substring(a, pattern, replacement),
@@ -390,7 +397,8 @@ class Evaluator:
         function = {ops.Add: operator.add, ops.Subtract: operator.sub}[type(op)]
         if left.kind != "int" or right.kind != "int":
             raise NotColumnar(f"{type(op).__name__} of {left.kind} and {right.kind}")
-        return Col("int", function(left.values, right.values), both_valid(left, right))
+        values = function(left.values.astype(np.int64), right.values.astype(np.int64))
+        return Col("int", values, both_valid(left, right))
 
 
 def _later(scope: Scope, value: ops.Value) -> Callable[[], Col]:

@@ -183,13 +183,14 @@ def min_rank(groups: Array, keys: list[tuple[Col, bool, bool]], n: int) -> Array
     for col, ascending, nulls_first in keys:
         if col.kind == "str":
             raise NotColumnar("a window ordered by a string")
-        values, count = _dense(col, n, ordered=True)  # nulls: count - 1, the largest
-        if col.valid is not None and nulls_first:
-            values = np.where(col.valid, values + 1, 0)
+        # values in [0, count - 2] in their order, nulls count - 1
+        values, count = _dense(col, n, ordered=True)
         if not ascending:
-            values = (count - 1) - values
-            if col.valid is not None and not nulls_first:  # nulls last, after the largest
-                values = np.where(col.valid, values - 1, count - 1)
+            values = (count - 2) - values
+        if nulls_first:
+            values = values + 1
+        if col.valid is not None:
+            values = np.where(col.valid, values, 0 if nulls_first else count - 1)
         order_ids.append(values)
     # one sort key: the group, then each order key (renumbered where the product is large)
     composite, _ = group_ids([Col("int", k) for k in order_ids], n, ordered=True)

@@ -125,7 +125,11 @@ def _as_arrow(coded: Rel, rules: list[str], person_ids: pa.Array) -> pa.Table:
     """The coded statuses as the screen's table: person_id, the rules' statuses and the
     outcome as dictionary-encoded strings (as DuckDB writes its ENUMs to Parquet)."""
     positions = coded.get("person_id").values
-    columns: dict[str, pa.Array] = {"person_id": person_ids.take(pa.array(positions))}
+    if len(positions) == len(person_ids) and bool((positions == np.arange(len(positions))).all()):
+        ids = person_ids  # every person in order, as the persons' projection gives them
+    else:
+        ids = person_ids.take(pa.array(positions))
+    columns: dict[str, pa.Array] = {"person_id": ids}
     for rule in rules:
         codes = pa.array(coded.get(rule).values.astype(np.int8))
         columns[rule] = pa.DictionaryArray.from_arrays(codes, _STATUSES)
@@ -143,11 +147,13 @@ def write_screen(
     metadata: dict[str, str],
     progress: Callable[[float], None] | None = None,
     slice_size: int = SLICE,
-) -> None:
+) -> dict[str, list[int]]:
     """The screen written to Parquet at `path` (zstd, a row group per slice, `metadata` in
-    the file's key-value metadata), as DuckDB's COPY writes it."""
+    the file's key-value metadata), as DuckDB's COPY writes it. Returns the tally of what
+    it wrote: each rule's and the outcome's count of each code (STATUSES, OUTCOMES)."""
     persons = max(index_of(store).persons, 1)
     done = 0
+    tally: dict[str, list[int]] = {}
     writer: pq.ParquetWriter | None = None
     try:
         for table in screen_tables(store=store, ctx=ctx, rules=rules, slice_size=slice_size):
@@ -155,9 +161,16 @@ def write_screen(
                 schema = table.schema.with_metadata(metadata)
                 writer = pq.ParquetWriter(path, schema, compression="zstd")
             writer.write_table(table)
+            for name in table.column_names[1:]:
+                column = table[name].combine_chunks()
+                size = len(column.dictionary)
+                counts = np.bincount(column.indices.to_numpy(), minlength=size)
+                found = tally.setdefault(name, [0] * size)
+                tally[name] = [a + int(b) for a, b in zip(found, counts, strict=True)]
             done += table.num_rows
             if progress is not None:
                 progress(min(100.0, 100.0 * done / persons))
     finally:
         if writer is not None:
             writer.close()
+    return tally
