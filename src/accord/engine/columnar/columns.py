@@ -24,12 +24,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from accord.errors import EngineCannotEvaluate
+
 Array = np.ndarray[Any, Any]
 EPOCH = dt.date(1970, 1, 1)
 
 
-class NotColumnar(Exception):
-    """An expression the columnar evaluator does not take (the rule or op is named)."""
+class NotColumnar(EngineCannotEvaluate):
+    """An expression the columnar evaluator does not take, found while it evaluates (the
+    operation is named): an EngineCannotEvaluate, so the CLI and API report it in one line
+    as they do the refusals found when the plan is built."""
 
 
 @dataclass(frozen=True)

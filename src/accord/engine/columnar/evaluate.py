@@ -116,7 +116,7 @@ class Evaluator:
     def _drop(self, op: ops.DropColumns) -> Rel:
         rel = self.relation(op.parent)
         kept = [n for n in rel.names if n not in op.columns_to_drop]
-        return Rel(rel.n, {name: _getter(rel, name) for name in kept})
+        return Rel(rel.n, {name: rel.column(name) for name in kept})
 
     def _union(self, op: ops.Union) -> Rel:
         if op.distinct:
@@ -305,9 +305,9 @@ class Evaluator:
             candidates = codes_in(found, needle.dictionary)[present] if rel.n else np.zeros(0)
         else:
             candidates = found.values[present]
-        result = np.isin(needle.values, candidates)
         if rel.n == 0:  # x IN (no rows) is false, x null or not
             return Col("bool", np.zeros(np.shape(needle.values), bool))
+        result = np.isin(needle.values, candidates)
         valid = needle.valid
         if not present.all():  # x IN (..., NULL) is null where x is not found
             valid = result if valid is None else valid & result
@@ -407,10 +407,6 @@ def _later(scope: Scope, value: ops.Value) -> Callable[[], Col]:
 
 def _union_of(left: Rel, right: Rel, name: str) -> Callable[[], Col]:
     return lambda: concat([left.get(name), right.get(name)], [left.n, right.n])
-
-
-def _getter(rel: Rel, name: str) -> Callable[[], Col]:
-    return lambda: rel.get(name)
 
 
 def _joined(rel: Rel, rows: Array) -> Getter:

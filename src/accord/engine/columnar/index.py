@@ -106,11 +106,11 @@ def _columns(table: pa.Table, person_ids: pa.Array, positions: Array) -> dict[st
 
 def _column(array: pa.ChunkedArray) -> Col:
     kind = array.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return encode_strings(array)  # which reads its own nulls
     valid = None
     if array.null_count:
         valid = array.is_valid().to_numpy(zero_copy_only=False)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return encode_strings(array)
     if pa.types.is_date32(kind):
         days = array.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
         return Col("date", days, valid)

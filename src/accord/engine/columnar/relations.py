@@ -45,6 +45,10 @@ class Rel:
     def take(self, rows: Array) -> Rel:
         return Rel(len(rows), {name: self._taker(name, rows) for name in self._thunks})
 
+    def column(self, name: str) -> Thunk:
+        """The column, read when the thunk is called (another relation's column, lazily)."""
+        return lambda: self.get(name)
+
     def _taker(self, name: str, rows: Array) -> Thunk:
         return lambda: self.get(name).take(rows)
 

@@ -101,16 +101,10 @@ def _flagged(index: DocketIndex, evaluator: Evaluator, plan: Plan) -> Rel:
         flags[present] = True
         return Col("bool", flags)
 
-    columns: dict[str, Callable[[], Col]] = {
-        name: _column_of(persons, name) for name in persons.names
-    }
+    columns: dict[str, Callable[[], Col]] = {name: persons.column(name) for name in persons.names}
     for k in range(len(plan.subsets)):
         columns[f"_m{k}"] = _flag_of(flag, k)
     return Rel(n, columns)
-
-
-def _column_of(rel: Rel, name: str) -> Callable[[], Col]:
-    return lambda: rel.get(name)
 
 
 def _flag_of(flag: Callable[[int], Col], k: int) -> Callable[[], Col]:
