@@ -13,7 +13,8 @@ import pytest
 
 from accord.engine import DecisionRequest, FactStore, screen_docket, screen_table
 from accord.engine.columnar.plan import _check_taken, _per_person
-from accord.engine.columnar.screen import screen_tables
+from accord.engine.columnar.screen import screen_tables, write_screen
+from accord.engine.compiler import compile_rules
 from accord.errors import EngineCannotEvaluate
 from accord.facts.tables import FACT_SCHEMAS
 from accord.law.catalogue import rules_for
@@ -140,3 +141,29 @@ def test_an_operation_it_does_not_take_names_the_rule() -> None:
     status = ibis.ifelse(persons.name.split(" ").length() > 2, "fail", "pass")
     with pytest.raises(EngineCannotEvaluate, match=r"rule name_rule: .* does not take"):
         _check_taken("name_rule", status.op())
+
+
+def test_the_file_keeps_the_person_ids_range_of_each_row_group(tmp_path: Path) -> None:
+    """A reader looking for one person skips the row groups whose range does not hold them."""
+    store = FactStore.from_tables(synthetic_docket(1_200, seed=4))
+    out = tmp_path / "c.parquet"
+    request = DecisionRequest.build(**REQUEST)
+    compiled = compile_rules(request.context())
+    write_screen(
+        store=store,
+        ctx=compiled.context,
+        rules=compiled.rules,
+        path=out,
+        metadata={},
+        slice_size=500,
+    )
+    metadata = pq.ParquetFile(out).metadata
+    ids = pq.read_table(out)["person_id"].to_pylist()
+    ranges = []
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group).column(0).statistics
+        assert stats is not None
+        assert stats.has_min_max
+        ranges.append((stats.min, stats.max))
+    assert ranges == [(ids[0], ids[499]), (ids[500], ids[999]), (ids[1000], ids[-1])]
+    store.close()

@@ -92,6 +92,12 @@ class Evaluator:
             made = self._relations[op] = method(self, op)
         return made
 
+    def release(self) -> None:
+        """Forget every relation evaluated. A relation's lazy columns hold their scope, and
+        the scope this evaluator: a cycle, which only the garbage collector would free, late
+        and with every array in it. Released, they are freed as soon as nothing reads them."""
+        self._relations.clear()
+
     def _unbound(self, op: ops.UnboundTable) -> Rel:
         return self._tables(op.name)
 

@@ -13,6 +13,8 @@ relation the rules read is per person (plan.per_person).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,20 +77,50 @@ def _index(store: FactStore) -> DocketIndex:
     person_ids = persons.column("person_id").combine_chunks()
     everyone = np.arange(len(person_ids), dtype=np.int64)
     tables = {"persons": (persons.num_rows, _columns(persons, person_ids, everyone))}
-    for name in TABLE_NAMES:
-        if name == "persons":
-            continue
-        table = store.arrow(f"SELECT * FROM {name}_all")
-        positions = pc.index_in(table.column("person_id"), value_set=person_ids)
-        if positions.null_count:  # rows of no person in the docket
-            table = table.filter(positions.is_valid())
-            positions = positions.drop_null()
-        codes = positions.to_numpy(zero_copy_only=False).astype(np.int64)
-        if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
-            order = np.argsort(codes, kind="stable")
-            table, codes = table.take(pa.array(order)), codes[order]
-        tables[name] = (table.num_rows, _columns(table, person_ids, codes))
+    lists = {n: store.arrow(f"SELECT * FROM {n}_all") for n in TABLE_NAMES if n != "persons"}
+    positions = _positions(person_ids, {name: t.column("person_id") for name, t in lists.items()})
+
+    def encoded(name: str) -> tuple[int, dict[str, Col]]:
+        return _list(lists[name], positions[name], person_ids)
+
+    # pyarrow and numpy let go of the interpreter lock: the lists are encoded a core each
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        tables.update(zip(lists, pool.map(encoded, lists), strict=True))
     return DocketIndex(person_ids, tables)
+
+
+def _list(table: pa.Table, codes: Array, person_ids: pa.Array) -> tuple[int, dict[str, Col]]:
+    """A fact list's rows of persons in the docket, ordered by person, as columns."""
+    found = codes >= 0
+    if not found.all():  # rows of no person in the docket
+        table, codes = table.filter(pa.array(found)), codes[found]
+    if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
+        order = np.argsort(codes, kind="stable")
+        table, codes = table.take(pa.array(order)), codes[order]
+    return table.num_rows, _columns(table, person_ids, codes)
+
+
+def _positions(person_ids: pa.Array, lists: dict[str, pa.ChunkedArray]) -> dict[str, Array]:
+    """Each list's person ids as positions in `person_ids` (sorted, distinct), -1 for an id
+    not there. One hash of every id, the persons' first: a person's code is then their
+    position, and each list is probed against that one table rather than hashing the persons
+    again for every list."""
+    chunks = [person_ids.cast(pa.string())]
+    for ids in lists.values():
+        chunks.extend(chunk.cast(pa.string()) for chunk in ids.chunks)
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, pa.string())).chunks
+    n = len(person_ids)
+    positions = {}
+    at = 1
+    for name, ids in lists.items():
+        parts = encoded[at : at + ids.num_chunks]
+        at += ids.num_chunks
+        codes = np.concatenate(
+            [np.zeros(0, np.int64)]
+            + [p.indices.fill_null(n).to_numpy(zero_copy_only=False) for p in parts]
+        ).astype(np.int64)
+        positions[name] = np.where(codes < n, codes, -1)
+    return positions
 
 
 def encode_table(table: pa.Table) -> Rel:
