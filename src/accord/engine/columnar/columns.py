@@ -109,9 +109,29 @@ def codes_in(col: Col, dictionary: pa.Array) -> Array:
     assert col.dictionary is not None
     if col.dictionary is dictionary:
         return col.values
-    mapping = pc.index_in(col.dictionary, value_set=dictionary).fill_null(-1)
+    return _code_table(col.dictionary, dictionary)[col.values]
+
+
+# A rule's constant strings are looked up in the index's dictionaries in every slice of
+# every screen: the tables between small dictionaries are kept, by the two dictionaries'
+# identity (each entry holds both, so neither identity is reused while it is kept).
+_SMALL = 4096
+_code_tables: dict[tuple[int, int], tuple[pa.Array, pa.Array, Array]] = {}
+
+
+def _code_table(strings: pa.Array, dictionary: pa.Array) -> Array:
+    """Each of `strings`' codes in `dictionary` (-1: absent), and -1 after the last."""
+    key = (id(strings), id(dictionary))
+    kept = _code_tables.get(key)
+    if kept is not None and kept[0] is strings and kept[1] is dictionary:
+        return kept[2]
+    mapping = pc.index_in(strings, value_set=dictionary).fill_null(-1)
     table = np.append(mapping.to_numpy(zero_copy_only=False).astype(np.int64), -1)
-    return table[col.values]
+    if len(strings) <= _SMALL and len(dictionary) <= _SMALL:
+        if len(_code_tables) > 1024:
+            _code_tables.clear()
+        _code_tables[key] = (strings, dictionary, table)
+    return table
 
 
 def same_strings(a: Col, b: Col) -> tuple[Array, Array]:

@@ -234,10 +234,11 @@ class Evaluator:
         return getter(op.name)
 
     def _literal(self, op: ops.Literal, scope: Scope) -> Col:
-        kind = kind_of(op.dtype)
-        made = literal(op.value, "bool" if kind == "null" else kind)
-        if kind == "int" and op.value is not None:  # int8 status codes stay small
-            return Col("int", made.values.astype(op.dtype.to_numpy()))
+        made = _literals.get(op)
+        if made is None:  # one column per constant of the rules, for every slice
+            if len(_literals) > 65536:
+                _literals.clear()
+            made = _literals[op] = _literal_of(op)
         return made
 
     def _cast(self, op: ops.Cast, scope: Scope) -> Col:
@@ -405,6 +406,17 @@ class Evaluator:
             raise NotColumnar(f"{type(op).__name__} of {left.kind} and {right.kind}")
         values = function(left.values.astype(np.int64), right.values.astype(np.int64))
         return Col("int", values, both_valid(left, right))
+
+
+_literals: dict[ops.Literal, Col] = {}
+
+
+def _literal_of(op: ops.Literal) -> Col:
+    kind = kind_of(op.dtype)
+    made = literal(op.value, "bool" if kind == "null" else kind)
+    if kind == "int" and op.value is not None:  # int8 status codes stay small
+        return Col("int", made.values.astype(op.dtype.to_numpy()))
+    return made
 
 
 def _later(scope: Scope, value: ops.Value) -> Callable[[], Col]:

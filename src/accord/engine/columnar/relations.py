@@ -43,14 +43,30 @@ class Rel:
         return made
 
     def take(self, rows: Array) -> Rel:
-        return Rel(len(rows), {name: self._taker(name, rows) for name in self._thunks})
+        return _Taken(self, rows)
 
     def column(self, name: str) -> Thunk:
         """The column, read when the thunk is called (another relation's column, lazily)."""
         return lambda: self.get(name)
 
-    def _taker(self, name: str, rows: Array) -> Thunk:
-        return lambda: self.get(name).take(rows)
+
+class _Taken(Rel):
+    """The rows `rows` of a relation, each column taken when first read. A take of a take
+    takes once from the first relation."""
+
+    def __init__(self, parent: Rel, rows: Array) -> None:
+        if isinstance(parent, _Taken):
+            rows = parent.rows[rows]
+            parent = parent.parent
+        super().__init__(len(rows), parent._thunks)  # the names; their thunks are the parent's
+        self.parent: Rel = parent
+        self.rows: Array = rows
+
+    def get(self, name: str) -> Col:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = self.parent.get(name).take(self.rows)
+        return made
 
 
 def _constant(col: Col) -> Thunk:
@@ -96,12 +112,29 @@ def _dense(col: Col, n: int, *, ordered: bool = False) -> tuple[Array, int]:
 
 
 def _renumber(values: Array, *, ordered: bool) -> tuple[Array, int]:
-    """Values as 0, 1, ...: in their order (sorting), or in order of appearance (hashing)."""
+    """Values as 0, 1, ...: in their order, or in order of appearance."""
+    n = len(values)
+    if n and int(values.min()) >= 0 and int(values.max()) < 4 * n + 1024:
+        return _renumber_dense(values, ordered=ordered)
     if ordered:
         uniques, inverse = np.unique(values, return_inverse=True)
         return inverse.astype(np.int64), len(uniques)
     encoded = pc.dictionary_encode(pa.array(values, pa.int64()))
     return encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)
+
+
+def _renumber_dense(values: Array, *, ordered: bool) -> tuple[Array, int]:
+    """`_renumber` of small non-negative values (person positions, combinations of a few
+    codes): a table indexed by value rather than a sort or a hash."""
+    n = len(values)
+    first = np.full(int(values.max()) + 1, n, np.int64)
+    np.minimum.at(first, values, np.arange(n))
+    present = np.flatnonzero(first < n)
+    if not ordered:  # the values in order of their first row
+        present = present[np.argsort(first[present], kind="stable")]
+    numbers = np.empty(len(first), np.int64)
+    numbers[present] = np.arange(len(present))
+    return numbers[values], len(present)
 
 
 def group_ids(
