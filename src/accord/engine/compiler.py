@@ -80,7 +80,9 @@ class CompiledRules:
         return self._docket_sql()[2]
 
 
-def _tables(suffix: str) -> dict[str, Expr]:
+def fact_tables(suffix: str) -> dict[str, Expr]:
+    """Each fact list as an unbound Ibis table named `<list><suffix>` (`_all`: the store's
+    views), the tables the rules' expressions are built over."""
     return {
         name: ibis.table(ibis.Schema.from_pyarrow(schema), name=f"{name}{suffix}")
         for name, schema in FACT_SCHEMAS.items()
@@ -146,7 +148,7 @@ def docket_facts(
     (engine/memberships.py), for the persons `among` holds (a relation of person ids) or for
     everyone. The statement's SQL is `_with_shared(statement_relations(...))`. It reads the
     tables `<name><suffix>`: `<name>_all` unless said otherwise."""
-    tables = _tables(suffix)
+    tables = fact_tables(suffix)
     memberships = DocketMemberships(tables["persons"], among)
     facts = Facts({**tables, "persons": memberships.persons}, shared={}, memberships=memberships)
     return facts, memberships
@@ -174,7 +176,7 @@ def _compile_docket(ctx: Context, rules: list[Rule]) -> tuple[str, str, str]:
 
 
 def _compile_person(ctx: Context, rules: list[Rule]) -> tuple[str, dict[str, str], str | None]:
-    facts = Facts(_tables(""))
+    facts = Facts(fact_tables(""))
     known = tuple(n for n in FACT_SCHEMAS["persons"].names if n.endswith("_known"))
     status = to_sqlite(_status_table(facts, ctx, rules, keep=known))
     evidence = {
@@ -193,7 +195,8 @@ _cache: dict[tuple[object, ...], CompiledRules] = {}
 _lock = threading.Lock()
 
 
-def _key(ctx: Context) -> tuple[object, ...]:
+def context_key(ctx: Context) -> tuple[object, ...]:
+    """What a context's compiled rules depend on: equal keys, the same expressions."""
     return (
         ctx.agreement.id,
         ctx.agreement.digest,
@@ -215,7 +218,7 @@ _compiling: dict[tuple[object, ...], threading.Lock] = {}
 
 def compile_rules(ctx: Context) -> CompiledRules:
     """Compile (or fetch from the cache) the rules that apply in `ctx`."""
-    key = _key(ctx)
+    key = context_key(ctx)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:

@@ -34,7 +34,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from accord.engine.compiler import _key
+from accord.engine.compiler import context_key
 from accord.engine.request import DecisionRequest
 from accord.engine.store import FactStore
 from accord.impact.change import Change
@@ -140,7 +140,7 @@ def before_statuses(
 ) -> tuple[tuple[str, ...], str]:
     """(rule ids, the table of every person's status codes and outcome code under `ctx`)."""
     rules, sql = coded_statement(ctx)
-    key = _key(ctx)
+    key = context_key(ctx)
     with _held_lock:  # one lock per store: impacts on other stores do not wait
         lock, tables = _held.setdefault(store, (threading.Lock(), {}))
     with lock:

@@ -20,9 +20,9 @@ import ibis
 
 from accord.engine.compiler import (
     ALL,
-    _key,
     _sql,
     _with_shared,
+    context_key,
     docket_facts,
     statement_relations,
 )
@@ -57,7 +57,7 @@ class _Kept(Generic[T]):
 
 def coded_statement(ctx: Context) -> Compiled:
     """(rule ids, SQL over `<table>_all`: person_id, a status code per rule, outcome code)."""
-    return _coded.get(_key(ctx), lambda: _compiled_coded(ctx, ALL))
+    return _coded.get(context_key(ctx), lambda: _compiled_coded(ctx, ALL))
 
 
 # the suffix of the tables holding the rows of the persons a held docket replaces
@@ -70,7 +70,7 @@ def coded_statement_of_replaced(ctx: Context) -> Compiled:
     whose facts a held docket replaces, from their rows alone (a person's statuses read only
     their own facts), to put in the held statuses. The statement costs what those persons'
     rows do, not what the docket's do."""
-    return _coded_replaced.get(_key(ctx), lambda: _compiled_coded(ctx, REPLACED))
+    return _coded_replaced.get(context_key(ctx), lambda: _compiled_coded(ctx, REPLACED))
 
 
 def _compiled_coded(ctx: Context, suffix: str) -> Compiled:
@@ -123,7 +123,7 @@ def reading_statement(order: CourtOrder, before: Context, after: Context) -> Rea
         sql = _with_shared(statement_relations(facts, members), _sql(selected))
         return Reading(tuple(r.id for r in reading), class_sql, sql)
 
-    return _readings.get((order.id, *_key(before), *_key(after)), compile_)
+    return _readings.get((order.id, *context_key(before), *context_key(after)), compile_)
 
 
 def _in_class(order: CourtOrder, ctx: Context, facts: Facts) -> Expr:

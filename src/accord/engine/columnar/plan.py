@@ -18,7 +18,7 @@ import ibis
 from ibis.expr import operations as ops
 
 from accord.engine.columnar.evaluate import TAKEN
-from accord.engine.compiler import ALL, _key, _tables
+from accord.engine.compiler import ALL, context_key, fact_tables
 from accord.engine.status_codes import coded_table
 from accord.errors import EngineCannotEvaluate
 from accord.law.framework import Context, Expr, Facts, Rule
@@ -65,12 +65,12 @@ _plans_lock = threading.Lock()
 
 
 def plan_for(ctx: Context, rules: Sequence[Rule]) -> Plan:
-    key = (_key(ctx), tuple(rule.id for rule in rules))
+    key = (context_key(ctx), tuple(rule.id for rule in rules))
     with _plans_lock:
         found = _plans.get(key)
     if found is not None:
         return found
-    tables = _tables(ALL)
+    tables = fact_tables(ALL)
     memberships = ColumnarMemberships(tables["persons"])
     facts = Facts({**tables, "persons": memberships.persons}, shared={}, memberships=memberships)
     statuses = {}
