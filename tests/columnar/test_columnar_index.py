@@ -7,10 +7,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from accord.engine import FactStore
 from accord.engine.columnar.columns import Col
 from accord.engine.columnar.index import index_of
+from accord.errors import EngineCannotEvaluate
 from accord.facts.tables import TABLE_NAMES
 from accord.synthetic import synthetic_docket
 
@@ -77,4 +79,21 @@ def test_the_index_decodes_to_the_lists_less_persons_not_in_the_docket() -> None
         assert _sorted(got).equals(_sorted(expected[name])), name
         checked += rows
     assert checked > 2_000
+    store.close()
+
+
+def test_a_docket_repeating_a_person_is_refused_not_misindexed() -> None:
+    facts = synthetic_docket(30, seed=3)
+    persons = facts.tables["persons"]
+    con = duckdb.connect()
+    for name in TABLE_NAMES:
+        table = facts.tables[name]
+        if name == "persons":  # the fifth person's row twice
+            table = pa.concat_tables([table, persons.slice(4, 1)])
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE TABLE {name}_all AS SELECT * FROM {name}_arrow")
+    store = FactStore(con)
+    with pytest.raises(EngineCannotEvaluate, match="repeats a person id"):
+        index_of(store)
+    assert store.columnar_index is None
     store.close()

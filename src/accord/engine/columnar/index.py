@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from accord.engine.columnar.columns import Array, Col, encode_strings
 from accord.engine.columnar.relations import Rel
 from accord.engine.store import FactStore
+from accord.errors import EngineCannotEvaluate
 from accord.facts.tables import TABLE_NAMES
 
 
@@ -110,6 +111,13 @@ def _positions(person_ids: pa.Array, lists: dict[str, pa.ChunkedArray]) -> dict[
         chunks.extend(chunk.cast(pa.string()) for chunk in ids.chunks)
     encoded = pc.dictionary_encode(pa.chunked_array(chunks, pa.string())).chunks
     n = len(person_ids)
+    first = encoded[0].indices
+    if first.null_count or not np.array_equal(first.to_numpy(), np.arange(n)):
+        # a repeated id would shift every later person's code off their position
+        raise EngineCannotEvaluate(
+            "the docket's persons table repeats a person id or has none for a row; "
+            "the columnar index needs one row per person: screen with --engine duckdb"
+        )
     positions = {}
     at = 1
     for name, ids in lists.items():
