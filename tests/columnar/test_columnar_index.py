@@ -11,7 +11,7 @@ import pytest
 
 from accord.engine import FactStore
 from accord.engine.columnar.columns import Col
-from accord.engine.columnar.index import index_of
+from accord.engine.columnar.index import _positions, index_of
 from accord.errors import EngineCannotEvaluate
 from accord.facts.tables import TABLE_NAMES
 from accord.synthetic import synthetic_docket
@@ -97,3 +97,21 @@ def test_a_docket_repeating_a_person_is_refused_not_misindexed() -> None:
         index_of(store)
     assert store.columnar_index is None
     store.close()
+
+
+def test_positions_of_lists_read_in_chunks_some_empty() -> None:
+    """The lists' ids are encoded as one chunked array, which drops empty chunks: each list's
+    codes are found by its length, not by its chunks."""
+    person_ids = pa.array(["a", "b", "c"])
+    empty = pa.array([], pa.string())
+    lists = {
+        "x": pa.chunked_array([empty, pa.array(["c", "zz"]), empty], pa.string()),
+        "y": pa.chunked_array([], pa.string()),
+        "z": pa.chunked_array([pa.array(["a"]), empty, pa.array(["b", None, "c"])]),
+    }
+    found = _positions(person_ids, lists)
+    assert {name: codes.tolist() for name, codes in found.items()} == {
+        "x": [2, -1],
+        "y": [],
+        "z": [0, 1, -1, 2],
+    }

@@ -106,28 +106,27 @@ def _positions(person_ids: pa.Array, lists: dict[str, pa.ChunkedArray]) -> dict[
     not there. One hash of every id, the persons' first: a person's code is then their
     position, and each list is probed against that one table rather than hashing the persons
     again for every list."""
-    chunks = [person_ids.cast(pa.string())]
-    for ids in lists.values():
-        chunks.extend(chunk.cast(pa.string()) for chunk in ids.chunks)
-    encoded = pc.dictionary_encode(pa.chunked_array(chunks, pa.string())).chunks
+    columns = [pa.chunked_array([person_ids]), *lists.values()]
+    chunks = [c.cast(pa.string()) for column in columns for c in column.chunks if len(c)]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, pa.string()))
     n = len(person_ids)
-    first = encoded[0].indices
-    if first.null_count or not np.array_equal(first.to_numpy(), np.arange(n)):
+    # the codes in row order, split by length (the encoding drops empty chunks)
+    codes = np.concatenate(
+        [np.zeros(0, np.int64)]
+        + [c.indices.fill_null(n).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    ).astype(np.int64)
+    if not np.array_equal(codes[:n], np.arange(n)):
         # a repeated id would shift every later person's code off their position
         raise EngineCannotEvaluate(
             "the docket's persons table repeats a person id or has none for a row; "
             "the columnar index needs one row per person: screen with --engine duckdb"
         )
     positions = {}
-    at = 1
+    at = n
     for name, ids in lists.items():
-        parts = encoded[at : at + ids.num_chunks]
-        at += ids.num_chunks
-        codes = np.concatenate(
-            [np.zeros(0, np.int64)]
-            + [p.indices.fill_null(n).to_numpy(zero_copy_only=False) for p in parts]
-        ).astype(np.int64)
-        positions[name] = np.where(codes < n, codes, -1)
+        part = codes[at : at + len(ids)]
+        at += len(ids)
+        positions[name] = np.where(part < n, part, -1)
     return positions
 
 
