@@ -55,6 +55,7 @@ from accord.registry.reads import known_cutoff, row_fact_tables
 from accord.registry.snapshot_read import copy_fact_tables
 from accord.synthetic import synthetic_docket
 from bench_registry_import import SERVER, Throwaway, _users, load, machine
+from bulk_registry import bulk_registry
 
 TARGET = 1_000_000  # fact rows per second, PostgreSQL to Arrow
 
@@ -158,11 +159,17 @@ def rows(facts: FactTables) -> int:
 
 
 def read_both(
-    engine: Any, as_known_on: dt.datetime | None, runs: int, *, row_path: bool = True
+    engine: Any,
+    as_known_on: dt.datetime | None,
+    runs: int,
+    *,
+    row_path: bool = True,
+    versions: bool = True,
 ) -> dict[str, Any]:
     """The COPY read (docket_fact_tables: COPY binary over ADBC streams) and the COPY CSV
     route before it, interleaved `runs` times each; then (as known now) the COPY read of the
-    versions once, then the row path once unless `row_path` is false; all equal."""
+    versions once unless `versions` is false (a bulk registry has none), then the row path
+    once unless `row_path` is false; all equal."""
     cutoff = known_cutoff(as_known_on)
     times: dict[str, list[float]] = {k: [] for k in ("fast", "csv", "fast_cpu", "csv_cpu")}
     times |= {"fast_server": [], "csv_server": []}
@@ -184,7 +191,7 @@ def read_both(
             times["csv_server"].append(theirs)
             _assert_equal(fast, by_csv, "the binary and CSV COPY reads")
     versions_s = None
-    if as_known_on is None:  # the versions read, as before migration 0015: a cutoff after all
+    if as_known_on is None and versions:  # the versions read, as before 0015: a later cutoff
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
         with read_session(engine) as session:
             versions_s, by_versions = timed(lambda: copy_fact_tables(session, cutoff=later))
@@ -235,17 +242,44 @@ def main() -> None:
         action="store_true",
         help="skip the row path's read (the reference: about 6 minutes a million persons)",
     )
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="write the tables the snapshot reads straight from Arrow instead of importing "
+        "(bulk_registry.py: no versions, no audit; for 10M persons); the reads as known now, "
+        "the COPY routes only (with --registry: a registry written so)",
+    )
     args = parser.parse_args()
     print(f"{machine()}; {load()}")
     with TemporaryDirectory() as tmp:
         if args.registry:
             engine = make_engine(args.registry)
-            report(engine, None, args.runs, Path(tmp), row_path=not args.no_row_path)
+            report(
+                engine,
+                None,
+                args.runs,
+                Path(tmp),
+                row_path=not (args.no_row_path or args.bulk),
+                versions=not args.bulk,
+            )
             engine.dispose()
         else:
             with Throwaway(args.server, keep=args.keep) as url:
                 engine, officer = _users(url)
                 os.environ.pop("ACCORD_TOKEN", None)  # set by _users for the import's CLI
+                if args.bulk:
+                    bulk_s, written = bulk_registry(
+                        url, persons=args.persons, seed=args.seed, user_id=officer.id
+                    )
+                    print(
+                        f"wrote the registry's read tables for {args.persons:,} persons in "
+                        f"bulk (bulk_registry.py): {written:,} rows, {bulk_s:.1f} s"
+                    )
+                    if not args.import_only:
+                        report(engine, None, args.runs, Path(tmp), row_path=False, versions=False)
+                    engine.dispose()
+                    print(load())
+                    return
                 import_s, after_first = build_registry(
                     engine, officer, args.persons, args.batches, args.seed
                 )
@@ -268,11 +302,17 @@ def main() -> None:
 
 
 def report(
-    engine: Any, after_first: dt.datetime | None, runs: int, tmp: Path, *, row_path: bool
+    engine: Any,
+    after_first: dt.datetime | None,
+    runs: int,
+    tmp: Path,
+    *,
+    row_path: bool,
+    versions: bool = True,
 ) -> None:
     """Read as known now `runs` times by each route and print the figures; then as known
     `after_first` (the versions path), when given."""
-    now = read_both(engine, None, runs, row_path=row_path)
+    now = read_both(engine, None, runs, row_path=row_path, versions=versions)
     best, best_csv = min(now["fast"]), min(now["csv"])
     write_s, _ = timed(lambda: write_snapshot(now["facts"], tmp / "snapshot"))
     n = now["rows"]
@@ -295,10 +335,14 @@ def report(
             f"= {n / min(total):,.0f} rows per CPU-second (so at most "
             f"{2 * n / min(total):,.0f} rows/s on two cores)"
         )
-    slow = now["slow"]
+    slow, versions_s = now["slow"], now["versions"]
     print(
-        f"  COPY of the versions (before 0015) {now['versions']:.2f} s "
-        f"({n / now['versions']:,.0f} rows/s): {now['versions'] / best:.1f}x slower; "
+        (
+            f"  COPY of the versions (before 0015) {versions_s:.2f} s "
+            f"({n / versions_s:,.0f} rows/s): {versions_s / best:.1f}x slower; "
+            if versions_s is not None
+            else "  COPY of the versions not read (a bulk registry has none); "
+        )
         + (
             f"row path {slow:.2f} s ({n / slow:,.0f} rows/s): {slow / best:.1f}x slower"
             if slow is not None

@@ -17,7 +17,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from accord.casefile.models import CASE_FILE_LISTS
-from accord.db import write_session
+from accord.db import read_session, write_session
 from accord.db.engine import _alembic_config
 from accord.facts.tables import known_flag
 from accord.registry import (
@@ -34,7 +34,7 @@ from accord.registry.writer import FactWriter
 
 from .conftest import Registry
 from .factories import SV, VE, cases, synthetic_records, write_jsonl
-from .test_snapshot_fast_path import T0, T1, T2, _assert_equal, _both, _history
+from .test_snapshot_fast_path import T0, T1, T2, _assert_equal, _both, _change_list, _history
 
 Persons = dict[str, dict[str, Any]]
 Superseded = set[tuple[str, int]]
@@ -272,6 +272,38 @@ def test_without_a_second_connection_one_stream_reads_it(
     _assert_equal(fast, rows)
     assert fast.persons.num_rows == 2
     assert streams == [("binary", 0), ("csv", 1)]
+
+
+@pytest.mark.parametrize("registry", ["postgresql"], indirect=True)
+def test_a_list_never_corrected_is_read_without_looking_up_superseded_versions(
+    registry: Registry,
+) -> None:
+    """Before any correction no list has a superseded version, and every list's statement
+    reads its rows with no anti-join; a correction of one list (or of the person's own
+    fields) brings the lookup back for that list alone, and the snapshot still leaves the
+    replaced rows out: it equals the row path at every step."""
+    _import(registry, [VE, SV, *synthetic_records(20, seed=3)], T0, "a")
+    with read_session(registry.engine) as session:
+        assert snapshot_read.lists_with_superseded_versions(session) == frozenset()
+        jobs = snapshot_read._jobs(session, None, split_persons=True)
+    assert not any("superseded_versions" in str(job.statement) for job in jobs)
+    _assert_equal(*_both(registry, None))
+
+    _change_list(registry, "sv-001", "nationalities", ["GT"], T1)
+    _import(registry, [dict(VE, name="Ana Corrected")], T2, "c")  # the person's own fields
+    fast, rows = _both(registry, None)
+    _assert_equal(fast, rows)
+    with read_session(registry.engine) as session:
+        replaced = snapshot_read.lists_with_superseded_versions(session)
+        jobs = snapshot_read._jobs(session, None, split_persons=True)
+    assert replaced == {"nationalities", PERSON_LIST}
+    looked_up = {job.name for job in jobs if "superseded_versions" in str(job.statement)}
+    assert looked_up == {"nationalities", PERSON_LIST}
+    countries = fast.tables["nationalities"].to_pylist()
+    assert {"person_id": "sv-001", "country": "GT"} in countries
+    assert {"person_id": "sv-001", "country": "SV"} not in countries
+    persons = fast.persons.to_pylist()
+    assert [p["name"] for p in persons if p["person_id"] == "ve-001"] == ["Ana Corrected"]
 
 
 def test_the_migration_fills_them_as_the_writes_keep_them(registry: Registry) -> None:

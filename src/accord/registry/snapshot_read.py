@@ -103,11 +103,13 @@ def _jobs(session: Session, cutoff: dt.datetime | None, *, split_persons: bool) 
     the known flags and the scalars as two statements without a join (for the binary
     route; the CSV route keeps the one statement and its bitmask, as before)."""
     if cutoff is None:
-        lists = {n: current_list_statement(n) for n in CASE_FILE_LISTS}
+        replaced = lists_with_superseded_versions(session)
+        lists = {n: current_list_statement(n, superseded=n in replaced) for n in CASE_FILE_LISTS}
         if split_persons:
+            scalars = current_list_statement(PERSON_LIST, superseded=PERSON_LIST in replaced)
             persons = [
                 _Job("persons", current_flags_statement(), _FLAGS_READ, _as_read),
-                _Job(PERSON_LIST, current_list_statement(PERSON_LIST), _SCALARS_READ, _as_read),
+                _Job(PERSON_LIST, scalars, _SCALARS_READ, _as_read),
             ]
         else:
             persons = [
@@ -328,18 +330,35 @@ def current_flags_statement() -> Any:
     return select(CURRENT_PERSONS.c.person_id, _known_lists_mask().label("known_lists"))
 
 
-def current_list_statement(list_name: str) -> Any:
+def current_list_statement(list_name: str, *, superseded: bool = True) -> Any:
     """A list's rows as known now: those of versions no newer version superseded (the
-    person list too: its columns are then the scalars)."""
+    person list too: its columns are then the scalars). superseded=False: no version of
+    the list has been superseded (lists_with_superseded_versions, in the same
+    transaction), so every row is current and none is looked up."""
     table: Any = (PersonFact if list_name == PERSON_LIST else FACT_MODELS[list_name]).__table__
-    superseded = SUPERSEDED_VERSIONS.c
-    replaced = exists().where(
-        superseded.list_name == list_name, superseded.version_id == table.c.version_id
-    )
     if list_name == PERSON_LIST:
-        return select(table.c.person_id, *(table.c[c] for c in SCALARS)).where(~replaced)
-    statement = select(table.c.ordinal, *(table.c[f.name] for f in FACT_SCHEMAS[list_name]))
-    return statement.where(~replaced)
+        statement = select(table.c.person_id, *(table.c[c] for c in SCALARS))
+    else:
+        statement = select(table.c.ordinal, *(table.c[f.name] for f in FACT_SCHEMAS[list_name]))
+    if not superseded:
+        return statement
+    replaced = SUPERSEDED_VERSIONS.c
+    return statement.where(
+        ~exists().where(replaced.list_name == list_name, replaced.version_id == table.c.version_id)
+    )
+
+
+def lists_with_superseded_versions(session: Session) -> frozenset[str]:
+    """The lists (the person list too) of which some version has been superseded: one
+    probe of superseded_versions' primary key a list. The others' statements need no
+    anti-join, which PostgreSQL plans against an empty superseded_versions (every registry
+    before its first correction) as a nested loop run once a row: 1.0 of 1.15 s for the
+    978,379 nationalities of a 1M-person registry, where the rows alone take 0.3 s."""
+    names = (PERSON_LIST, *CASE_FILE_LISTS)
+    replaced = SUPERSEDED_VERSIONS.c
+    probes = [exists().where(replaced.list_name == name).label(name) for name in names]
+    found = session.execute(select(*probes)).one()
+    return frozenset(name for name, there in zip(names, found, strict=True) if there)
 
 
 _PERSON_SCALARS = [FACT_SCHEMAS["persons"].field(c) for c in ("person_id", *SCALARS)]
