@@ -58,9 +58,13 @@ class _Taken(Rel):
         if isinstance(parent, _Taken):
             rows = parent.rows[rows]
             parent = parent.parent
-        super().__init__(len(rows), parent._thunks)  # the names; their thunks are the parent's
+        super().__init__(len(rows), {})  # no thunks of its own: each column is the parent's
         self.parent: Rel = parent
         self.rows: Array = rows
+
+    @property
+    def names(self) -> list[str]:
+        return self.parent.names
 
     def get(self, name: str) -> Col:
         made = self._made.get(name)
